@@ -1,0 +1,1 @@
+"""Interoperability: Gambit file formats and conversion to and from other libraries."""
