@@ -1,0 +1,1 @@
+"""Figures (matplotlib): game trees, bargaining frontiers, credibility regions."""
