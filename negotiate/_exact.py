@@ -55,8 +55,8 @@ def as_fraction(value: Any, field: str) -> Fraction:
         if not value.is_finite():
             raise ModelError(field, value, "must be a finite number")
         return Fraction(value)
-    if isinstance(value, complex) or isinstance(value, numbers.Complex) and not isinstance(
-        value, numbers.Real
+    if isinstance(value, complex) or (
+        isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real)
     ):
         raise ModelError(field, value, "expected a real number, got a complex number")
     if isinstance(value, str):

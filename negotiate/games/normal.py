@@ -223,9 +223,7 @@ class NormalFormGame:
         """
         shape = _nested_shape(A, "players[0].payoffs", 2)
         exact, _ = _to_fraction_array(A, shape, "players[0].payoffs")
-        return cls.from_arrays(
-            exact, -exact, players=players, strategies=strategies, title=title
-        )
+        return cls.from_arrays(exact, -exact, players=players, strategies=strategies, title=title)
 
     @staticmethod
     def _player_labels(players: Sequence[str] | None, n: int) -> tuple[str, ...]:
@@ -310,7 +308,9 @@ class NormalFormGame:
         """The (read-only) array of exact payoffs of ``player``."""
         return self._payoffs[self.player_index(player)]
 
-    def payoff(self, player: str | int, profile: Mapping[str, str | int] | Sequence[str | int]) -> Fraction:
+    def payoff(
+        self, player: str | int, profile: Mapping[str, str | int] | Sequence[str | int]
+    ) -> Fraction:
         """Payoff of ``player`` at a pure profile, given as ``{player: strategy}`` or a sequence."""
         idx = self.pure_index(profile)
         return self._payoffs[self.player_index(player)][idx]
@@ -341,7 +341,9 @@ class NormalFormGame:
         return bool(all(v == 0 for v in np.ravel(total)))
 
     # ------------------------------------------------------------------ mixed profiles
-    def mixed_profile(self, probabilities: Sequence[Sequence[Any]], field: str = "profile") -> MixedProfile:
+    def mixed_profile(
+        self, probabilities: Sequence[Sequence[Any]], field: str = "profile"
+    ) -> MixedProfile:
         """Validate a mixed profile and return it as exact probabilities.
 
         Exact probabilities must sum to exactly 1; float probabilities may miss by 1e-9 and
@@ -356,7 +358,9 @@ class NormalFormGame:
                 raise ModelError(f, probs, "expected a sequence of probabilities")
             if len(probs) != len(self.strategies[i]):
                 raise ModelError(
-                    f, probs, f"expected {len(self.strategies[i])} probabilities for {self.players[i]}"
+                    f,
+                    probs,
+                    f"expected {len(self.strategies[i])} probabilities for {self.players[i]}",
                 )
             exact = []
             floats = False
@@ -379,7 +383,9 @@ class NormalFormGame:
         prof = self.mixed_profile(profile)
         return tuple(self._expected(self._payoffs[i], prof) for i in range(self.n_players))
 
-    def strategy_values(self, player: str | int, profile: Sequence[Sequence[Any]]) -> tuple[Fraction, ...]:
+    def strategy_values(
+        self, player: str | int, profile: Sequence[Sequence[Any]]
+    ) -> tuple[Fraction, ...]:
         """Expected payoff of each pure strategy of ``player`` against the others' mixtures."""
         i = self.player_index(player)
         prof = self.mixed_profile(profile)
@@ -463,7 +469,9 @@ class NormalFormGame:
             raise ModelError("scale", scale, "must be positive")
         payoffs = list(self._payoffs)
         payoffs[i] = _frozen(payoffs[i] * a + b)
-        return NormalFormGame(self.players, self.strategies, tuple(payoffs), self.float_input, self.title)
+        return NormalFormGame(
+            self.players, self.strategies, tuple(payoffs), self.float_input, self.title
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description, readable by :meth:`from_dict` (payoffs as exact strings)."""

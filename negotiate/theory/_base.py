@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy as sp
 
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: A model parameter: an exact number or a sympy expression.
-Param = Fraction | sp.Expr
+Param: TypeAlias = Fraction | sp.Expr
 
 
 def is_symbolic(*values: Any) -> bool:
@@ -90,9 +90,8 @@ def check_interval(
     """Raise ``ModelError`` if a numeric ``value`` lies outside the interval (symbols pass)."""
     if isinstance(value, sp.Basic):
         return
-    bad = (
-        (lo is not None and (value < lo or (lo_open and value == lo)))
-        or (hi is not None and (value > hi or (hi_open and value == hi)))
+    bad = (lo is not None and (value < lo or (lo_open and value == lo))) or (
+        hi is not None and (value > hi or (hi_open and value == hi))
     )
     if bad:
         left = "(" if lo_open else "["
