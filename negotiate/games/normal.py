@@ -12,6 +12,7 @@ floats are read as their shortest decimal representation and the game is flagged
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import warnings
@@ -52,11 +53,48 @@ def _check_unique(labels: Sequence[str], field: str) -> None:
         seen[label] = i
 
 
+def _is_array_like(data: Any) -> bool:
+    return isinstance(data, np.ndarray) or (
+        isinstance(data, Sequence) and not isinstance(data, str | bytes)
+    )
+
+
+def _rank(data: Any) -> tuple[int, bool]:
+    """Nesting depth of ``data`` following first elements, and whether an empty level was met."""
+    if isinstance(data, np.ndarray):
+        return data.ndim, False
+    rank = 0
+    while _is_array_like(data):
+        rank += 1
+        if len(data) == 0:
+            return rank, True
+        data = data[0]
+    return rank, False
+
+
+def _check_rank(data: Any, field: str, depth: int) -> None:
+    rank, empty = _rank(data)
+    if rank > depth or (rank < depth and not empty):  # empty levels: reported by _nested_shape
+        raise ModelError(
+            field,
+            None,
+            f"has {rank} dimension(s), but a game with {depth} players needs {depth} "
+            "(one axis per player)",
+        )
+
+
 def _nested_shape(data: Any, field: str, depth: int) -> tuple[int, ...]:
     """Shape of a rectangular nested sequence of rank ``depth``; ragged input names the row."""
     if isinstance(data, np.ndarray):
-        if data.ndim != depth:
-            raise ModelError(field, None, f"expected a {depth}-dimensional array, got {data.ndim}")
+        _check_rank(data, field, depth)
+        for axis, k in enumerate(data.shape):
+            if k == 0:
+                raise ModelError(
+                    field,
+                    tuple(data.shape),
+                    f"axis {axis} is empty: every player needs at least one strategy "
+                    f"(players[{axis}] has none)",
+                )
         return tuple(data.shape)
     if depth == 0:
         return ()
@@ -84,7 +122,7 @@ def _to_fraction_array(data: Any, shape: tuple[int, ...], field: str) -> tuple[n
         if src is not None:
             value = src[idx]
             if isinstance(value, np.generic):
-                value = value.item() if not isinstance(value, np.bool_) else value
+                value = value.item()  # numpy scalars -> Python bool/int/float/complex
         else:
             value = data
             for i in idx:
@@ -137,6 +175,7 @@ class NormalFormGame:
         player_labels = cls._player_labels(players, n)
         shapes = []
         for i, arr in enumerate(arrays):
+            _check_rank(arr, f"players[{i}].payoffs", n)
             shapes.append(_nested_shape(arr, f"players[{i}].payoffs", n))
         for i, shape in enumerate(shapes[1:], start=1):
             if shape != shapes[0]:
@@ -221,9 +260,19 @@ class NormalFormGame:
         This is the only constructor in which a payoff array is derived; a missing second
         array in :meth:`from_arrays` is never taken to mean ``-A``.
         """
+        _check_rank(A, "players[0].payoffs", 2)
         shape = _nested_shape(A, "players[0].payoffs", 2)
-        exact, _ = _to_fraction_array(A, shape, "players[0].payoffs")
-        return cls.from_arrays(exact, -exact, players=players, strategies=strategies, title=title)
+        exact, floats = _to_fraction_array(A, shape, "players[0].payoffs")
+        game = cls.from_arrays(exact, -exact, players=players, strategies=strategies, title=title)
+        if floats:
+            warnings.warn(
+                "float payoffs were read as their shortest decimal representation "
+                "(0.1 -> 1/10); pass strings or Fractions to state exact values",
+                FloatInputWarning,
+                stacklevel=2,
+            )
+            game = dataclasses.replace(game, float_input=True)
+        return game
 
     @staticmethod
     def _player_labels(players: Sequence[str] | None, n: int) -> tuple[str, ...]:
@@ -392,7 +441,7 @@ class NormalFormGame:
         arr = self._payoffs[i]
         values = []
         for s in range(self.shape[i]):
-            sub = np.take(arr, s, axis=i)
+            sub = np.asarray(np.take(arr, s, axis=i), dtype=object)  # 0-d for one player
             others = prof[:i] + prof[i + 1 :]
             values.append(self._expected(sub, others))
         return tuple(values)
