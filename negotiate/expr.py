@@ -249,6 +249,8 @@ class _Builder:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
             inner = self.expr(node.operand)
             return inner if isinstance(node.op, ast.UAdd) else sp.Mul(sp.Integer(-1), inner)
+        if isinstance(node, ast.UnaryOp):
+            raise self.fail(f"operator {type(node.op).__name__} is not allowed; use + - * / **")
         if isinstance(node, ast.BinOp):
             return self.binop(node)
         if isinstance(node, ast.Call):
