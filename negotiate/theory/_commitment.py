@@ -1,0 +1,391 @@
+"""Shared machinery of the commitment and credibility models.
+
+Used by :mod:`~negotiate.theory.shifting_power`, :mod:`~negotiate.theory.repeated`,
+:mod:`~negotiate.theory.trust`, :mod:`~negotiate.theory.deterrence`,
+:mod:`~negotiate.theory.signals`, :mod:`~negotiate.theory.sanctions` and
+:mod:`~negotiate.theory.proliferation`.
+
+* A model is *symbolic* when any parameter has free symbols; all its parameters are then held
+  as sympy objects, otherwise all are ``Fraction``.  One formula therefore serves both modes,
+  and the comparisons :func:`ge` / :func:`gt` give ``bool`` for numbers and a sympy relational
+  for symbols.
+* :func:`ratio` refuses a zero denominator (:class:`ModelError`) instead of producing ``zoo``.
+* ``solve_for(name)`` solves the model's key condition ``lhs >= rhs`` for one parameter and
+  returns a :class:`Boundary`.
+* :func:`sample_certificate` checks a symbolic result by exact substitution at random
+  rational points against the numeric model built at the same points (PITFALLS §8.11).
+"""
+
+from __future__ import annotations
+
+import random
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from fractions import Fraction
+from typing import Any, ClassVar, TypeAlias
+
+import sympy as sp
+
+from negotiate._exact import is_float_input
+from negotiate.errors import FloatInputWarning, ModelError, NotApplicableError
+from negotiate.expr import symbol
+from negotiate.results import Certificate, Summary
+from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+
+__all__ = [
+    "Boundary",
+    "Cond",
+    "Interval",
+    "ModelBase",
+    "ParamLike",
+    "ge",
+    "gt",
+    "ratio",
+    "require",
+    "sample_certificate",
+    "summarise",
+]
+
+#: What a model accepts for a parameter: a number (exact or float) or a sympy expression.
+ParamLike: TypeAlias = Any
+#: A condition: ``bool`` for numeric models, a sympy Boolean for symbolic ones.
+Cond: TypeAlias = bool | sp.Basic
+#: ``(lo, hi, lo_open, hi_open)``; ``None`` bounds are infinite.
+Interval: TypeAlias = tuple[Fraction | int | None, Fraction | int | None, bool, bool]
+
+
+def ge(a: Param, b: Param) -> Cond:
+    """``a >= b``: a ``bool`` for numbers, a sympy relational when either side is symbolic."""
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return sp.Ge(a, b)
+    return bool(a >= b)
+
+
+def gt(a: Param, b: Param) -> Cond:
+    """``a > b``: a ``bool`` for numbers, a sympy relational when either side is symbolic."""
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return sp.Gt(a, b)
+    return bool(a > b)
+
+
+def ratio(num: Param, den: Param, field: str) -> Param:
+    """``num / den``, raising :class:`ModelError` (never ``zoo``) when ``den`` is zero."""
+    if isinstance(den, sp.Basic) or isinstance(num, sp.Basic):
+        den_s = sp.simplify(to_sympy(den))
+        if den_s == 0:
+            raise ModelError(field, den, "is undefined: its denominator is identically zero")
+        out = sp.factor(sp.cancel(to_sympy(num) / den_s))
+        if out.is_Rational:
+            return Fraction(int(out.p), int(out.q))
+        return out
+    if den == 0:
+        raise ModelError(field, den, "is undefined: division by zero (degenerate parameters)")
+    return Fraction(num) / Fraction(den)
+
+
+def require(cond: Cond, field: str, value: Any, reason: str) -> None:
+    """Raise :class:`ModelError` when ``cond`` is false; undecided symbolic conditions pass."""
+    if cond is False or cond is sp.false:
+        raise ModelError(field, value, reason)
+
+
+def _is_false(cond: Any) -> bool:
+    return cond is False or cond is sp.false
+
+
+class ModelBase:
+    """Parameter handling, ``solve_for`` and symbolic verification for a frozen model.
+
+    Subclasses are ``@dataclass(frozen=True, init=False)`` with an explicit typed
+    ``__init__`` that calls :meth:`_setup`, and define ``_PARAMS`` (the exact/symbolic
+    parameters), ``_DOMAINS`` (their intervals) and ``_key_condition``.
+    """
+
+    _PARAMS: ClassVar[tuple[str, ...]] = ()
+    _DOMAINS: ClassVar[Mapping[str, Interval]] = {}
+    _OPTIONS: ClassVar[tuple[str, ...]] = ()
+    _KEY: ClassVar[str] = ""
+
+    def _setup(self, **values: Any) -> None:
+        converted: dict[str, Param] = {}
+        floats = []
+        for name in self._PARAMS:
+            value = values[name]
+            if is_float_input(value):
+                floats.append(name)
+            converted[name] = param(value, name)
+        if floats:
+            warnings.warn(
+                f"float parameters {floats} were read as their shortest decimal "
+                "representation (0.1 -> 1/10); pass strings or Fractions to state exact values",
+                FloatInputWarning,
+                stacklevel=3,
+            )
+        for name, (lo, hi, lo_open, hi_open) in self._DOMAINS.items():
+            check_interval(converted[name], name, lo, hi, lo_open=lo_open, hi_open=hi_open)
+        symbolic = is_symbolic(*converted.values())
+        for name, value in converted.items():
+            object.__setattr__(self, name, to_sympy(value) if symbolic else value)
+        for name in self._OPTIONS:
+            object.__setattr__(self, name, values[name])
+
+    @property
+    def symbolic(self) -> bool:
+        """True when any parameter carries free symbols."""
+        return is_symbolic(*(getattr(self, p) for p in self._PARAMS))
+
+    def parameters(self) -> dict[str, Param]:
+        """The model's exact or symbolic parameters by name."""
+        return {p: getattr(self, p) for p in self._PARAMS}
+
+    def _kwargs(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.parameters())
+        out.update({o: getattr(self, o) for o in self._OPTIONS})
+        return out
+
+    def _key_condition(self, values: Mapping[str, sp.Expr]) -> tuple[sp.Expr, sp.Expr]:
+        """The key condition ``lhs >= rhs`` (in sympy) at the given parameter values."""
+        raise NotApplicableError(f"{type(self).__name__} has no key condition to solve")
+
+    def solve_for(self, name: str) -> Boundary:
+        """Solve the key condition ``lhs = rhs`` for the parameter ``name``.
+
+        Numbers give an exact ``Fraction``; other symbolic parameters give an expression with
+        its side conditions (non-zero denominators).  A condition that does not depend on
+        ``name``, or has no real solution, raises :class:`ModelError`.
+        """
+        if name not in self._PARAMS:
+            raise ModelError("name", name, f"unknown parameter; parameters: {list(self._PARAMS)}")
+        current = getattr(self, name)
+        if isinstance(current, sp.Symbol):
+            sym = current
+        elif isinstance(current, sp.Basic) and current.free_symbols:
+            raise ModelError(name, current, "solve_for needs a number or a bare symbol here")
+        else:
+            sym = symbol(name)
+        values = {p: to_sympy(getattr(self, p)) for p in self._PARAMS}
+        values[name] = sym
+        lhs, rhs = self._key_condition(values)
+        gap = sp.together(sp.expand(lhs - rhs))
+        if sym not in gap.free_symbols:
+            raise ModelError(name, current, f"the {self._KEY} condition does not depend on it")
+        num, den = sp.fraction(gap)
+        sols = [
+            s
+            for s in sp.solve(sp.Eq(num, 0), sym)
+            if s.is_real is not False and sp.simplify(den.xreplace({sym: s})) != 0
+        ]
+        if not sols:
+            raise ModelError(name, current, f"the {self._KEY} condition has no boundary in it")
+        if len(sols) > 1:
+            raise NotApplicableError(
+                f"the {self._KEY} condition has {len(sols)} boundaries in {name}: {sols}"
+            )
+        sol = sp.simplify(sols[0])
+        side = tuple(
+            sp.Ne(d, 0)
+            for d in {sp.denom(sp.together(sol))} | {den.xreplace({sym: sol})}
+            if d.free_symbols
+        )
+        slope = sp.simplify(sp.diff(lhs - rhs, sym).xreplace({sym: sol}))
+        if slope.is_positive:
+            holds = "above"
+        elif slope.is_negative:
+            holds = "below"
+        elif slope == 0:
+            holds = "at"
+        else:
+            holds = f"above where {slope} > 0, else below"
+        in_domain: Cond = True
+        if name in self._DOMAINS:
+            lo, hi, lo_open, hi_open = self._DOMAINS[name]
+            conds = []
+            if lo is not None:
+                conds.append(sp.Gt(sol, lo) if lo_open else sp.Ge(sol, lo))
+            if hi is not None:
+                conds.append(sp.Lt(sol, hi) if hi_open else sp.Le(sol, hi))
+            both = sp.And(*conds)
+            in_domain = bool(both) if both in (sp.true, sp.false) else both
+        value: Param = Fraction(int(sol.p), int(sol.q)) if sol.is_Rational else sol
+        return Boundary(
+            model=type(self).__name__,
+            parameter=name,
+            value=value,
+            condition=sp.Ge(lhs, rhs, evaluate=False),
+            holds=holds,
+            side_conditions=side,
+            in_domain=in_domain,
+            _symbol=sym,
+            _gap=lhs - rhs,
+        )
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Where a model's key condition ``lhs >= rhs`` turns, solved for one parameter.
+
+    ``holds`` says on which side of ``value`` the condition holds ("above", "below");
+    ``in_domain`` whether ``value`` lies in the parameter's domain (a value outside it means
+    the condition holds everywhere or nowhere in the domain); ``side_conditions`` the
+    non-zero denominators the symbolic solution needs.
+    """
+
+    model: str
+    parameter: str
+    value: Param
+    condition: sp.Basic
+    holds: str
+    side_conditions: tuple[sp.Basic, ...]
+    in_domain: Cond
+    _symbol: sp.Symbol
+    _gap: sp.Expr
+
+    def verify(self) -> Certificate:
+        """Substitute the boundary back: the condition's two sides must be equal there."""
+        residual = sp.simplify(self._gap.xreplace({self._symbol: to_sympy(self.value)}))
+        ok = residual == 0
+        return Certificate(
+            ok=bool(ok),
+            quantities={"residual": residual if not residual.is_Rational else Fraction(0)},
+            checks=(f"lhs - rhs = 0 at {self.parameter} = {self.value}",),
+        )
+
+    def summary(self) -> Summary:
+        rows: tuple[tuple[str, Any], ...] = (
+            ("parameter", self.parameter),
+            ("value", self.value),
+            ("condition", str(self.condition)),
+            ("holds", self.holds),
+            ("in domain", self.in_domain),
+        )
+        if self.side_conditions:
+            rows += (("side conditions", ", ".join(map(str, self.side_conditions))),)
+        return Summary(title=f"{self.model}: boundary in {self.parameter}", fields=rows)
+
+
+def summarise(
+    result: Any, title: str, notes: tuple[str, ...] = (), skip: tuple[str, ...] = ()
+) -> Summary:
+    """A :class:`Summary` of a frozen result's public fields (``model`` and ``skip`` left out)."""
+    rows = tuple(
+        (f.name, getattr(result, f.name))
+        for f in fields(result)
+        if not f.name.startswith("_") and f.name != "model" and f.name not in skip
+    )
+    return Summary(title=title, fields=rows, notes=notes)
+
+
+# --------------------------------------------------------------------- symbolic checks
+Comparator = Callable[[Any, Any], bool]
+
+
+def _default_compare(sym_value: Any, numeric: Any) -> bool:
+    if isinstance(numeric, bool):
+        return sym_value in (sp.true, sp.false) and bool(sym_value) == numeric
+    if isinstance(numeric, Fraction | int):
+        return bool(sym_value.is_Rational) and Fraction(int(sym_value.p), int(sym_value.q)) == (
+            numeric
+        )
+    return False
+
+
+def _rational_point(
+    sym: sp.Symbol, ranges: Mapping[str, tuple[Fraction, Fraction]], rng: random.Random
+) -> sp.Rational:
+    lo, hi = ranges.get(sym.name, (Fraction(-2), Fraction(2)))
+    x = lo + (hi - lo) * Fraction(rng.randint(1, 999), 1000)
+    return sp.Rational(x.numerator, x.denominator)
+
+
+def _compare_fields(
+    sym_result: Any,
+    num_result: Any,
+    subs: Mapping[sp.Basic, sp.Basic],
+    comparators: Mapping[str, Comparator],
+    prefix: str = "",
+) -> list[str]:
+    bad = []
+    for f in fields(sym_result):
+        if f.name.startswith("_") or f.name in ("model", "notes"):
+            continue
+        name = prefix + f.name
+        s, n = getattr(sym_result, f.name), getattr(num_result, f.name)
+        if is_dataclass(s) and not isinstance(s, type):
+            bad += _compare_fields(s, n, subs, comparators, name + ".")
+        elif isinstance(s, dict):
+            for key, sub in s.items():
+                value = sub.xreplace(dict(subs)) if isinstance(sub, sp.Basic) else sub
+                if not _default_compare(value, n[key]):
+                    bad.append(f"{name}[{key}]: symbolic {value} vs numeric {n[key]}")
+        elif isinstance(s, sp.Basic):
+            value = s.xreplace(dict(subs))
+            if value.has(sp.zoo, sp.nan) or not comparators.get(name, _default_compare)(value, n):
+                bad.append(f"{name}: symbolic {value} vs numeric {n}")
+        elif s != n and name not in comparators:
+            bad.append(f"{name}: {s} vs {n}")
+    return bad
+
+
+def sample_certificate(
+    model: ModelBase,
+    result: Any,
+    *,
+    ranges: Mapping[str, tuple[Fraction, Fraction]] | None = None,
+    comparators: Mapping[str, Comparator] | None = None,
+    points: int = 12,
+    seed: int = 0,
+) -> Certificate:
+    """Check a symbolic result by exact substitution at random rational points.
+
+    At each point (symbols drawn from ``ranges`` by name, else from the parameter's domain,
+    else from (-2, 2)), the numeric model is built and solved, and every symbolic field,
+    evaluated with ``xreplace``, must equal the numeric field (or satisfy the field's
+    comparator).  Points where the numeric model rejects its parameters are skipped.
+    """
+    syms = sorted(
+        set().union(
+            *(v.free_symbols for v in model.parameters().values() if isinstance(v, sp.Basic))
+        ),
+        key=lambda s: s.name,
+    )
+    rng = random.Random(seed)
+    domain_ranges: dict[str, tuple[Fraction, Fraction]] = {}
+    for name, (lo, hi, _, _) in model._DOMAINS.items():
+        lo_f = Fraction(lo) if lo is not None else (Fraction(hi) - 4 if hi is not None else -2)
+        hi_f = Fraction(hi) if hi is not None else lo_f + 4
+        domain_ranges[name] = (Fraction(lo_f), Fraction(hi_f))
+    domain_ranges.update(ranges or {})
+    checked, tried, mismatches = 0, 0, []
+    while checked < points and tried < 50 * points:
+        tried += 1
+        subs = {s: _rational_point(s, domain_ranges, rng) for s in syms}
+        kwargs = model._kwargs()
+        for p in model._PARAMS:
+            value = to_sympy(kwargs[p]).xreplace(subs)
+            if not value.is_Rational:
+                break
+            kwargs[p] = Fraction(int(value.p), int(value.q))
+        else:
+            try:
+                numeric = type(model)(**kwargs).solve()  # type: ignore[call-arg, attr-defined]
+            except ModelError:
+                continue
+            checked += 1
+            mismatches += _compare_fields(result, numeric, subs, comparators or {})
+    ok = checked > 0 and not mismatches
+    notes = tuple(mismatches[:5])
+    if checked == 0:
+        notes += ("no sample point satisfied the model's domain",)
+    return Certificate(
+        ok=ok,
+        quantities={"points": checked, "mismatches": len(mismatches)},
+        exact=True,
+        checks=("symbolic fields equal the numeric model at random rational points",),
+        notes=notes,
+    )
+
+
+def all_false(*conds: Cond) -> bool:
+    """True when every condition is decidedly false."""
+    return all(_is_false(c) for c in conds)

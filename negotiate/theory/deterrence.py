@@ -1,0 +1,269 @@
+"""Perfect deterrence: Zagare & Kilgour (2000), Schelling (1960, 1966), stylised.
+
+*Stylised*: the unilateral form below reproduces Zagare and Kilgour's headline claims (the
+status quo is a strategic variable; credibility is the probability the defender prefers to
+retaliate), not the book's exact games.  MODELS.md M8.
+
+Unilateral form.  The challenger gets ``W`` if it challenges and the defender concedes,
+``SQ`` at the status quo, ``F`` in conflict; the defender is Hard (retaliates) with
+probability ``p``.  Challenging pays ``(1 - p) W + p F``, so (a deterrent holds at the
+threshold itself)::
+
+    deterred  iff  p (W - F) >= W - SQ          threshold  p* = (W - SQ)/(W - F)
+    capable   iff  F < SQ   (conflict worse than the status quo; otherwise p* >= 1)
+
+Raising the challenger's status quo lowers ``p*``: relief is itself a deterrence instrument.
+
+Retaliation menu (:class:`RetaliationMenu`): a strike gains ``G`` at cost ``K``; the target
+answers with limited damage ``D_lim`` or, with probability ``P(severe)``, severe damage
+``D_sev``.  Striking pays ``G - K - D_lim - P(severe)(D_sev - D_lim)`` against 0::
+
+    deterred  iff  P(severe) >= p* = (G - K - D_lim)/(D_sev - D_lim);   capable iff D_sev > G - K
+
+With the target's resolve ``v ~ U[0, V]`` and severe retaliation chosen iff
+``v >= M + C_sev - C_lim`` (``M`` the expected counter-escalation),
+``P(severe) = clamp(1 - (M + C_sev - C_lim)/V, 0, 1)`` (:meth:`RetaliationMenu.from_resolve`).
+
+Sources: Zagare & Kilgour (2000) *Perfect Deterrence*, Cambridge; Kilgour & Zagare (1991)
+"Credibility, uncertainty, and deterrence", AJPS 35(2); Schelling (1966) *Arms and Influence*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import sympy as sp
+
+from negotiate.errors import ModelError
+from negotiate.results import Certificate, Summary
+from negotiate.theory._base import Param, param
+from negotiate.theory._commitment import (
+    Cond,
+    Interval,
+    ModelBase,
+    ParamLike,
+    ge,
+    gt,
+    ratio,
+    require,
+    sample_certificate,
+    summarise,
+)
+
+__all__ = [
+    "Deterrence",
+    "DeterrenceResult",
+    "RetaliationMenu",
+    "RetaliationMenuResult",
+    "severe_retaliation_probability",
+]
+
+STYLISED = (
+    "stylised perfect-deterrence model (Zagare-Kilgour): headline claims, not the book's games"
+)
+
+
+@dataclass(frozen=True, init=False)
+class Deterrence(ModelBase):
+    """Unilateral perfect deterrence (stylised).
+
+    Parameters: challenger payoffs ``win`` (W), ``status_quo`` (SQ), ``conflict`` (F) with
+    ``W > F``; ``credibility`` p in [0, 1], the probability the defender is Hard.
+    """
+
+    win: Param
+    status_quo: Param
+    conflict: Param
+    credibility: Param
+
+    _PARAMS: ClassVar[tuple[str, ...]] = ("win", "status_quo", "conflict", "credibility")
+    _DOMAINS: ClassVar[dict[str, Interval]] = {"credibility": (0, 1, False, False)}
+    _KEY = "deterrence"
+
+    def __init__(
+        self, win: ParamLike, status_quo: ParamLike, conflict: ParamLike, credibility: ParamLike
+    ) -> None:
+        self._setup(win=win, status_quo=status_quo, conflict=conflict, credibility=credibility)
+        require(gt(self.win, self.conflict), "conflict", self.conflict, "must be below win")
+
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        w, sq, f, p = (values[k] for k in self._PARAMS)
+        return p * (w - f), w - sq
+
+    def solve(self) -> DeterrenceResult:
+        w, sq, f, p = self.win, self.status_quo, self.conflict, self.credibility
+        return DeterrenceResult(
+            model=self,
+            threshold=ratio(w - sq, w - f, "conflict"),
+            deterred=ge(p * (w - f), w - sq),
+            capable=gt(sq, f),
+            challenge_value=(1 - p) * w + p * f,
+        )
+
+
+@dataclass(frozen=True)
+class DeterrenceResult:
+    """``threshold`` p*; ``deterred`` (p >= p*); ``capable`` (F < SQ); ``challenge_value``
+    the challenger's expected payoff from challenging."""
+
+    model: Deterrence
+    threshold: Param
+    deterred: Cond
+    capable: Cond
+    challenge_value: Param
+
+    def verify(self) -> Certificate:
+        """Numeric: the challenger's choice by expected payoff; indifference at p*."""
+        m = self.model
+        if m.symbolic:
+            return sample_certificate(
+                m,
+                self,
+                ranges={k: (Fraction(-2), Fraction(2)) for k in ("win", "status_quo", "conflict")},
+            )
+        gap = Fraction(self.challenge_value) - m.status_quo  # challenge iff > 0
+        at = (1 - self.threshold) * m.win + self.threshold * m.conflict
+        ok = (gap <= 0) == self.deterred and at == m.status_quo
+        return Certificate(
+            ok=bool(ok),
+            quantities={"challenge_gain": gap},
+            checks=("deterred iff challenging gains nothing", "indifferent at p*"),
+        )
+
+    def summary(self) -> Summary:
+        notes: tuple[str, ...] = (STYLISED, "a deterrent holds at the threshold itself")
+        if self.capable is False:
+            notes += ("capability fails: conflict is no worse than the status quo",)
+        return summarise(self, "Perfect deterrence (Zagare-Kilgour, stylised)", notes)
+
+
+def severe_retaliation_probability(
+    counter_escalation: ParamLike, severe_extra_cost: ParamLike, max_resolve: ParamLike = 1
+) -> Param:
+    """``P(severe) = clamp(1 - (M + C_sev - C_lim)/V, 0, 1)`` for resolve ``v ~ U[0, V]``."""
+    m = param(counter_escalation, "counter_escalation")
+    extra = param(severe_extra_cost, "severe_extra_cost")
+    v = param(max_resolve, "max_resolve")
+    if isinstance(v, Fraction) and v <= 0:
+        raise ModelError("max_resolve", v, "must be positive")
+    raw = 1 - ratio(m + extra, v, "max_resolve")
+    if isinstance(raw, sp.Basic):
+        return sp.Min(1, sp.Max(0, raw))
+    return min(Fraction(1), max(Fraction(0), raw))
+
+
+@dataclass(frozen=True, init=False)
+class RetaliationMenu(ModelBase):
+    """The strike decision against a limited or severe retaliation (stylised).
+
+    Parameters: ``gain`` G and ``strike_cost`` K of the strike; ``limited_damage`` D_lim <
+    ``severe_damage`` D_sev; ``p_severe`` in [0, 1].  :meth:`from_resolve` derives
+    ``p_severe`` from the target's resolve.
+    """
+
+    gain: Param
+    strike_cost: Param
+    limited_damage: Param
+    severe_damage: Param
+    p_severe: Param
+
+    _PARAMS: ClassVar[tuple[str, ...]] = (
+        "gain",
+        "strike_cost",
+        "limited_damage",
+        "severe_damage",
+        "p_severe",
+    )
+    _DOMAINS: ClassVar[dict[str, Interval]] = {"p_severe": (0, 1, False, False)}
+    _KEY = "deterrence"
+
+    def __init__(
+        self,
+        gain: ParamLike,
+        strike_cost: ParamLike,
+        limited_damage: ParamLike,
+        severe_damage: ParamLike,
+        p_severe: ParamLike,
+    ) -> None:
+        self._setup(
+            gain=gain,
+            strike_cost=strike_cost,
+            limited_damage=limited_damage,
+            severe_damage=severe_damage,
+            p_severe=p_severe,
+        )
+        require(
+            gt(self.severe_damage, self.limited_damage),
+            "severe_damage",
+            self.severe_damage,
+            "must exceed limited_damage",
+        )
+
+    @classmethod
+    def from_resolve(
+        cls,
+        gain: ParamLike,
+        strike_cost: ParamLike,
+        limited_damage: ParamLike,
+        severe_damage: ParamLike,
+        counter_escalation: ParamLike,
+        severe_extra_cost: ParamLike,
+        max_resolve: ParamLike = 1,
+    ) -> RetaliationMenu:
+        """The menu with ``P(severe)`` from resolve ``v ~ U[0, max_resolve]``."""
+        p = severe_retaliation_probability(counter_escalation, severe_extra_cost, max_resolve)
+        return cls(gain, strike_cost, limited_damage, severe_damage, p)
+
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        g, k, lim, sev, p = (values[n] for n in self._PARAMS)
+        return p * (sev - lim), g - k - lim
+
+    def solve(self) -> RetaliationMenuResult:
+        g, k, lim, sev, p = (getattr(self, n) for n in self._PARAMS)
+        value = g - k - lim - p * (sev - lim)
+        return RetaliationMenuResult(
+            model=self,
+            threshold=ratio(g - k - lim, sev - lim, "severe_damage"),
+            strike_value=value,
+            deterred=ge(0, value),
+            capable=gt(sev, g - k),
+        )
+
+
+@dataclass(frozen=True)
+class RetaliationMenuResult:
+    """``threshold`` p* on P(severe); ``strike_value`` the striker's expected payoff (0 for
+    no strike); ``deterred`` (strike_value <= 0); ``capable`` (D_sev > G - K)."""
+
+    model: RetaliationMenu
+    threshold: Param
+    strike_value: Param
+    deterred: Cond
+    capable: Cond
+
+    def verify(self) -> Certificate:
+        """Numeric: the strike value as a lottery over the two retaliations."""
+        m = self.model
+        if m.symbolic:
+            return sample_certificate(m, self)
+        p = m.p_severe
+        lottery = (1 - p) * (m.gain - m.strike_cost - m.limited_damage) + p * (
+            m.gain - m.strike_cost - m.severe_damage
+        )
+        ok = lottery == self.strike_value and (lottery <= 0) == self.deterred
+        t = Fraction(self.threshold)
+        at_threshold = (
+            m.gain - m.strike_cost - m.limited_damage - t * (m.severe_damage - m.limited_damage)
+        )
+        ok = ok and at_threshold == 0
+        return Certificate(
+            ok=bool(ok),
+            quantities={"strike_value": lottery, "value_at_threshold": at_threshold},
+            checks=("strike value is the retaliation lottery", "indifferent at p*"),
+        )
+
+    def summary(self) -> Summary:
+        notes = (STYLISED, "a deterrent holds at the threshold itself")
+        return summarise(self, "Strike against a retaliation menu (stylised)", notes)

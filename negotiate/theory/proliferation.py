@@ -1,0 +1,273 @@
+"""Unobservable militarisation and preventive strikes: Debs & Monteiro (2014), stylised.
+
+*Stylised*: this reproduces Debs and Monteiro's three headline claims (transparency gives
+peace; more effective strikes make counter-proliferation work better; and a larger share of
+strikes hits states that are not militarising), not the paper's exact game.  MODELS.md M5.
+
+The target T secretly invests (probability ``sigma``) at cost ``k``; success shifts ``Delta``
+of the stake to T.  An investment is detected with probability ``q`` (no false positives).
+The defender D strikes at cost ``c_D`` (``c_T`` to T); a strike stops a programme with
+probability ``e``.  Assumption A1: ``e Delta > c_D`` (D strikes on evidence).  Without
+evidence D's belief is ``mu = sigma (1 - q)/(sigma (1 - q) + 1 - sigma)`` and D strikes
+(probability ``a``) iff ``mu >= mu* = c_D/(e Delta)``::
+
+    transparency threshold  q_bar = (Delta - k)/(e Delta + c_T)
+    q >= q_bar:                         peace (sigma = a = 0)
+    q <  q_bar and (1 - e) Delta >= k:  war (sigma = a = 1)
+    otherwise mixed:  sigma* = mu*/(mu* + (1 - q)(1 - mu*))
+                      a*     = [Delta (1 - q e) - q c_T - k]/[(1 - q) e Delta - q c_T]
+    P(war) = sigma q + (1 - sigma q) a;   P(strike on a non-investor) = (1 - sigma) a
+    share of no-evidence strikes that hit a non-investor = 1 - mu*  (mixed regime)
+
+Coe & Vaynman (2020) window: if monitoring at intensity q costs T ``theta q`` in exposed
+secrets, an arms-control deal exists only if ``theta q_bar <= surplus``
+(:meth:`ProliferationResult.monitoring_window`).
+
+Sources: Debs & Monteiro (2014) "Known unknowns: power shifts, uncertainty, and war",
+International Organization 68(1); Coe & Vaynman (2020) "Why arms control is so rare",
+APSR 114(2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import sympy as sp
+
+from negotiate._exact import as_fraction
+from negotiate.results import Certificate, Summary
+from negotiate.theory._base import Param
+from negotiate.theory._commitment import (
+    Cond,
+    Interval,
+    ModelBase,
+    ParamLike,
+    ge,
+    gt,
+    ratio,
+    require,
+    sample_certificate,
+    summarise,
+)
+
+__all__ = ["MonitoringWindow", "Proliferation", "ProliferationResult"]
+
+STYLISED = "stylised Debs-Monteiro model: headline claims, not the paper's exact game"
+_UNIT = (0, 1, False, False)
+_POS = (0, None, True, False)
+
+
+@dataclass(frozen=True, init=False)
+class Proliferation(ModelBase):
+    """Secret investment against preventive strikes under imperfect detection (stylised).
+
+    Parameters: ``gain`` Delta > 0; ``invest_cost`` k > 0; ``target_strike_cost`` c_T >= 0;
+    ``defender_strike_cost`` c_D > 0; ``detection`` q and ``effectiveness`` e in [0, 1] with
+    A1: ``e Delta > c_D``.
+    """
+
+    gain: Param
+    invest_cost: Param
+    target_strike_cost: Param
+    defender_strike_cost: Param
+    detection: Param
+    effectiveness: Param
+
+    _PARAMS: ClassVar[tuple[str, ...]] = (
+        "gain",
+        "invest_cost",
+        "target_strike_cost",
+        "defender_strike_cost",
+        "detection",
+        "effectiveness",
+    )
+    _DOMAINS: ClassVar[dict[str, Interval]] = {
+        "gain": _POS,
+        "invest_cost": _POS,
+        "target_strike_cost": (0, None, False, False),
+        "defender_strike_cost": _POS,
+        "detection": _UNIT,
+        "effectiveness": _UNIT,
+    }
+    _KEY = "transparency"
+
+    def __init__(
+        self,
+        gain: ParamLike,
+        invest_cost: ParamLike,
+        target_strike_cost: ParamLike,
+        defender_strike_cost: ParamLike,
+        detection: ParamLike,
+        effectiveness: ParamLike,
+    ) -> None:
+        self._setup(
+            gain=gain,
+            invest_cost=invest_cost,
+            target_strike_cost=target_strike_cost,
+            defender_strike_cost=defender_strike_cost,
+            detection=detection,
+            effectiveness=effectiveness,
+        )
+        require(
+            gt(self.effectiveness * self.gain, self.defender_strike_cost),
+            "effectiveness",
+            self.effectiveness,
+            "assumption A1 fails: effectiveness * gain must exceed defender_strike_cost "
+            "(otherwise the defender never strikes, even on evidence)",
+        )
+
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        g, k, c_t, _, q, e = (values[n] for n in self._PARAMS)
+        return q * (e * g + c_t), g - k  # q >= q_bar, cleared of the positive denominator
+
+    def solve(self) -> ProliferationResult:
+        g, k, c_t, c_d = (
+            self.gain,
+            self.invest_cost,
+            self.target_strike_cost,
+            self.defender_strike_cost,
+        )
+        q, e = self.detection, self.effectiveness
+        q_bar = ratio(g - k, e * g + c_t, "target_strike_cost")
+        mu = ratio(c_d, e * g, "effectiveness")
+        peace = ge(q * (e * g + c_t), g - k)
+        war = ge((1 - e) * g, k)
+        sigma_m = ratio(mu, mu + (1 - q) * (1 - mu), "detection")
+
+        def a_mixed() -> Param:  # positive denominator in the mixed regime only
+            return ratio(g * (1 - q * e) - q * c_t - k, (1 - q) * e * g - q * c_t, "detection")
+
+        if isinstance(peace, sp.Basic) or isinstance(war, sp.Basic):
+            regions = {
+                "peace": peace,
+                "war": sp.And(sp.Not(peace), war),
+                "mixed": sp.And(sp.Not(peace), sp.Not(war)),
+            }
+            sigma: Param = sp.Piecewise((0, peace), (1, war), (sigma_m, True))
+            a: Param = sp.Piecewise((0, peace), (1, war), (a_mixed(), True))
+            share: Param | None = sp.Piecewise((0, peace), (0, war), (1 - mu, True))
+            regime = "conditional"
+        else:
+            regime = "peace" if peace else "war" if war else "mixed"
+            regions = {r: r == regime for r in ("peace", "mixed", "war")}
+            if regime == "mixed":
+                sigma, a = sigma_m, a_mixed()
+            else:
+                sigma = a = Fraction(regime == "war")
+            share = 1 - mu if regime == "mixed" else None
+        p_war = sigma * q + (1 - sigma * q) * a
+        p_mistaken = (1 - sigma) * a
+        return ProliferationResult(
+            model=self,
+            regime=regime,
+            regions=regions,
+            invest_probability=sigma,
+            strike_probability=a,
+            war_probability=_tidy(p_war),
+            p_mistaken_strike=_tidy(p_mistaken),
+            mistaken_strike_share=share,
+            transparency_threshold=q_bar,
+            belief_threshold=mu,
+        )
+
+
+def _tidy(x: Param) -> Param:
+    return sp.piecewise_fold(x) if isinstance(x, sp.Basic) else x
+
+
+@dataclass(frozen=True)
+class ProliferationResult:
+    """``regime`` ("peace" | "mixed" | "war"; "conditional" for symbolic models, see
+    ``regions``); ``invest_probability`` sigma; ``strike_probability`` a (strike without
+    evidence); ``war_probability``; ``p_mistaken_strike`` P(strike on a non-investor);
+    ``mistaken_strike_share`` 1 - mu* (mixed regime; ``None`` otherwise, 0 in symbolic
+    results); ``transparency_threshold`` q_bar; ``belief_threshold`` mu*."""
+
+    model: Proliferation
+    regime: str
+    regions: dict[str, Cond]
+    invest_probability: Param
+    strike_probability: Param
+    war_probability: Param
+    p_mistaken_strike: Param
+    mistaken_strike_share: Param | None
+    transparency_threshold: Param
+    belief_threshold: Param
+
+    def monitoring_window(self, secrecy_cost: ParamLike, surplus: ParamLike) -> MonitoringWindow:
+        """Coe-Vaynman: a deal with monitoring at ``q_bar`` exists iff theta q_bar <= surplus."""
+        theta = as_fraction(secrecy_cost, "secrecy_cost")
+        s = as_fraction(surplus, "surplus")
+        cost = theta * Fraction(self.transparency_threshold)
+        return MonitoringWindow(secrecy_cost=theta, surplus=s, cost=cost, open=cost <= s)
+
+    def verify(self) -> Certificate:
+        """Numeric: best responses of both players at the equilibrium (sigma, a)."""
+        m = self.model
+        if m.symbolic:
+            return sample_certificate(
+                m,
+                self,
+                comparators={"mistaken_strike_share": _cmp_share, "regime": lambda s, n: True},
+                ranges={
+                    "gain": (Fraction(0), Fraction(1)),
+                    "invest_cost": (Fraction(0), Fraction(1)),
+                },
+            )
+        g, k, c_t, c_d = m.gain, m.invest_cost, m.target_strike_cost, m.defender_strike_cost
+        q, e = m.detection, m.effectiveness
+        sigma, a = Fraction(self.invest_probability), Fraction(self.strike_probability)
+        # target: invest vs not, given a (evidence -> strike for sure, by A1)
+        struck = (1 - e) * g - c_t
+        invest = -k + q * struck + (1 - q) * (a * struck + (1 - a) * g)
+        abstain = -a * c_t
+        t_gain = invest - abstain
+        # defender without evidence: strike vs not, at the Bayesian belief
+        no_evidence = sigma * (1 - q) + (1 - sigma)
+        mu = sigma * (1 - q) / no_evidence if no_evidence else Fraction(1)
+        d_gain = mu * e * g - c_d  # strike minus no strike
+        ok_t = (sigma == 0 and t_gain <= 0) or (sigma == 1 and t_gain >= 0) or t_gain == 0
+        ok_d = (a == 0 and d_gain <= 0) or (a == 1 and d_gain >= 0) or d_gain == 0
+        return Certificate(
+            ok=bool(ok_t and ok_d),
+            quantities={"target_invest_gain": t_gain, "defender_strike_gain": d_gain},
+            checks=(
+                "the target's investment is a best response to the strike rule",
+                "the defender's no-evidence strike is a best response at the Bayesian belief",
+            ),
+        )
+
+    def summary(self) -> Summary:
+        return summarise(
+            self, "Proliferation and preventive strikes (Debs-Monteiro, stylised)", (STYLISED,)
+        )
+
+
+@dataclass(frozen=True)
+class MonitoringWindow:
+    """Coe-Vaynman window: ``cost`` theta q_bar against the deal ``surplus``; ``open``."""
+
+    secrecy_cost: Fraction
+    surplus: Fraction
+    cost: Fraction
+    open: bool
+
+    def verify(self) -> Certificate:
+        return Certificate(
+            ok=(self.cost <= self.surplus) == self.open,
+            quantities={"slack": self.surplus - self.cost},
+            checks=("open iff the monitoring cost at q_bar fits in the surplus",),
+        )
+
+    def summary(self) -> Summary:
+        return summarise(
+            self, "Arms-control monitoring window (Coe-Vaynman, stylised)", (STYLISED,)
+        )
+
+
+def _cmp_share(sym_value: Any, numeric: Any) -> bool:
+    if numeric is None:
+        return bool(sym_value == 0)
+    return bool(sym_value == numeric)

@@ -1,0 +1,221 @@
+"""Self-enforcement: grim trigger with an exogenous reneging hazard and guarantees.
+
+An infinitely repeated compliance game with stage payoffs ``T > R > P`` (temptation, reward,
+punishment).  Grim trigger: comply until the other side defects, then defect for ever.  Each
+period the other side exits anyway with probability ``rho`` (the 2018 precedent), after which
+play reverts to ``P``; a third-party guarantee or escrow of strength ``g`` (Walter 1997)
+lowers the hazard to ``rho_eff = rho (1 - g)``.  With ``V_P = P/(1 - delta)``::
+
+    V_C - V_P = (R - P) / (1 - delta (1 - rho_eff))
+    complies  iff  delta (1 - rho_eff)(T - P) >= T - R                 (ties comply)
+    critical_delta = (T - R) / ((T - P)(1 - rho_eff))                  (None if >= 1)
+    max_hazard     = min(1, [1 - (T - R)/(delta (T - P))] / (1 - g))   (None if < 0)
+    credibility_discount kappa = (1 - delta) / (1 - delta (1 - rho_eff))  in (0, 1]
+
+``kappa`` is the present value of a flow of relief that ends with hazard ``rho_eff``,
+relative to a permanent one.  Symbolic models give ``critical_delta`` and ``max_hazard`` as
+the boundary expressions (without the clamping to the domain).
+
+Sources: Fudenberg & Tirole (1991) ch. 5 (grim trigger); Walter (1997) "The critical barrier
+to civil war settlement", International Organization 51(3).  MODELS.md M6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import sympy as sp
+
+from negotiate.results import Certificate, Summary
+from negotiate.theory._base import Param
+from negotiate.theory._commitment import (
+    Cond,
+    Interval,
+    ModelBase,
+    ParamLike,
+    ge,
+    gt,
+    ratio,
+    require,
+    sample_certificate,
+    summarise,
+)
+
+__all__ = ["RepeatedCompliance", "RepeatedComplianceResult"]
+
+
+@dataclass(frozen=True, init=False)
+class RepeatedCompliance(ModelBase):
+    """Grim-trigger compliance with reneging hazard ``hazard`` and guarantee ``guarantee``.
+
+    Parameters: payoffs ``temptation > reward > punishment``; ``delta`` in (0, 1);
+    ``hazard`` and ``guarantee`` in [0, 1].
+    """
+
+    temptation: Param
+    reward: Param
+    punishment: Param
+    delta: Param
+    hazard: Param
+    guarantee: Param
+
+    _PARAMS: ClassVar[tuple[str, ...]] = (
+        "temptation",
+        "reward",
+        "punishment",
+        "delta",
+        "hazard",
+        "guarantee",
+    )
+    _DOMAINS: ClassVar[dict[str, Interval]] = {
+        "delta": (0, 1, True, True),
+        "hazard": (0, 1, False, False),
+        "guarantee": (0, 1, False, False),
+    }
+    _KEY = "compliance"
+
+    def __init__(
+        self,
+        temptation: ParamLike,
+        reward: ParamLike,
+        punishment: ParamLike,
+        delta: ParamLike,
+        hazard: ParamLike = 0,
+        guarantee: ParamLike = 0,
+    ) -> None:
+        self._setup(
+            temptation=temptation,
+            reward=reward,
+            punishment=punishment,
+            delta=delta,
+            hazard=hazard,
+            guarantee=guarantee,
+        )
+        require(
+            gt(self.temptation, self.reward), "temptation", self.temptation, "must exceed reward"
+        )
+        require(gt(self.reward, self.punishment), "reward", self.reward, "must exceed punishment")
+
+    @property
+    def effective_hazard(self) -> Param:
+        """``rho_eff = hazard (1 - guarantee)``."""
+        return self.hazard * (1 - self.guarantee)
+
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        t, r, p, d, h, g = (values[k] for k in self._PARAMS)
+        return d * (1 - h * (1 - g)) * (t - p), t - r
+
+    def solve(self) -> RepeatedComplianceResult:
+        t, r, p, d = self.temptation, self.reward, self.punishment, self.delta
+        rho = self.effective_hazard
+        gap = t - p
+        complies = ge(d * (1 - rho) * gap, t - r)
+        kappa = ratio(1 - d, 1 - d * (1 - rho), "delta")
+        rho_bar = 1 - ratio(t - r, d * gap, "temptation")
+        critical: Param | None
+        max_hazard: Param | None
+        if self.symbolic:
+            critical = ratio(t - r, gap * (1 - rho), "hazard")
+            max_hazard = ratio(rho_bar, 1 - self.guarantee, "guarantee")
+        else:
+            critical = None if rho == 1 else Fraction(t - r) / (gap * (1 - rho))
+            if critical is not None and critical >= 1:
+                critical = None
+            if rho_bar < 0:
+                max_hazard = None
+            elif self.guarantee == 1:
+                max_hazard = Fraction(1)
+            else:
+                max_hazard = min(Fraction(1), rho_bar / (1 - self.guarantee))
+        return RepeatedComplianceResult(
+            model=self,
+            complies=complies,
+            critical_delta=critical,
+            max_hazard=max_hazard,
+            credibility_discount=kappa,
+            effective_hazard=rho,
+        )
+
+
+@dataclass(frozen=True)
+class RepeatedComplianceResult:
+    """``complies``; ``critical_delta`` (least delta that sustains compliance at this hazard,
+    ``None`` when no delta < 1 does); ``max_hazard`` (largest raw hazard that sustains it
+    given the guarantee, ``None`` when none does); ``credibility_discount`` (kappa);
+    ``effective_hazard`` (rho_eff)."""
+
+    model: RepeatedCompliance
+    complies: Cond
+    critical_delta: Param | None
+    max_hazard: Param | None
+    credibility_discount: Param
+    effective_hazard: Param
+
+    def values(self) -> dict[str, Param]:
+        """``V_C`` (value of compliance under grim trigger), ``V_P`` (punishment), ``V_D``
+        (one-shot deviation), summed as explicit geometric series."""
+        m = self.model
+        d, rho = m.delta, self.effective_hazard
+        v_p = ratio(m.punishment, 1 - d, "delta")
+        v_c = ratio(m.reward + d * rho * v_p, 1 - d * (1 - rho), "delta")
+        return {"V_C": v_c, "V_P": v_p, "V_D": m.temptation + d * v_p}
+
+    def verify(self) -> Certificate:
+        """Numeric: the one-shot deviation test on explicit values, kappa as a series."""
+        m = self.model
+        if m.symbolic:
+            return sample_certificate(
+                m,
+                self,
+                comparators={"critical_delta": _cmp_critical, "max_hazard": _cmp_max_hazard},
+            )
+        v = self.values()
+        d, rho = Fraction(m.delta), Fraction(self.effective_hazard)
+        gain = Fraction(v["V_D"] - v["V_C"])  # deviation gain; comply iff <= 0
+        ok = (gain <= 0) == self.complies
+        # kappa = sum_t (delta (1 - rho))^t (1 - delta) solves k = (1 - delta) + delta (1 - rho) k
+        kappa = Fraction(self.credibility_discount)
+        residual = kappa - (1 - d) - d * (1 - rho) * kappa
+        ok = ok and residual == 0 and 0 < kappa <= 1
+        if self.critical_delta is not None:
+            at = RepeatedCompliance(
+                m.temptation, m.reward, m.punishment, self.critical_delta, m.hazard, m.guarantee
+            ).solve()
+            ok = ok and at.complies is True
+        if self.max_hazard is not None:
+            at_h = RepeatedCompliance(
+                m.temptation, m.reward, m.punishment, m.delta, self.max_hazard, m.guarantee
+            ).solve()
+            ok = ok and at_h.complies is True
+        return Certificate(
+            ok=bool(ok),
+            quantities={"deviation_gain": gain, "kappa_recursion_residual": residual},
+            checks=(
+                "V_D - V_C <= 0 exactly when complies",
+                "kappa solves its recursion (the geometric series)",
+                "compliance holds at critical_delta and at max_hazard",
+            ),
+        )
+
+    def summary(self) -> Summary:
+        notes = (
+            "grim trigger with exogenous reneging hazard; guarantee scales the hazard by (1 - g)",
+            "kappa: value of reversible relief relative to permanent relief",
+        )
+        return summarise(self, "Repeated compliance (self-enforcement)", notes)
+
+
+def _cmp_critical(sym_value: Any, numeric: Any) -> bool:
+    if numeric is None:
+        return bool(sym_value >= 1) or sym_value.is_negative is True
+    return bool(sym_value == numeric)
+
+
+def _cmp_max_hazard(sym_value: Any, numeric: Any) -> bool:
+    if numeric is None:
+        return bool(sym_value < 0)
+    if numeric == 1:
+        return bool(sym_value >= 1)
+    return bool(sym_value == numeric)
