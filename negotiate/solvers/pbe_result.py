@@ -59,10 +59,10 @@ def kind_of(sender_mix: Sequence[Mapping[int, Any]]) -> str:
     return "separating" if len(set(sent)) == len(sent) else "partially pooling"
 
 
-def _choice(labels: Sequence[str], mix: Mapping[int, Any]) -> Choice:
+def _choice(labels: Sequence[str], mix: Mapping[int, Any], ref: Mapping[sp.Symbol, Any]) -> Choice:
     if len(mix) == 1:
         return labels[next(iter(mix))]
-    return MappingProxyType({labels[i]: clean(p) for i, p in sorted(mix.items())})
+    return MappingProxyType({labels[i]: _simplify(p, ref) for i, p in sorted(mix.items())})
 
 
 def build_equilibrium(
@@ -82,6 +82,7 @@ def build_equilibrium(
     """
     T, M = game.types, game.messages
     U, V, p = game.sender_payoffs, game.receiver_payoffs, game.priors
+    ref = _reference(game)
     beliefs: dict[str, Any] = {}
     for j, m in enumerate(M):
         if j in off_path:
@@ -90,7 +91,7 @@ def build_equilibrium(
         weights = [p[i] * sender_mix[i].get(j, 0) for i in range(len(T))]
         total = sum(weights, Fraction(0))
         beliefs[m] = MappingProxyType(
-            {t: clean(_simplify(w / total)) for t, w in zip(T, weights, strict=True)}
+            {t: _simplify(w / total, ref) for t, w in zip(T, weights, strict=True)}
         )
     type_pay = []
     receiver_total: Any = Fraction(0)
@@ -104,19 +105,21 @@ def build_equilibrium(
     sender_total = sum((p[i] * type_pay[i] for i in range(len(T))), Fraction(0))
     return PerfectBayesianEquilibrium(
         kind=kind_of(sender_mix),
-        sender_strategy=MappingProxyType({t: _choice(M, sender_mix[i]) for i, t in enumerate(T)}),
+        sender_strategy=MappingProxyType(
+            {t: _choice(M, sender_mix[i], ref) for i, t in enumerate(T)}
+        ),
         receiver_strategy=MappingProxyType(
-            {m: _choice(game.actions, receiver_mix[j]) for j, m in enumerate(M)}
+            {m: _choice(game.actions, receiver_mix[j], ref) for j, m in enumerate(M)}
         ),
         beliefs=MappingProxyType(beliefs),
         payoffs=MappingProxyType(
             {
-                game.sender: clean(_simplify(sender_total)),
-                game.receiver: clean(_simplify(receiver_total)),
+                game.sender: _simplify(sender_total, ref),
+                game.receiver: _simplify(receiver_total, ref),
             }
         ),
         type_payoffs=MappingProxyType(
-            {t: clean(_simplify(v)) for t, v in zip(T, type_pay, strict=True)}
+            {t: _simplify(v, ref) for t, v in zip(T, type_pay, strict=True)}
         ),
         condition=condition,
         intuitive=intuitive,
@@ -124,8 +127,28 @@ def build_equilibrium(
     )
 
 
-def _simplify(v: Any) -> Any:
-    return sp.factor(sp.cancel(v)) if isinstance(v, sp.Basic) else v
+def _reference(game: SignalingGame) -> dict[sp.Symbol, sp.Rational]:
+    """A point of the parameter space (values, else domain midpoints) to orient signs."""
+    out = {}
+    for par in game.parameters:
+        x = par.value
+        if x is None and par.domain is not None:
+            x = (par.domain[0] + par.domain[1]) / 2
+        if x is not None:
+            out[par.symbol] = sp.Rational(x.numerator, x.denominator)
+    return out
+
+
+def _simplify(v: Any, ref: Mapping[sp.Symbol, sp.Rational]) -> Any:
+    """Cancel and factor; the denominator is signed to be positive at ``ref``."""
+    if not isinstance(v, sp.Basic):
+        return v
+    num, den = sp.fraction(sp.cancel(sp.together(v)))
+    if not den.is_number:
+        at = den.xreplace(ref)
+        if at.is_number and at < 0:
+            num, den = -num, -den
+    return clean(sp.factor(num) / sp.factor(den))
 
 
 @dataclass(frozen=True)
