@@ -1,0 +1,263 @@
+"""Analyse a scenario: the outcome, the deal, the binding constraints and the tipping points.
+
+Outcome rule (stated once):
+
+* **agreement** when some deal gives *both* sides strictly more than their disagreement value
+  (no-deal value raised to the ratification floor) and every ``[conditions]`` entry holds; the
+  deal is the scenario's bargaining solution (Nash 1950 by default, MODELS.md M1);
+* otherwise **war** when the no-deal game's subgame-perfect path contains a war action, and
+  **stalemate** when it does not.
+
+Participation constraints are measured on the exact Pareto frontier of the (credibility
+discounted) issue space: ``slack_i = max{U_i : U_j >= d_j} - d_i``.  A negative slack is how
+much side ``i`` is short of taking even the best deal the other side accepts.
+
+A tipping point of a lever is the parameter value at which the outcome changes, all else held
+at the analysed point: found on a grid over the lever's domain, then bisected exactly in
+rationals to a bracket of width ``2**-50`` times the domain.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+from negotiate.errors import ModelError, SolverError
+from negotiate.scenario.evaluate import PointState, evaluate_point, parameter_values
+from negotiate.scenario.result import Constraint, ScenarioResult, TippingPoint
+
+__all__ = ["analyse", "deal_at", "outcome_at", "participation_slacks"]
+
+_GRID = 32
+_BISECTIONS = 50
+
+
+def _issue_space(scenario: Any, state: PointState) -> Any:
+    from negotiate.games.issues import IssueSpace
+
+    weights = {n: w for n, w in state.weights.items() if w != (0, 0)}
+    if not weights:
+        raise ModelError("issues", None, "no issue is worth anything to either side")
+    reversible = [n for n, r in state.reversibility.items() if r > 0 and n in weights]
+    return IssueSpace.linear(players=scenario.players, weights=weights, reversible=reversible)
+
+
+def participation_slacks(space: Any, d: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
+    """``max{U_i : U_j >= d_j} - d_i`` for both sides, exactly, on the linear frontier.
+
+    When even the whole pie cannot give ``j`` its value ``d_j``, side ``i``'s slack is
+    measured at the deal that gives ``j`` the most, and side ``j``'s own slack is negative.
+    """
+    chain = [v.utilities for v in space.frontier()]  # u1 increasing, u2 decreasing
+
+    def best(i: int) -> Fraction:
+        j = 1 - i
+        feasible = [u for u in chain if u[j] >= d[j]]
+        if not feasible:
+            top = max(chain, key=lambda u: (u[j], u[i]))
+            return top[i]
+        best_u = max(u[i] for u in feasible)
+        # the frontier between a feasible and an infeasible kink crosses u_j = d_j
+        for a, b in itertools.pairwise(chain):
+            if (a[j] - d[j]) * (b[j] - d[j]) < 0:
+                t = (d[j] - a[j]) / (b[j] - a[j])
+                best_u = max(best_u, a[i] + t * (b[i] - a[i]))
+        return best_u
+
+    def own_max(j: int) -> Fraction:
+        return max(u[j] for u in chain)
+
+    s1 = best(0) - d[0]
+    s2 = best(1) - d[1]
+    # if one side cannot be satisfied at all, its own slack is its shortfall at its best deal
+    if own_max(1) < d[1]:
+        s2 = own_max(1) - d[1]
+    if own_max(0) < d[0]:
+        s1 = own_max(0) - d[0]
+    return s1, s2
+
+
+def deal_at(scenario: Any, state: PointState) -> Any:
+    """The bargaining solution at ``state`` (a solution record with ``.agreement``)."""
+    from negotiate.solvers.cooperative import kalai_smorodinsky, nash_bargaining
+
+    problem = _issue_space(scenario, state).problem(state.disagreement)
+    if scenario.solution == "kalai_smorodinsky":
+        return kalai_smorodinsky(problem)
+    return nash_bargaining(problem, weights=state.power)
+
+
+def _classify(scenario: Any, state: PointState, agreement: bool) -> str:
+    if agreement and all(ok for ok, _ in state.conditions.values()):
+        return "agreement"
+    if state.no_deal is not None and state.no_deal.war:
+        return "war"
+    return "stalemate"
+
+
+def outcome_at(scenario: Any, values: Mapping[str, Fraction]) -> str:
+    """The outcome label at a parameter point (no certificates, for scans)."""
+    state = evaluate_point(scenario, values)
+    if not all(ok for ok, _ in state.conditions.values()):
+        return _classify(scenario, state, False)
+    s1, s2 = participation_slacks(_issue_space(scenario, state), state.disagreement)
+    return _classify(scenario, state, s1 > 0 and s2 > 0)
+
+
+def _constraints(scenario: Any, state: PointState) -> tuple[Constraint, ...]:
+    p1, p2 = scenario.players
+    s1, s2 = participation_slacks(_issue_space(scenario, state), state.disagreement)
+    out = [
+        Constraint(
+            f"participation:{p}",
+            "participation",
+            s > 0,
+            s,
+            f"{p} needs a deal worth more than its disagreement value {state.disagreement[i]}",
+        )
+        for i, (p, s) in enumerate(((p1, s1), (p2, s2)))
+    ]
+    for i, p in enumerate((p1, p2)):
+        if p in scenario.floors:
+            slack = state.no_deal_point[i] - state.floors[i]
+            out.append(
+                Constraint(
+                    f"ratification:{p}",
+                    "ratification",
+                    True,
+                    slack,
+                    f"{p}'s ratification floor {state.floors[i]} against its no-deal value "
+                    f"{state.no_deal_point[i]}: the floor binds when the slack is negative",
+                )
+            )
+    for cond in scenario.conditions:
+        ok, slack = state.conditions[cond.name]
+        out.append(Constraint(f"condition:{cond.name}", "condition", ok, slack, cond.meaning))
+    return tuple(out)
+
+
+def _binding(constraints: tuple[Constraint, ...]) -> tuple[str, ...]:
+    """Failed constraints, most violated first; then tight ones (zero slack)."""
+    failed = [c for c in constraints if not c.holds]
+    failed.sort(key=lambda c: c.slack if c.slack is not None else Fraction(0))
+    tight = [
+        c
+        for c in constraints
+        if c.holds and c.slack is not None and c.slack < 0 and c.kind == "ratification"
+    ]
+    return tuple(c.name for c in failed + tight)
+
+
+def _tipping_point(
+    scenario: Any,
+    base: Mapping[str, Fraction],
+    lever: str,
+    base_outcome: str,
+    outcome: Callable[[Mapping[str, Fraction]], str],
+) -> TippingPoint | None:
+    domain = scenario.parameters[lever].domain
+    if domain is None or domain[0] == domain[1]:
+        return None
+    lo, hi = domain
+    b = base[lever]
+    grid = sorted({lo + (hi - lo) * Fraction(k, _GRID) for k in range(_GRID + 1)} | {b})
+
+    def at(x: Fraction) -> str:
+        return outcome({**base, lever: x})
+
+    found: list[tuple[Fraction, Fraction, str, str]] = []  # (inside, outside, dir, new)
+    above = [x for x in grid if x > b]
+    below = [x for x in reversed(grid) if x < b]
+    for seq, direction in ((above, "up"), (below, "down")):
+        prev = b
+        for x in seq:
+            o = at(x)
+            if o != base_outcome:
+                found.append((prev, x, direction, o))
+                break
+            prev = x
+    if not found:
+        return None
+    found.sort(key=lambda f: abs(f[1] - b))
+    inside, outside, direction, new = found[0]
+    width = (hi - lo) / 2**_BISECTIONS
+    while abs(outside - inside) > width:
+        mid = (inside + outside) / 2
+        if at(mid) == base_outcome:
+            inside = mid
+        else:
+            outside = mid
+        new = at(outside)
+    lo_b, hi_b = sorted((inside, outside))
+    return TippingPoint(
+        parameter=lever,
+        threshold=_round(lo_b, hi_b),
+        bracket=(lo_b, hi_b),
+        direction=direction,
+        baseline=b,
+        outcome_before=base_outcome,
+        outcome_after=new,
+    )
+
+
+def _round(lo: Fraction, hi: Fraction) -> Fraction:
+    """The shortest decimal in ``[lo, hi]`` (the midpoint when none has < 18 digits)."""
+    mid = (lo + hi) / 2
+    for digits in range(1, 18):
+        scale = 10**digits
+        q = Fraction(round(mid * scale), scale)
+        if lo <= q <= hi:
+            return q
+    return mid
+
+
+def analyse(
+    scenario: Any,
+    overrides: Mapping[str, Any] | None = None,
+    variant: str | None = None,
+    *,
+    tipping_points: bool = True,
+) -> ScenarioResult:
+    """Solve ``scenario`` at its (overridden) parameter values; see the module docstring."""
+    values = parameter_values(scenario, overrides, variant)
+    state = evaluate_point(scenario, values)
+    constraints = _constraints(scenario, state)
+    deal_solution = None
+    conditions_ok = all(ok for ok, _ in state.conditions.values())
+    participation_ok = all(c.holds for c in constraints if c.kind == "participation")
+    if participation_ok:
+        deal_solution = deal_at(scenario, state)
+        if not deal_solution.agreement:  # the frontier says yes, the solver says no
+            raise SolverError(
+                "participation slacks are positive but the bargaining solver found no agreement",
+                solver=scenario.solution,
+                status="inconsistent",
+            )
+    outcome = _classify(scenario, state, participation_ok)
+    cache: dict[tuple[tuple[str, Fraction], ...], str] = {}
+
+    def cached(v: Mapping[str, Fraction]) -> str:
+        key = tuple(sorted(v.items()))
+        if key not in cache:
+            cache[key] = outcome_at(scenario, v)
+        return cache[key]
+
+    tips: dict[str, TippingPoint] = {}
+    if tipping_points:
+        for lever in scenario.levers:
+            tp = _tipping_point(scenario, values, lever, outcome, cached)
+            if tp is not None:
+                tips[lever] = tp
+    return ScenarioResult(
+        scenario=scenario,
+        variant=variant,
+        overrides=dict(overrides or {}),
+        state=state,
+        outcome=outcome,
+        solution=deal_solution if (deal_solution is not None and conditions_ok) else None,
+        constraints=constraints,
+        binding_constraints=_binding(constraints),
+        tipping_points=tips,
+    )

@@ -1,0 +1,218 @@
+"""The result of analysing a scenario: frozen, verifiable, renderable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from negotiate.results import Certificate, Summary, Table, to_jsonable
+
+__all__ = ["Constraint", "ScenarioResult", "TippingPoint"]
+
+OUTCOMES = ("agreement", "stalemate", "war")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A constraint on agreement: whether it holds and its slack (negative = short by)."""
+
+    name: str
+    kind: str
+    holds: bool
+    slack: Fraction | None
+    meaning: str
+
+
+@dataclass(frozen=True)
+class TippingPoint:
+    """The value of a lever at which the outcome changes, all else fixed.
+
+    ``direction`` is ``"up"`` when the outcome becomes ``outcome_after`` as the lever rises
+    past ``threshold``, ``"down"`` when it falls past it.  The true threshold lies in
+    ``bracket``; ``threshold`` is the shortest decimal inside it.
+    """
+
+    parameter: str
+    threshold: Fraction
+    bracket: tuple[Fraction, Fraction]
+    direction: str
+    baseline: Fraction
+    outcome_before: str
+    outcome_after: str
+
+    def describe(self) -> str:
+        verb = "rises above" if self.direction == "up" else "falls below"
+        return (
+            f"{self.outcome_after} when {self.parameter} {verb} {float(self.threshold):.4g} "
+            f"(now {float(self.baseline):.4g}: {self.outcome_before})"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """Outcome, deal, binding constraints and tipping points of a scenario at one point."""
+
+    scenario: Any
+    variant: str | None
+    overrides: Mapping[str, Any]
+    state: Any
+    outcome: str
+    solution: Any
+    constraints: tuple[Constraint, ...]
+    binding_constraints: tuple[str, ...]
+    tipping_points: Mapping[str, TippingPoint]
+
+    @property
+    def deal(self) -> dict[str, Fraction] | None:
+        """Issue -> share going the first player's way; None when there is no agreement."""
+        if self.outcome != "agreement" or self.solution is None:
+            return None
+        return dict(self.solution.allocation)
+
+    @property
+    def utilities(self) -> dict[str, Fraction] | None:
+        """Each side's (credibility-discounted) utility from the deal; None without one."""
+        if self.deal is None:
+            return None
+        return dict(zip(self.scenario.players, self.solution.utilities, strict=True))
+
+    @property
+    def parameters(self) -> dict[str, Fraction]:
+        """The parameter values analysed (after variant and overrides)."""
+        return {n: self.state.values[n] for n in self.scenario.parameters}
+
+    def verify(self) -> Certificate:
+        """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome, and
+        that the outcome really differs on the two sides of each tipping point."""
+        from negotiate.scenario.analysis import outcome_at
+
+        checks, notes = [], []
+        quantities: dict[str, Any] = {}
+        ok = True
+        values = self.parameters
+        if self.scenario.deterrence is not None:
+            from negotiate.solvers.spe import subgame_perfect
+
+            tree = self.scenario.deterrence["tree"].bind(dict(self.state.values))
+            cert = subgame_perfect(tree).verify()
+            checks.append("no-deal game: subgame perfection re-checked at every node")
+            ok = ok and cert.ok
+            quantities["no_deal"] = cert.to_dict()
+        if self.solution is not None:
+            cert = self.solution.verify()
+            checks.append("deal: Pareto optimality, individual rationality, optimality")
+            ok = ok and cert.ok
+            quantities["deal"] = cert.to_dict()
+        again = outcome_at(self.scenario, values)
+        checks.append("outcome recomputed from the participation slacks")
+        if again != self.outcome:
+            ok = False
+            notes.append(f"outcome recomputed as {again}, reported {self.outcome}")
+        for name, tp in self.tipping_points.items():
+            inside, outside = (
+                (tp.bracket[0], tp.bracket[1]) if tp.direction == "up" else tp.bracket[::-1]
+            )
+            before = outcome_at(self.scenario, {**values, name: inside})
+            after = outcome_at(self.scenario, {**values, name: outside})
+            good = before == tp.outcome_before and after == tp.outcome_after
+            quantities[f"tipping_point:{name}"] = {"before": before, "after": after}
+            checks.append(f"tipping point {name}: outcome flips across the bracket")
+            ok = ok and good
+        return Certificate(
+            ok=ok, quantities=quantities, exact=True, checks=tuple(checks), notes=tuple(notes)
+        )
+
+    def summary(self) -> Summary:
+        s = self.scenario
+        fields: list[tuple[str, Any]] = [("scenario", s.title), ("outcome", self.outcome)]
+        if self.variant:
+            fields.append(("variant", self.variant))
+        st = self.state
+        if st.kappa is not None:
+            fields.append(("credibility discount kappa", f"{float(st.kappa):.4f}"))
+        fields.append(("disagreement point", tuple(f"{float(x):.4f}" for x in st.disagreement)))
+        if st.no_deal is not None:
+            fields.append(("if talks fail (SPE path)", " -> ".join(st.no_deal.path)))
+        if self.utilities:
+            fields.append(
+                ("deal utilities", {k: f"{float(v):.4f}" for k, v in self.utilities.items()})
+            )
+        tables = []
+        if self.deal:
+            tables.append(
+                Table(
+                    f"Deal (share going {s.players[0]}'s way)",
+                    ("issue", "share"),
+                    tuple((k, f"{float(v):.4f}") for k, v in self.deal.items()),
+                )
+            )
+        tables.append(
+            Table(
+                "Constraints",
+                ("constraint", "holds", "slack"),
+                tuple(
+                    (
+                        c.name,
+                        "yes" if c.holds else "NO",
+                        "" if c.slack is None else f"{float(c.slack):+.4f}",
+                    )
+                    for c in self.constraints
+                ),
+            )
+        )
+        if self.tipping_points:
+            tables.append(
+                Table(
+                    "Tipping points",
+                    ("lever", "threshold", "direction", "then"),
+                    tuple(
+                        (n, f"{float(t.threshold):.4f}", t.direction, t.outcome_after)
+                        for n, t in self.tipping_points.items()
+                    ),
+                )
+            )
+        return Summary(
+            title=f"Scenario: {s.title}",
+            fields=tuple(fields),
+            tables=tuple(tables),
+            notes=tuple(f"binding: {b}" for b in self.binding_constraints),
+        )
+
+    def to_dict(self, *, certificates: bool = True) -> dict[str, Any]:
+        """JSON-ready: outcome, deal, binding constraints, tipping points, parameters, certs."""
+        out: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "variant": self.variant,
+            "outcome": self.outcome,
+            "deal": to_jsonable(self.deal),
+            "utilities": to_jsonable(self.utilities),
+            "binding_constraints": list(self.binding_constraints),
+            "constraints": [
+                {
+                    "name": c.name,
+                    "holds": c.holds,
+                    "slack": to_jsonable(c.slack),
+                    "slack_float": None if c.slack is None else float(c.slack),
+                }
+                for c in self.constraints
+            ],
+            "tipping_points": {
+                n: {
+                    "threshold": float(t.threshold),
+                    "threshold_exact": to_jsonable(t.threshold),
+                    "bracket": to_jsonable(t.bracket),
+                    "direction": t.direction,
+                    "outcome_after": t.outcome_after,
+                }
+                for n, t in self.tipping_points.items()
+            },
+            "parameters": to_jsonable(self.parameters),
+            "kappa": to_jsonable(self.state.kappa),
+            "disagreement": to_jsonable(self.state.disagreement),
+            "no_deal_path": list(self.state.no_deal.path) if self.state.no_deal else None,
+        }
+        if certificates:
+            out["certificates"] = self.verify().to_dict()
+        return out

@@ -1,0 +1,411 @@
+"""The validated content of a scenario file: parameters, derived quantities and layers.
+
+A :class:`Scenario` is immutable.  Its layers follow MODELS.md section 3:
+
+* ``[parameters.NAME]``: value, domain, meaning and source (all four required);
+* ``[derived]``: named expressions in parameters and other derived names (no cycles);
+* ``[issues.NAME]``: the players' weights and the reversibility of the concession (L4, L3);
+* ``[commitment]``: whose valuation of reversible concessions is discounted, with patience,
+  reneging hazard and guarantee (L3, MODELS.md M6 and section 3.2);
+* ``[deterrence]``: the no-deal game tree, in :meth:`GameTree.from_dict` shape (L1, L2);
+* ``[bargaining]``: the solution concept, bargaining power and optional disagreement point;
+* ``[domestic]``: ratification floors on each side's utility (L5, MODELS.md M10);
+* ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
+* ``[analysis]``: the levers whose tipping points are reported;
+* ``[scenarios.NAME]``: named variants that override parameter values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any
+
+import sympy as sp
+
+from negotiate.errors import ModelError
+from negotiate.expr import Parameter, parse, parse_condition
+from negotiate.scenario.schema import (
+    check_keys,
+    expect_list_of_str,
+    expect_str,
+    expect_table,
+)
+from negotiate.scenario.templates import expand_tree
+
+__all__ = ["Commitment", "Condition", "IssueSpec", "Scenario", "Variant", "build_scenario"]
+
+_MAX_PARAMETERS = 500
+_MAX_ISSUES = 100
+_TOP_KEYS = {
+    "scenario",
+    "parameters",
+    "derived",
+    "issues",
+    "commitment",
+    "deterrence",
+    "bargaining",
+    "domestic",
+    "conditions",
+    "analysis",
+    "scenarios",
+}
+_SOLUTIONS = ("nash", "kalai_smorodinsky")
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    """One issue: weights per player (expressions) and the reversible share of the concession."""
+
+    name: str
+    weights: Mapping[str, sp.Expr]
+    reversibility: sp.Expr
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """The credibility discount on reversible concessions (MODELS.md M6, section 3.2).
+
+    ``kappa = (1 - delta) / (1 - delta (1 - rho_eff))`` with ``rho_eff = hazard (1 - guarantee)``.
+    """
+
+    beneficiary: str
+    patience: sp.Expr
+    hazard: sp.Expr
+    guarantee: sp.Expr
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A named condition that a deal needs, with its meaning."""
+
+    name: str
+    holds: sp.Basic
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named variant of the scenario: parameter overrides and a description."""
+
+    name: str
+    description: str
+    overrides: Mapping[str, Fraction]
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario; :meth:`solve` analyses it at its parameter values."""
+
+    name: str
+    title: str
+    description: str
+    date: str
+    sources: tuple[str, ...]
+    players: tuple[str, str]
+    parameters: Mapping[str, Parameter]
+    derived: tuple[tuple[str, sp.Expr], ...]
+    issues: tuple[IssueSpec, ...]
+    commitment: Commitment | None
+    deterrence: Mapping[str, Any] | None
+    war_actions: tuple[str, ...]
+    solution: str
+    power: Mapping[str, sp.Expr] | None
+    disagreement: Mapping[str, sp.Expr] | None
+    floors: Mapping[str, sp.Expr]
+    conditions: tuple[Condition, ...]
+    levers: tuple[str, ...]
+    variants: Mapping[str, Variant] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name an expression may use: parameters, then derived quantities."""
+        return tuple(self.parameters) + tuple(n for n, _ in self.derived)
+
+    def values(
+        self, overrides: Mapping[str, Any] | None = None, variant: str | None = None
+    ) -> dict[str, Fraction]:
+        """Parameter values after applying a variant, then ``overrides`` (validated)."""
+        from negotiate.scenario.evaluate import parameter_values
+
+        return parameter_values(self, overrides, variant)
+
+    def solve(
+        self, overrides: Mapping[str, Any] | None = None, *, variant: str | None = None
+    ) -> Any:
+        """Analyse the scenario: outcome, deal, binding constraints and tipping points."""
+        from negotiate.scenario.analysis import analyse
+
+        return analyse(self, overrides, variant)
+
+    def __repr__(self) -> str:
+        return f"<Scenario {self.name!r}: {self.title}>"
+
+
+# ---------------------------------------------------------------------- building
+def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
+    """Validate the parsed TOML ``data`` and build a :class:`Scenario`."""
+    check_keys(data, "", _TOP_KEYS, required=("scenario", "parameters"))
+    head = expect_table(data["scenario"], "scenario")
+    check_keys(
+        head,
+        "scenario",
+        {"title", "description", "date", "sources", "players"},
+        required=("title", "players"),
+    )
+    players = expect_list_of_str(head["players"], "scenario.players")
+    if len(players) != 2:
+        raise ModelError("scenario.players", list(players), "exactly two players are supported")
+    parameters = _parameters(data["parameters"])
+    derived = _derived(data.get("derived", {}), tuple(parameters))
+    names = tuple(parameters) + tuple(n for n, _ in derived)
+    bargaining = expect_table(data.get("bargaining", {}), "bargaining")
+    check_keys(bargaining, "bargaining", {"solution", "power", "disagreement"})
+    solution = expect_str(bargaining.get("solution", "nash"), "bargaining.solution")
+    if solution not in _SOLUTIONS:
+        raise ModelError("bargaining.solution", solution, f"expected one of {_SOLUTIONS}")
+    deterrence, war_actions = _deterrence(data.get("deterrence"), players, parameters, names)
+    disagreement = _per_player(
+        bargaining.get("disagreement"), "bargaining.disagreement", players, names
+    )
+    if deterrence is None and disagreement is None:
+        raise ModelError(
+            "bargaining.disagreement", None, "is required when there is no [deterrence] tree"
+        )
+    domestic = expect_table(data.get("domestic", {}), "domestic")
+    check_keys(domestic, "domestic", {"floor"})
+    analysis = expect_table(data.get("analysis", {}), "analysis")
+    check_keys(analysis, "analysis", {"levers"})
+    levers = expect_list_of_str(analysis.get("levers", []), "analysis.levers")
+    for i, lever in enumerate(levers):
+        if lever not in parameters:
+            raise ModelError(f"analysis.levers[{i}]", lever, f"not a parameter; {list(parameters)}")
+    return Scenario(
+        name=name,
+        title=expect_str(head["title"], "scenario.title", max_len=300),
+        description=expect_str(head.get("description", ""), "scenario.description"),
+        date=expect_str(head.get("date", ""), "scenario.date", max_len=100),
+        sources=expect_list_of_str(head.get("sources", []), "scenario.sources", unique=False),
+        players=(players[0], players[1]),
+        parameters=MappingProxyType(parameters),
+        derived=derived,
+        issues=_issues(data.get("issues", {}), players, names),
+        commitment=_commitment(data.get("commitment"), players, names),
+        deterrence=deterrence,
+        war_actions=war_actions,
+        solution=solution,
+        power=_per_player(bargaining.get("power"), "bargaining.power", players, names),
+        disagreement=disagreement,
+        floors=_per_player(domestic.get("floor"), "domestic.floor", players, names) or {},
+        conditions=_conditions(data.get("conditions", {}), names),
+        levers=levers,
+        variants=MappingProxyType(_variants(data.get("scenarios", {}), parameters)),
+    )
+
+
+def _parameters(raw: Any) -> dict[str, Parameter]:
+    table = expect_table(raw, "parameters")
+    if not table:
+        raise ModelError("parameters", None, "declare at least one parameter")
+    if len(table) > _MAX_PARAMETERS:
+        raise ModelError("parameters", len(table), f"more than {_MAX_PARAMETERS} parameters")
+    out = {}
+    for pname, spec in table.items():
+        f = f"parameters.{pname}"
+        spec = expect_table(spec, f)
+        for key in ("value", "domain", "meaning", "source"):
+            if key not in spec:
+                raise ModelError(f"{f}.{key}", None, "is required in scenario files")
+        param = Parameter.from_dict(pname, _decimal_literals(spec), f)
+        if not param.source.strip():
+            raise ModelError(f"{f}.source", param.source, "cite a source, or say 'assumption: why'")
+        out[pname] = param
+    return out
+
+
+def _decimal_literals(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """TOML floats are decimal literals: read ``0.8`` as the text the user typed (exact 4/5)."""
+
+    def lit(v: Any) -> Any:
+        return repr(v) if isinstance(v, float) and v == v and abs(v) != float("inf") else v
+
+    out = dict(spec)
+    if "value" in out:
+        out["value"] = lit(out["value"])
+    if isinstance(out.get("domain"), list):
+        out["domain"] = [lit(v) for v in out["domain"]]
+    return out
+
+
+def _derived(raw: Any, parameters: tuple[str, ...]) -> tuple[tuple[str, sp.Expr], ...]:
+    """Parse derived quantities and order them so each follows what it uses; reject cycles."""
+    table = expect_table(raw, "derived")
+    all_names = set(parameters) | set(table)
+    parsed: dict[str, sp.Expr] = {}
+    for dname, text in table.items():
+        f = f"derived.{dname}"
+        if dname in parameters:
+            raise ModelError(f, dname, "a derived quantity cannot reuse a parameter's name")
+        parsed[dname] = parse(expect_str(text, f, max_len=2000), sorted(all_names), field=f)
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+    def visit(n: str, stack: list[str]) -> None:
+        if state.get(n) == 2:
+            return
+        if state.get(n) == 1:
+            cycle = " -> ".join([*stack[stack.index(n) :], n])
+            raise ModelError(f"derived.{n}", None, f"cycle: {cycle}")
+        state[n] = 1
+        for s in sorted(parsed[n].free_symbols, key=str):
+            if s.name in parsed:  # type: ignore[attr-defined]
+                visit(s.name, [*stack, n])  # type: ignore[attr-defined]
+        state[n] = 2
+        order.append(n)
+
+    for n in parsed:
+        visit(n, [])
+    return tuple((n, parsed[n]) for n in order)
+
+
+def _expr(value: Any, field: str, names: tuple[str, ...]) -> sp.Expr:
+    if isinstance(value, bool):
+        raise ModelError(field, value, "expected a number or an expression string")
+    if isinstance(value, int | float):
+        value = repr(value)
+    return parse(expect_str(value, field, max_len=2000), names, field=field)
+
+
+def _per_player(
+    raw: Any, field: str, players: tuple[str, ...], names: tuple[str, ...]
+) -> Mapping[str, sp.Expr] | None:
+    if raw is None:
+        return None
+    table = expect_table(raw, field)
+    check_keys(table, field, players, required=players)
+    return MappingProxyType({p: _expr(table[p], f"{field}.{p}", names) for p in players})
+
+
+def _issues(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> tuple[IssueSpec, ...]:
+    table = expect_table(raw, "issues")
+    if len(table) > _MAX_ISSUES:
+        raise ModelError("issues", len(table), f"more than {_MAX_ISSUES} issues")
+    out = []
+    for iname, spec in table.items():
+        f = f"issues.{iname}"
+        spec = expect_table(spec, f)
+        check_keys(spec, f, {"weights", "reversible", "meaning"}, required=("weights",))
+        weights = _per_player(spec["weights"], f"{f}.weights", players, names)
+        assert weights is not None
+        rev = spec.get("reversible", False)
+        if isinstance(rev, bool):
+            reversibility: sp.Expr = sp.Integer(int(rev))
+        else:
+            reversibility = _expr(rev, f"{f}.reversible", names)
+        meaning = expect_str(spec.get("meaning", ""), f"{f}.meaning")
+        out.append(IssueSpec(iname, weights, reversibility, meaning))
+    return tuple(out)
+
+
+def _commitment(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> Commitment | None:
+    if raw is None:
+        return None
+    table = expect_table(raw, "commitment")
+    keys = ("beneficiary", "patience", "hazard", "guarantee")
+    check_keys(table, "commitment", keys, required=keys[:3])
+    beneficiary = expect_str(table["beneficiary"], "commitment.beneficiary")
+    if beneficiary not in players:
+        raise ModelError("commitment.beneficiary", beneficiary, f"not a player; {list(players)}")
+    return Commitment(
+        beneficiary=beneficiary,
+        patience=_expr(table["patience"], "commitment.patience", names),
+        hazard=_expr(table["hazard"], "commitment.hazard", names),
+        guarantee=_expr(table.get("guarantee", "0"), "commitment.guarantee", names),
+    )
+
+
+def _deterrence(
+    raw: Any,
+    players: tuple[str, ...],
+    parameters: Mapping[str, Parameter],
+    names: tuple[str, ...],
+) -> tuple[Mapping[str, Any] | None, tuple[str, ...]]:
+    if raw is None:
+        return None, ()
+    table = expect_table(raw, "deterrence")
+    check_keys(table, "deterrence", {"root", "war_actions", "subtrees"}, required=("root",))
+    war_actions = expect_list_of_str(table.get("war_actions", []), "deterrence.war_actions")
+    root = expand_tree(table, "deterrence")
+    tree: dict[str, Any] = {
+        "players": list(players),
+        "parameters": {
+            n: ({"domain": [str(p.domain[0]), str(p.domain[1])]} if p.domain else {})
+            for n, p in parameters.items()
+        },
+        "root": root,
+    }
+    derived_names = [n for n in names if n not in parameters]
+    if derived_names:
+        tree["parameters"].update({n: {} for n in derived_names})
+    from negotiate.scenario.evaluate import build_tree
+
+    built = build_tree(tree, "deterrence")
+    actions = _tree_actions(root)
+    for i, a in enumerate(war_actions):
+        if a not in actions:
+            raise ModelError(f"deterrence.war_actions[{i}]", a, "no such action in the tree")
+    return MappingProxyType({"spec": tree, "tree": built}), war_actions
+
+
+def _tree_actions(node: Any) -> set[str]:
+    out: set[str] = set()
+    if isinstance(node, Mapping):
+        for key in ("actions", "chance"):
+            sub = node.get(key)
+            if isinstance(sub, Mapping):
+                for label, child in sub.items():
+                    if key == "actions":
+                        out.add(label)
+                        out |= _tree_actions(child)
+                    elif isinstance(child, Mapping):
+                        out |= _tree_actions(child.get("then"))
+    return out
+
+
+def _conditions(raw: Any, names: tuple[str, ...]) -> tuple[Condition, ...]:
+    table = expect_table(raw, "conditions")
+    out = []
+    for cname, spec in table.items():
+        f = f"conditions.{cname}"
+        spec = expect_table(spec, f)
+        check_keys(spec, f, {"holds", "meaning"}, required=("holds",))
+        text = expect_str(spec["holds"], f"{f}.holds", max_len=2000)
+        out.append(
+            Condition(
+                cname,
+                parse_condition(text, names, field=f"{f}.holds"),
+                expect_str(spec.get("meaning", ""), f"{f}.meaning"),
+            )
+        )
+    return tuple(out)
+
+
+def _variants(raw: Any, parameters: Mapping[str, Parameter]) -> dict[str, Variant]:
+    from negotiate.scenario.evaluate import check_overrides
+
+    table = expect_table(raw, "scenarios")
+    out = {}
+    for vname, spec in table.items():
+        f = f"scenarios.{vname}"
+        spec = expect_table(spec, f)
+        check_keys(spec, f, {"description", "set"}, required=("set",))
+        overrides = check_overrides(expect_table(spec["set"], f"{f}.set"), parameters, f"{f}.set")
+        out[vname] = Variant(
+            vname,
+            expect_str(spec.get("description", ""), f"{f}.description"),
+            MappingProxyType(overrides),
+        )
+    return out
