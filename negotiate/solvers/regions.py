@@ -1,0 +1,338 @@
+"""Exact reasoning about parameter regions: conjunctions of inequalities ``f >= 0`` / ``f > 0``.
+
+A region is a conjunction of :class:`Ineq` over real parameters that lie in a box (their
+declared domains).  :class:`Decider` decides whether such a conjunction is empty:
+
+* **linear** constraints exactly, by Fourier–Motzkin elimination in rationals (Fourier 1826,
+  Motzkin 1936; strict inequalities tracked through the combinations), with an exact
+  interior witness point from back-substitution;
+* **factorable** constraints (numerator and denominator products of linear factors over the
+  rationals, as in ``(1 - d1)*(1 + d1 - d2) > 0``) exactly, by splitting on the sign of each
+  linear factor and deciding every linear case;
+* anything else (irreducible nonlinear factors, ``min``/``max``/``exp``) by exact evaluation
+  at sample points: a satisfying sample proves the region non-empty; otherwise its status is
+  ``"unknown"`` and the caller keeps and flags it.
+
+Redundant constraints (implied by the others and the box) are removed exactly where the
+decision is exact, which is how region conditions are simplified.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+import sympy as sp
+
+from negotiate.expr import Parameter, substitute, symbol
+
+__all__ = ["Decider", "Ineq", "Status", "make_ineq"]
+
+Status = Literal["empty", "nonempty", "unknown"]
+_MAX_ROWS = 4000
+_MAX_CASES = 3**7
+_SAMPLES = 200
+
+
+@dataclass(frozen=True)
+class Ineq:
+    """The constraint ``expr >= 0`` (``expr > 0`` when ``strict``) over real parameters."""
+
+    expr: sp.Expr
+    strict: bool
+
+    def negate(self) -> Ineq:
+        """The complement: ``not (f >= 0)`` is ``-f > 0``."""
+        return Ineq(-self.expr, not self.strict)
+
+    def holds(self, point: Mapping[str, Fraction]) -> bool:
+        """Exact truth value at a parameter point (raises ModelError where undefined)."""
+        value = substitute(self.expr, point, field="condition")
+        if isinstance(value, Fraction):
+            return value > 0 if self.strict else value >= 0
+        return bool(value > 0) if self.strict else bool(value >= 0)
+
+    def relational(self) -> sp.Basic:
+        """A readable sympy relational: ``x >= 1/2``, ``c + e >= 1``, ``(1 - d)*d > 0``."""
+        f = self.expr
+        syms = sorted(f.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+        poly = f.as_poly(*syms) if syms else None
+        if (
+            poly is not None
+            and poly.total_degree() == 1
+            and (poly.domain.is_QQ or poly.domain.is_ZZ)
+        ):
+            const = poly.coeff_monomial(1)
+            lhs = sp.expand(f - const)
+            rhs = -const
+            lead = poly.coeff_monomial(syms[0])
+            if len(poly.free_symbols) == 1:
+                (s,) = poly.free_symbols
+                lead = poly.coeff_monomial(s)
+                lhs, rhs = s, rhs / lead
+            elif lead < 0:
+                lhs, rhs = -lhs, -rhs
+            flip = lead < 0
+        else:
+            lhs, rhs, flip = sp.factor(f), sp.Integer(0), False
+        if flip:
+            return sp.StrictLessThan(lhs, rhs) if self.strict else sp.LessThan(lhs, rhs)
+        return sp.StrictGreaterThan(lhs, rhs) if self.strict else sp.GreaterThan(lhs, rhs)
+
+
+def make_ineq(f: sp.Expr, strict: bool) -> Ineq | bool:
+    """``f >= 0`` (or ``> 0``) as an :class:`Ineq`, or a bool when ``f`` is a constant."""
+    f = sp.cancel(sp.together(f)) if f.free_symbols else f
+    if not f.free_symbols:
+        if f.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise ValueError(f"undefined constant in a condition: {f}")
+        return bool(f > 0) if strict else bool(f >= 0)
+    syms = sorted(f.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+    poly = f.as_poly(*syms)
+    if poly is not None and poly.total_degree() == 1 and (poly.domain.is_QQ or poly.domain.is_ZZ):
+        coeffs = [Fraction(str(c)) for c in poly.coeffs()]
+        scale = _primitive_scale(coeffs)
+        f = sp.expand(f * sp.Rational(scale.numerator, scale.denominator))
+    return Ineq(f, strict)
+
+
+def _primitive_scale(coeffs: Sequence[Fraction]) -> Fraction:
+    """Positive factor making rational coefficients coprime integers."""
+    den = math.lcm(*(c.denominator for c in coeffs))
+    nums = [int(c * den) for c in coeffs]
+    g = math.gcd(*nums) or 1
+    return Fraction(den, g)
+
+
+# A linear row: a . x + c >= 0 (strict: > 0)
+_Row = tuple[tuple[Fraction, ...], Fraction, bool]
+
+
+def _normalise(row: _Row) -> _Row:
+    a, c, strict = row
+    if not any(a):
+        return row
+    s = _primitive_scale([*a, c])
+    return tuple(x * s for x in a), c * s, strict
+
+
+def _fourier_motzkin(rows: list[_Row], n: int) -> tuple[Status, dict[int, Fraction]]:
+    """Exact feasibility of linear rows in ``n`` variables, with a witness when feasible."""
+    stages: list[tuple[int, list[_Row]]] = []
+    current = _dedupe(rows)
+    for j in reversed(range(n)):
+        pos = [r for r in current if r[0][j] > 0]
+        neg = [r for r in current if r[0][j] < 0]
+        rest = [r for r in current if r[0][j] == 0]
+        stages.append((j, pos + neg))
+        for p, q in itertools.product(pos, neg):
+            ap, aq = p[0][j], -q[0][j]
+            a = tuple(aq * x + ap * y for x, y in zip(p[0], q[0], strict=True))
+            rest.append(_normalise((a, aq * p[1] + ap * q[1], p[2] or q[2])))
+        current = _dedupe(rest)
+        if len(current) > _MAX_ROWS:
+            return "unknown", {}
+    for _, c, strict in current:
+        if c < 0 or (c == 0 and strict):
+            return "empty", {}
+    x: dict[int, Fraction] = {}
+    for j, rs in reversed(stages):
+        lo: Fraction | None = None
+        hi: Fraction | None = None
+        for a, c, _ in rs:
+            rest_val = c + sum((a[k] * x[k] for k in range(j)), Fraction(0))
+            bound = -rest_val / a[j]
+            if a[j] > 0:
+                lo = bound if lo is None else max(lo, bound)
+            else:
+                hi = bound if hi is None else min(hi, bound)
+        if lo is not None and hi is not None:
+            x[j] = lo if lo == hi else (lo + hi) / 2
+        elif lo is not None:
+            x[j] = lo + 1
+        elif hi is not None:
+            x[j] = hi - 1
+        else:
+            x[j] = Fraction(0)
+    return "nonempty", x
+
+
+def _dedupe(rows: list[_Row]) -> list[_Row]:
+    best: dict[tuple[Fraction, ...], tuple[Fraction, bool]] = {}
+    for a, c, strict in rows:
+        if not any(a):
+            if c > 0 or (c == 0 and not strict):
+                continue  # trivially true
+            return [(a, c, strict)]  # trivially false: keep only this
+        old = best.get(a)
+        if old is None or c < old[0] or (c == old[0] and strict and not old[1]):
+            best[a] = (c, strict)
+    return [(a, c, s) for a, (c, s) in best.items()]
+
+
+@dataclass
+class _Factored:
+    sign: int  # sign of the rational constant
+    factors: list[tuple[int, int, bool]]  # (factor index, multiplicity, in denominator)
+    strict: bool
+
+
+class Decider:
+    """Decide emptiness of conjunctions of :class:`Ineq` over a parameter box."""
+
+    def __init__(self, parameters: Mapping[str, Parameter], names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.symbols = [symbol(n) for n in self.names]
+        self.box = [
+            parameters[n].domain if n in parameters else None  # type: ignore[union-attr]
+            for n in self.names
+        ]
+        self._factors: list[tuple[tuple[Fraction, ...], Fraction]] = []
+        self._factor_index: dict[tuple[tuple[Fraction, ...], Fraction], int] = {}
+        self._cache: dict[Ineq, _Factored | None] = {}
+        rng = random.Random(1953)
+        self._samples = [self._sample(rng, k) for k in range(_SAMPLES)]
+
+    # -- exact decision ---------------------------------------------------------------------
+    def feasible(self, ineqs: Sequence[Ineq]) -> tuple[Status, dict[str, Fraction] | None]:
+        """``("empty" | "nonempty" | "unknown", witness point or None)``."""
+        parsed = [self._factor(q) for q in ineqs]
+        if all(p is not None for p in parsed):
+            status, point = self._split([p for p in parsed if p is not None])
+            if status != "unknown":
+                return status, point
+        else:
+            exact = [p for p in parsed if p is not None]
+            status, _ = self._split(exact)
+            if status == "empty":
+                return "empty", None
+        for point in self._samples:
+            try:
+                if all(q.holds(point) for q in ineqs):
+                    return "nonempty", dict(point)
+            except (ValueError, TypeError):
+                continue
+        return "unknown", None
+
+    def implied(self, ineqs: Sequence[Ineq], target: Ineq) -> bool:
+        """True if ``ineqs`` (within the box) provably imply ``target``."""
+        return self.feasible([*ineqs, target.negate()])[0] == "empty"
+
+    def simplify(self, ineqs: Sequence[Ineq]) -> tuple[Ineq, ...]:
+        """Drop duplicates and constraints implied by the others and the box (exactly)."""
+        kept = list(dict.fromkeys(ineqs))
+        i = 0
+        while i < len(kept):
+            others = kept[:i] + kept[i + 1 :]
+            if self.implied(others, kept[i]):
+                kept = others
+            else:
+                i += 1
+        return tuple(kept)
+
+    # -- internals --------------------------------------------------------------------------
+    def _linear(self, f: sp.Expr) -> tuple[tuple[Fraction, ...], Fraction] | None:
+        poly = f.as_poly(*self.symbols)
+        if poly is None or poly.total_degree() > 1 or not (poly.domain.is_QQ or poly.domain.is_ZZ):
+            return None
+        a = tuple(Fraction(str(poly.coeff_monomial(s))) for s in self.symbols)
+        return a, Fraction(str(poly.coeff_monomial(1)))
+
+    def _factor(self, q: Ineq) -> _Factored | None:
+        if q in self._cache:
+            return self._cache[q]
+        out: _Factored | None = None
+        if set(q.expr.free_symbols) <= set(self.symbols):
+            num, den = sp.fraction(sp.together(q.expr))
+            sign = 1
+            factors: list[tuple[int, int, bool]] = []
+            ok = True
+            for part, is_den in ((num, False), (den, True)):
+                const, flist = sp.factor_list(sp.expand(part), *self.symbols)
+                if not const.is_Rational:
+                    ok = False
+                    break
+                sign *= 1 if const > 0 else -1
+                for fac, mult in flist:
+                    lin = self._linear(fac)
+                    if lin is None or not any(lin[0]):
+                        ok = False
+                        break
+                    a, c = lin
+                    scale = _primitive_scale([*a, c])
+                    a, c = tuple(x * scale for x in a), c * scale
+                    lead = next(x for x in a if x)
+                    if lead < 0:
+                        a, c = tuple(-x for x in a), -c
+                        sign *= (-1) ** mult
+                    key = (a, c)
+                    if key not in self._factor_index:
+                        self._factor_index[key] = len(self._factors)
+                        self._factors.append(key)
+                    factors.append((self._factor_index[key], mult, is_den))
+                if not ok:
+                    break
+            if ok:
+                out = _Factored(sign, factors, q.strict)
+        self._cache[q] = out
+        return out
+
+    def _box_rows(self) -> list[_Row]:
+        n = len(self.names)
+        rows: list[_Row] = []
+        for j, dom in enumerate(self.box):
+            if dom is None:
+                continue
+            unit = tuple(Fraction(int(k == j)) for k in range(n))
+            rows.append((unit, -dom[0], False))
+            rows.append((tuple(-u for u in unit), dom[1], False))
+        return rows
+
+    def _split(self, parsed: list[_Factored]) -> tuple[Status, dict[str, Fraction] | None]:
+        used = sorted({idx for p in parsed for idx, _, _ in p.factors})
+        options: list[tuple[int, ...]] = []
+        for idx in used:
+            in_den = any(i == idx and d for p in parsed for i, _, d in p.factors)
+            options.append((1, -1) if in_den else (1, -1, 0))
+        if math.prod(len(o) for o in options) > _MAX_CASES:
+            return "unknown", None
+        n = len(self.names)
+        for signs in itertools.product(*options):
+            chosen = dict(zip(used, signs, strict=True))
+            if not all(self._sign_ok(p, chosen) for p in parsed):
+                continue
+            rows = self._box_rows()
+            for idx, s in chosen.items():
+                a, c = self._factors[idx]
+                if s == 0:
+                    rows += [(a, c, False), (tuple(-x for x in a), -c, False)]
+                else:
+                    rows.append((tuple(s * x for x in a), s * c, True))
+            status, x = _fourier_motzkin(rows, n)
+            if status == "unknown":
+                return "unknown", None
+            if status == "nonempty":
+                return "nonempty", {self.names[j]: x[j] for j in range(n)}
+        return "empty", None
+
+    @staticmethod
+    def _sign_ok(p: _Factored, chosen: Mapping[int, int]) -> bool:
+        s = p.sign
+        for idx, mult, _ in p.factors:
+            s *= chosen[idx] ** mult
+        return s > 0 if p.strict else s >= 0
+
+    def _sample(self, rng: random.Random, k: int) -> dict[str, Fraction]:
+        point = {}
+        for name, dom in zip(self.names, self.box, strict=True):
+            lo, hi = dom if dom is not None else (Fraction(-10), Fraction(10))
+            if k < 2:
+                point[name] = lo + (hi - lo) * Fraction(1 + k, 3)
+            else:
+                point[name] = lo + (hi - lo) * Fraction(rng.randint(1, 996), 997)
+        return point
