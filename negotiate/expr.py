@@ -382,10 +382,17 @@ def substitute(
     ``nan``, infinite or non-real), as ``R/(1-d)`` at ``d = 1``, raises ``ModelError``.
     """
     by_name: dict[str, sp.Rational] = {}
+    wanted = (
+        {s.name for s in expr.free_symbols}  # type: ignore[attr-defined]
+        if isinstance(expr, sp.Basic)
+        else set()
+    )
     for key, raw in values.items():
         name = key.name if isinstance(key, sp.Symbol) else key
         if not isinstance(name, str):
             raise ModelError(field, key, "substitution keys must be names or symbols")
+        if name not in wanted:  # only the expression's own symbols are converted
+            continue
         value = as_fraction(raw, f"{field}[{name}]")
         rational = sp.Rational(value.numerator, value.denominator)
         if name in by_name and by_name[name] != rational:
