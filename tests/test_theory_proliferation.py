@@ -1,0 +1,163 @@
+"""Proliferation (Debs-Monteiro, stylised): MODELS.md M5."""
+
+from __future__ import annotations
+
+import functools
+import os
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negotiate.errors import ModelError
+from negotiate.theory.proliferation import Proliferation
+
+CI = bool(os.environ.get("CI"))
+F = Fraction
+BASE = ("0.4", "0.2", "0.2", "0.1")  # Delta, k, c_T, c_D
+
+
+@pytest.mark.parametrize(
+    ("case", "e", "q_bar", "sigma", "a", "war", "mistaken", "share"),
+    [
+        ("M5-T1a", "0.6", 0.454545, 0.505051, 0.629630, 0.685746, 0.311635, 0.583333),
+        ("M5-T1b", "0.8", 0.384615, 0.393701, 0.268293, 0.354715, 0.162666, 0.687500),
+        ("M5-T1c", "0.95", 0.344828, 0.337838, 0.126214, 0.214773, 0.083574, 0.736842),
+    ],
+)
+def test_models_m5_t1_mixed_regime(case, e, q_bar, sigma, a, war, mistaken, share):
+    result = Proliferation(*BASE, "0.3", e).solve()
+    assert result.regime == "mixed"
+    got = (
+        result.transparency_threshold,
+        result.invest_probability,
+        result.strike_probability,
+        result.war_probability,
+        result.p_mistaken_strike,
+        result.mistaken_strike_share,
+    )
+    assert all(isinstance(x, Fraction) for x in got)
+    assert [round(float(x), 6) for x in got] == [q_bar, sigma, a, war, mistaken, share]
+    assert result.verify().ok
+
+
+def test_models_m5_headline_comparative_statics():
+    rows = [Proliferation(*BASE, "0.3", e).solve() for e in ("0.6", "0.8", "0.95")]
+    sigma = [r.invest_probability for r in rows]
+    share = [r.mistaken_strike_share for r in rows]
+    assert sigma == sorted(sigma, reverse=True)  # e up: counter-proliferation works better
+    assert share == sorted(share)  # e up: a larger share of strikes is mistaken
+    absolute = [r.p_mistaken_strike for r in rows]
+    assert absolute == sorted(absolute, reverse=True)  # while the absolute risk falls here
+
+
+@pytest.mark.parametrize("q", ["0.45", 1])
+def test_models_m5_t2_transparency_gives_peace(q):
+    result = Proliferation(*BASE, q, "0.8").solve()
+    assert result.regime == "peace"
+    assert (result.invest_probability, result.strike_probability, result.war_probability) == (
+        0,
+        0,
+        0,
+    )
+    assert result.p_mistaken_strike == 0 and result.mistaken_strike_share is None
+    assert result.verify().ok
+
+
+def test_models_m5_t3_pure_proliferation_and_war():
+    result = Proliferation("0.4", "0.05", "0.2", "0.1", "0.3", "0.8").solve()
+    assert result.regime == "war"
+    assert (result.invest_probability, result.strike_probability, result.war_probability) == (
+        1,
+        1,
+        1,
+    )
+    assert result.p_mistaken_strike == 0
+    assert result.verify().ok
+
+
+def test_models_m5_t4_monitoring_window():
+    result = Proliferation(*BASE, "0.3", "0.8").solve()
+    window = result.monitoring_window("0.3", "0.15")
+    assert round(float(window.cost), 6) == 0.115385
+    assert window.open is True and window.verify().ok
+    assert result.monitoring_window("0.3", "0.1").open is False
+
+
+def test_transparency_threshold_is_peace():
+    q_bar = Proliferation(*BASE, "0.3", "0.8").solve().transparency_threshold
+    assert Proliferation(*BASE, q_bar, "0.8").solve().regime == "peace"
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("0.4", "0.2", "0.2", "0.1", "0.3", "0.2"), "effectiveness"),  # A1: e Delta <= c_D
+        ((0, "0.2", "0.2", "0.1", "0.3", "0.8"), "gain"),
+        (("0.4", "0.2", "0.2", "0.1", "1.3", "0.8"), "detection"),
+        (("0.4", "0.2", "-0.2", "0.1", "0.3", "0.8"), "target_strike_cost"),
+        (("0.4", "0.2", "0.2", 0, "0.3", "0.8"), "defender_strike_cost"),
+    ],
+)
+def test_bad_input_names_the_field(args, field):
+    with pytest.raises(ModelError) as err:
+        Proliferation(*args)
+    assert err.value.field == field
+
+
+units = st.integers(0, 100).map(lambda k: F(k, 100))
+
+
+@settings(max_examples=150, derandomize=CI, deadline=None)
+@given(units, units, st.integers(1, 50).map(lambda k: F(k, 100)))
+def test_equilibrium_certificate_over_the_q_e_plane(q, e, k):
+    if e * F(2, 5) <= F(1, 10):
+        return  # outside A1
+    result = Proliferation("0.4", k, "0.2", "0.1", q, e).solve()
+    assert result.verify().ok
+    assert 0 <= result.war_probability <= 1
+    assert result.regime == ("peace" if q >= result.transparency_threshold else result.regime)
+
+
+@functools.cache
+def _symbolic():
+    q, e = sp.symbols("detection effectiveness", real=True)
+    return Proliferation(*BASE, q, e).solve()
+
+
+@settings(max_examples=60, derandomize=CI, deadline=None)
+@given(units, st.integers(26, 100).map(lambda k: F(k, 100)))
+def test_symbolic_piecewise_agrees_with_numeric(q, e):
+    sym = _symbolic()
+    num = Proliferation(*BASE, q, e).solve()
+    point = {
+        sym.model.detection: sp.Rational(q.numerator, q.denominator),
+        sym.model.effectiveness: sp.Rational(e.numerator, e.denominator),
+    }
+    for field in (
+        "invest_probability",
+        "strike_probability",
+        "war_probability",
+        "p_mistaken_strike",
+    ):
+        assert getattr(sym, field).xreplace(point) == getattr(num, field), field
+    assert bool(sym.regions[num.regime].xreplace(point)) is True
+
+
+def test_symbolic_verify_and_solve_for():
+    assert _symbolic().verify().ok
+    b = Proliferation(*BASE, "0.3", "0.8").solve_for("detection")
+    assert b.value == F(5, 13) and b.holds == "above"
+    # at q = 0.3 no effectiveness in [0, 1] makes monitoring transparent enough
+    out = Proliferation(*BASE, "0.3", "0.8").solve_for("effectiveness")
+    assert out.value == F(7, 6) and out.in_domain is False
+    e = Proliferation(*BASE, "0.45", "0.8").solve_for("effectiveness")
+    assert e.value == F(11, 18) and e.in_domain is True and e.holds == "above"
+    assert Proliferation(*BASE, "0.45", e.value).solve().regime == "peace"
+    assert Proliferation(*BASE, "0.45", "0.6").solve().regime != "peace"
+
+
+def test_summary_says_stylised():
+    assert "stylised" in Proliferation(*BASE, "0.3", "0.8").solve().summary().to_text()
