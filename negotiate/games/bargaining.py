@@ -85,6 +85,8 @@ def clip_chain(chain: Sequence[Point], d: Point) -> tuple[Point, ...] | None:
         pts = [(lo, a[1] + t * (b[1] - a[1])), *pts[k:]]
     else:
         pts = pts[k:]
+    if pts[0][1] < hi:
+        return None
     # right end: last point with u2 >= d2
     j = max(i for i, p in enumerate(pts) if p[1] >= hi)
     if j < len(pts) - 1 and pts[j][1] > hi:

@@ -1,0 +1,311 @@
+"""Convex (cvxpy) path for bargaining solutions on any convex feasible set.
+
+Used for problems without an exact frontier walk (concave issue utilities, curved
+frontiers) and as an independent cross-check of the exact path.  The status discipline of
+PITFALLS.md section 2:
+
+1. only finite data reach the solver (the games layer rejects NaN and infinities);
+2. gains are normalised, ``g_i = (u_i - d_i) / (I_i - d_i)`` with I the ideal point of F (the
+   Nash solution is invariant to this affine map), so magnitudes never reach the solver;
+3. a pre-check ``max t s.t. g >= t`` decides whether any agreement is strictly better than d
+   for both players; if not (``t <= PRECHECK_TOL``) no log objective is ever built at the
+   boundary, and the caller returns a typed *no strict gain* result;
+4. only ``OPTIMAL`` is accepted; any other status, or a ``cvxpy.error.SolverError``, raises
+   :class:`~negotiate.errors.SolverError` with the solver, the status and the largest
+   constraint violation;
+5. the answer is made feasible independently (shares clipped to [0, 1], lottery weights
+   renormalised, u2 capped by the frontier), utilities are recomputed from it, and the size of
+   that repair is checked against ``FEASIBILITY_TOL``.
+
+The disagreement point enters only through the parameters ``scale`` and ``offset``
+(``g = scale * u - offset``), so each model is DPP: cvxpy compiles it once and a sweep over
+disagreement points re-solves it without rebuilding (Agrawal et al. 2019, "Differentiable
+convex optimization layers", section on disciplined parametrized programming).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import cvxpy as cp
+import numpy as np
+import sympy as sp
+
+from negotiate.errors import NotApplicableError, SolverError
+from negotiate.games.bargaining import BargainingProblem, Frontier, Polytope
+from negotiate.games.issues import IssueSpace
+
+__all__ = ["FEASIBILITY_TOL", "PRECHECK_TOL", "SOLVERS", "ConvexModel", "ConvexPoint"]
+
+PRECHECK_TOL = 1e-9
+FEASIBILITY_TOL = 1e-7
+SOLVERS: dict[str, dict[str, Any]] = {
+    "CLARABEL": {},
+    "SCS": {"eps_abs": 1e-9, "eps_rel": 1e-9, "max_iters": 200_000},
+}
+#: Tolerance ladder: the Nash objective is flat at its optimum, so a duality gap eps places
+#: the maximiser only to about sqrt(eps); the tightest gap that still ends OPTIMAL is used.
+LADDER: dict[str, tuple[dict[str, float], ...]] = {
+    "CLARABEL": tuple(
+        {"tol_gap_abs": t, "tol_gap_rel": t, "tol_feas": t} for t in (1e-11, 1e-10, 1e-9)
+    ),
+    "SCS": ({},),
+}
+
+
+@dataclass(frozen=True)
+class ConvexPoint:
+    """A repaired, feasible solver answer: utilities, allocation, and the repair size."""
+
+    utilities: tuple[float, float]
+    allocation: dict[str, float] | None
+    repair: float
+
+
+def _to_cvx(expr: sp.Expr, u1: cp.Expression) -> cp.Expression:
+    """Translate an allow-listed sympy expression in ``u1`` to a cvxpy expression."""
+    if expr.is_Number:
+        return cp.Constant(float(expr))
+    if expr.is_Symbol:
+        return u1
+    if expr.is_Add:
+        out = _to_cvx(expr.args[0], u1)
+        for a in expr.args[1:]:
+            out = out + _to_cvx(a, u1)
+        return out
+    if expr.is_Mul:
+        consts = [a for a in expr.args if not a.free_symbols]
+        rest = [a for a in expr.args if a.free_symbols]
+        if len(rest) != 1:
+            raise NotApplicableError(
+                f"the frontier term {expr} is not DCP-representable", ("frontier",)
+            )
+        coef = float(sp.Mul(*consts)) if consts else 1.0
+        return coef * _to_cvx(rest[0], u1)
+    if expr.is_Pow and expr.exp.is_Number and not expr.exp.free_symbols:
+        p = Fraction(str(sp.Rational(expr.exp)))
+        base = _to_cvx(expr.base, u1)
+        return cp.sqrt(base) if p == Fraction(1, 2) else cp.power(base, p)
+    if isinstance(expr, sp.exp):
+        return cp.exp(_to_cvx(expr.args[0], u1))
+    if isinstance(expr, sp.log):
+        return cp.log(_to_cvx(expr.args[0], u1))
+    if isinstance(expr, sp.Min):
+        return cp.minimum(*(_to_cvx(a, u1) for a in expr.args))
+    raise NotApplicableError(f"the frontier term {expr} has no cvxpy form", ("frontier",))
+
+
+class ConvexModel:
+    """cvxpy description of F for one problem, with DPP problems compiled on demand.
+
+    ``u`` is the cvxpy expression of the two utilities, ``constraints`` define F, and
+    ``ideal`` is (max u1, max u2) over F (floats).  ``scale`` and ``offset`` are the
+    parameters that carry the disagreement point.
+    """
+
+    def __init__(self, problem: BargainingProblem, solver: str = "CLARABEL") -> None:
+        if solver not in SOLVERS:
+            raise NotApplicableError(f"unknown convex solver {solver!r}", tuple(SOLVERS))
+        self.problem = problem
+        self.solver = solver
+        self.scale = cp.Parameter(2, nonneg=True, name="scale")
+        self.offset = cp.Parameter(2, name="offset")
+        self._problems: dict[Any, tuple[cp.Problem, Any]] = {}
+        feas = problem.feasible
+        self.labels: tuple[str, ...] = ()
+        if isinstance(feas, Polytope):
+            self._polytope(feas)
+        elif isinstance(feas, Frontier):
+            self._frontier(feas)
+        else:
+            self._issues(feas)
+
+    # ------------------------------------------------------------------ feasible sets
+    def _polytope(self, poly: Polytope) -> None:
+        verts = np.array([[float(v[0]), float(v[1])] for v in poly.vertices])
+        lam = cp.Variable(len(verts), nonneg=True, name="lottery")
+        self.u = verts.T @ lam
+        self.constraints = [cp.sum(lam) == 1]
+        self.ideal = (float(poly.ideal[0]), float(poly.ideal[1]))
+
+        def recover() -> ConvexPoint:
+            raw = _value(lam)
+            clean = np.clip(raw, 0.0, None)
+            clean = clean / clean.sum()
+            u = verts.T @ clean
+            return ConvexPoint((float(u[0]), float(u[1])), None, float(np.abs(raw - clean).sum()))
+
+        self._recover = recover
+
+    def _frontier(self, fr: Frontier) -> None:
+        x = cp.Variable(name="u1")
+        y = cp.Variable(name="u2")
+        lo, hi = float(fr.u1_min), float(fr.u1_max)
+        top = _to_cvx(fr.expr, x)
+        self.u = cp.hstack([x, y])
+        self.constraints = [x >= lo, x <= hi, y <= top, y >= fr.value(hi)]
+        if not top.is_concave():
+            raise NotApplicableError(
+                f"the frontier {fr.expr} is not DCP-concave in cvxpy's rules", ("frontier",)
+            )
+        self.ideal = (hi, fr.value(lo))
+
+        def recover() -> ConvexPoint:
+            x0, y0 = float(_value(x)), float(_value(y))
+            u1 = min(max(x0, lo), hi)
+            u2 = min(y0, fr.value(u1))
+            return ConvexPoint((u1, u2), None, abs(u1 - x0) + abs(u2 - y0))
+
+        self._recover = recover
+
+    def _issues(self, space: IssueSpace) -> None:
+        w1 = np.array([float(i.weights[0]) for i in space.issues])
+        w2 = np.array([float(i.weights[1]) for i in space.issues])
+        r1 = [i.exponents[0] for i in space.issues]
+        r2 = [i.exponents[1] for i in space.issues]
+        y = cp.Variable(len(w1), name="share")
+        self.labels = space.labels
+        if space.is_linear:
+            self.u = cp.hstack([w1 @ y, w2 @ (1 - y)])
+        else:
+            t1 = [_power(y[j], r1[j]) for j in range(len(w1))]
+            t2 = [_power(1 - y[j], r2[j]) for j in range(len(w1))]
+            self.u = cp.hstack([w1 @ cp.hstack(t1), w2 @ cp.hstack(t2)])
+        self.constraints = [y >= 0, y <= 1]
+        self.ideal = (float(w1.sum()), float(w2.sum()))
+        e1 = np.array([float(r) for r in r1])
+        e2 = np.array([float(r) for r in r2])
+
+        def recover() -> ConvexPoint:
+            raw = _value(y)
+            share = np.clip(raw, 0.0, 1.0)
+            u = (float(w1 @ share**e1), float(w2 @ (1 - share) ** e2))
+            alloc = {label: float(s) for label, s in zip(self.labels, share, strict=True)}
+            return ConvexPoint(u, alloc, float(np.abs(raw - share).sum()))
+
+        self._recover = recover
+
+    # ------------------------------------------------------------------ problems
+    def _gains(self) -> cp.Expression:
+        return cp.multiply(self.scale, self.u) - self.offset
+
+    def _get(self, key: Any, build: Callable[[], tuple[cp.Problem, Any]]) -> tuple[cp.Problem, Any]:
+        if key not in self._problems:
+            prob, aux = build()
+            if not prob.is_dpp():  # pragma: no cover - guarded by construction
+                raise NotApplicableError("the bargaining model is not DPP", ("exact",))
+            self._problems[key] = (prob, aux)
+        return self._problems[key]
+
+    def set_disagreement(self, d: tuple[float, float], ref: tuple[float, float]) -> None:
+        """Gains normalised by ``ref - d`` (``ref`` > d componentwise)."""
+        s = np.array([1.0 / (ref[0] - d[0]), 1.0 / (ref[1] - d[1])])
+        self.scale.value = s
+        self.offset.value = s * np.array(d)
+
+    def max_min_gain(self, second_stage: bool = False) -> tuple[float, ConvexPoint]:
+        """``max t s.t. g >= t`` (then, if asked, ``max sum g`` at that level: leximin)."""
+
+        def build() -> tuple[cp.Problem, Any]:
+            t = cp.Variable(name="t")
+            g = self._gains()
+            return cp.Problem(cp.Maximize(t), [*self.constraints, g >= t]), t
+
+        prob, t = self._get("maxmin", build)
+        self._solve(prob, "max-min gain")
+        level = float(t.value)
+        if not second_stage:
+            return level, self._checked()
+        floor = cp.Parameter(name="floor")
+
+        def build2() -> tuple[cp.Problem, Any]:
+            g = self._gains()
+            return cp.Problem(cp.Maximize(cp.sum(g)), [*self.constraints, g >= floor]), floor
+
+        prob2, par = self._get("leximin", build2)
+        par.value = level - 1e-9 * max(1.0, abs(level))
+        self._solve(prob2, "leximin second stage")
+        return level, self._checked()
+
+    def max_weighted(self, w: tuple[float, float]) -> ConvexPoint:
+        """``max w . u`` over the individually rational part (``g >= 0``); ``w >= 0``."""
+
+        def build() -> tuple[cp.Problem, Any]:
+            wp = cp.Parameter(2, nonneg=True, name="w")
+            span = max(1.0, *(abs(v) for v in self.ideal))
+            obj = cp.Maximize(wp @ self.u / span)
+            return cp.Problem(obj, [*self.constraints, self._gains() >= 0]), wp
+
+        prob, wp = self._get("weighted", build)
+        wp.value = np.array(w) / max(w)
+        self._solve(prob, "weighted utilitarian")
+        return self._checked()
+
+    def nash(self, a: float, b: float) -> ConvexPoint:
+        """``max a log g1 + b log g2`` (call only after a positive max-min pre-check)."""
+
+        def build() -> tuple[cp.Problem, Any]:
+            g = self._gains()
+            obj = a * cp.log(g[0]) + b * cp.log(g[1])
+            return cp.Problem(cp.Maximize(obj), self.constraints), None
+
+        prob, _ = self._get(("nash", a, b), build)
+        self._solve(prob, "Nash product")
+        return self._checked()
+
+    # ------------------------------------------------------------------ discipline
+    def _solve(self, prob: cp.Problem, what: str) -> None:
+        for options in LADDER[self.solver]:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # "may be inaccurate": we check
+                    prob.solve(solver=self.solver, **SOLVERS[self.solver], **options)
+            except cp.error.SolverError as exc:
+                raise SolverError(
+                    f"{what}: the convex solver failed ({exc})",
+                    solver=self.solver,
+                    status="solver_error",
+                ) from exc
+            if prob.status == cp.OPTIMAL:
+                return
+        raise SolverError(
+            f"{what}: not solved to optimality",
+            solver=self.solver,
+            status=str(prob.status),
+            residual=_violation(prob),
+        )
+
+    def _checked(self) -> ConvexPoint:
+        point = self._recover()
+        scale = max(1.0, *(abs(v) for v in self.ideal))
+        if point.repair > FEASIBILITY_TOL * scale:
+            raise SolverError(
+                "the solver's answer lies outside the feasible set",
+                solver=self.solver,
+                status="optimal",
+                residual=point.repair,
+            )
+        return point
+
+
+def _power(x: cp.Expression, r: Fraction) -> cp.Expression:
+    if r == 1:
+        return x
+    return cp.sqrt(x) if r == Fraction(1, 2) else cp.power(x, r)
+
+
+def _value(var: cp.Variable) -> np.ndarray:
+    if var.value is None:  # pragma: no cover - only after a non-optimal status
+        raise SolverError("no solution values", solver="cvxpy", status="no_values")
+    return np.asarray(var.value, dtype=float)
+
+
+def _violation(prob: cp.Problem) -> float | None:
+    try:
+        return max(float(np.max(c.violation())) for c in prob.constraints)
+    except (TypeError, ValueError):  # values are None after infeasible / failed solves
+        return None
