@@ -273,7 +273,7 @@ class PBEResult:
 
     def evaluate(self, values: Mapping[str, Any]) -> tuple[PerfectBayesianEquilibrium, ...]:
         """The equilibria at one parameter point, as exact numeric records."""
-        from negotiate.solvers.pbe_symbolic import evaluate_at
+        from negotiate.solvers.pbe_check import evaluate_at
 
         return evaluate_at(self, values)
 
@@ -284,7 +284,7 @@ class PBEResult:
         equilibrium where its condition holds, and agreement with the exact enumeration.
         """
         if self.symbolic:
-            from negotiate.solvers.pbe_symbolic import verify_symbolic
+            from negotiate.solvers.pbe_check import verify_symbolic
 
             return verify_symbolic(self)
         from negotiate.solvers.pbe_exact import residuals

@@ -23,7 +23,6 @@ Sources: Fudenberg & Tirole (1991), *Game Theory*, ch. 8; Cho & Kreps (1987), *Q
 from __future__ import annotations
 
 import itertools
-import random
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
@@ -31,70 +30,42 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from negotiate.errors import ModelError
-from negotiate.results import Certificate
+from negotiate.errors import TooLargeError
 from negotiate.solvers.pbe_beliefs import OffPathBeliefs, belief_symbol, br_vertices
+from negotiate.solvers.pbe_conditions import (
+    exact,
+    ge,
+    holds,
+    meet,
+    positive,
+    sample_points,
+    simplify_condition,
+)
 from negotiate.solvers.pbe_result import (
     KINDS,
     PBEResult,
-    PerfectBayesianEquilibrium,
     build_equilibrium,
 )
 
 if TYPE_CHECKING:
     from negotiate.games.signaling import SignalingGame
 
-__all__ = ["evaluate_at", "solve_symbolic", "verify_symbolic"]
-
-
-def _s(v: Any) -> sp.Expr:
-    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
-
-
-def _sign_rel(expr: sp.Expr, op: str) -> sp.Basic:
-    """``expr op 0`` without division; ``op`` is one of ``>=``, ``>``, ``==``, ``!=``."""
-    num, den = sp.fraction(sp.cancel(sp.together(expr)))
-    num = sp.expand(num)
-    if op == "==":
-        return sp.Eq(num, 0)
-    if op == "!=":
-        return sp.Ne(num, 0)
-    rel = sp.Ge if op == ">=" else sp.Gt
-    if den.is_number:
-        return rel(num, 0) if den > 0 else rel(-num, 0)
-    return sp.Or(sp.And(den > 0, rel(num, 0)), sp.And(den < 0, rel(-num, 0)))
-
-
-def _ge(a: Any, b: Any = 0) -> sp.Basic:
-    return _sign_rel(_s(a) - _s(b), ">=")
-
-
-def _meet(f: tuple[sp.Expr, sp.Expr], g: tuple[sp.Expr, sp.Expr]) -> sp.Basic:
-    """Do ``{mu: f >= 0}`` and ``{mu: g >= 0}`` meet in [0, 1]?  ``f = (f(0), f(1))``."""
-    f0, f1 = f
-    g0, g1 = g
-    det = sp.expand(f0 * g1 - g0 * f1)
-    return sp.Or(
-        sp.And(f0 >= 0, g0 >= 0),
-        sp.And(f1 >= 0, g1 >= 0),
-        sp.And(f0 >= 0, g1 >= 0, det >= 0),
-        sp.And(g0 >= 0, f1 >= 0, -det >= 0),
-    )
+__all__ = ["solve_symbolic"]
 
 
 class _Kernel:
     def __init__(self, game: SignalingGame) -> None:
         self.game = game
-        self.p = [_s(x) for x in game.priors]
-        self.U = [[[_s(x) for x in row] for row in rows] for rows in game.sender_payoffs]
-        self.V = [[[_s(x) for x in row] for row in rows] for rows in game.receiver_payoffs]
+        self.p = [exact(x) for x in game.priors]
+        self.U = [[[exact(x) for x in row] for row in rows] for rows in game.sender_payoffs]
+        self.V = [[[exact(x) for x in row] for row in rows] for rows in game.receiver_payoffs]
         self.nm, self.na = len(game.messages), len(game.actions)
         self.base = sp.And(*(x > 0 for x in self.p))
 
     def best_reply(self, weights: Sequence[sp.Expr], m: int, a: int) -> sp.Basic:
         V = self.V
         parts = [
-            _ge(sum(w * (V[t][m][a] - V[t][m][b]) for t, w in enumerate(weights)))
+            ge(sum(w * (V[t][m][a] - V[t][m][b]) for t, w in enumerate(weights)))
             for b in range(self.na)
             if b != a
         ]
@@ -116,7 +87,7 @@ class _Kernel:
             )
         ends = [(d1, d0) for d0, d1 in rows]  # f(mu=0) = d1, f(mu=1) = d0
         exists = sp.And(
-            *(_meet(f, g) for f, g in itertools.combinations([*ends, (0, 1), (1, 0)], 2))
+            *(meet(f, g) for f, g in itertools.combinations([*ends, (0, 1), (1, 0)], 2))
         )
         mu = belief_symbol(game.types[0], game.messages[m])
         cond = sp.And(*(sp.expand(mu * d0 + (1 - mu) * d1) >= 0 for d0, d1 in rows))
@@ -133,7 +104,7 @@ class _Kernel:
             for m in range(self.nm):
                 if m not in mix:
                     other = sum(r * self.U[t][m][a] for a, r in receiver[m].items())
-                    parts.append(_ge(value, other))
+                    parts.append(ge(value, other))
         return sp.And(*parts)
 
     def pure(self) -> list[tuple[sp.Basic, Any, Any, dict[int, OffPathBeliefs]]]:
@@ -173,13 +144,13 @@ class _Kernel:
                 if d_star == 0:
                     continue
                 q = sp.cancel(-p[to] * d_other / (p[ts] * d_star))
-                parts = [self.base, _sign_rel(q, ">"), _sign_rel(1 - q, ">")]
+                parts = [self.base, positive(q), positive(1 - q)]
                 weights = [sp.Integer(0), sp.Integer(0)]
                 weights[ts], weights[to] = p[ts] * q, p[to]
                 for c in range(self.na):
                     if c not in (a, b):
                         parts += [
-                            _ge(
+                            ge(
                                 sum(
                                     w * (V[t][mix_m][a] - V[t][mix_m][c])
                                     for t, w in enumerate(weights)
@@ -192,7 +163,7 @@ class _Kernel:
                 for c in range(self.na):
                     unit = [sp.Integer(1) if t == ts else sp.Integer(0) for t in range(2)]
                     r = sp.cancel((U[ts][other_m][c] - U[ts][mix_m][b]) / gap)
-                    here = [*parts, self.best_reply(unit, other_m, c), _ge(r), _ge(1 - r)]
+                    here = [*parts, self.best_reply(unit, other_m, c), ge(r), ge(1 - r)]
                     sender: list[dict[int, Any]] = [{}, {}]
                     sender[ts] = {mix_m: q, other_m: 1 - q}
                     sender[to] = {mix_m: sp.Integer(1)}
@@ -224,75 +195,12 @@ def _none(game: SignalingGame, m: int, a: int) -> OffPathBeliefs:
     return OffPathBeliefs(game.messages[m], game.actions[a], game.types, sp.false, ())
 
 
-def _sample_points(
-    game: SignalingGame, n_random: int = 24, seed: int = 0
-) -> list[dict[str, Fraction]]:
-    """A grid (ends, quartiles) over the parameters' domains plus seeded random rationals."""
-    names = game.free_parameters
-    boxes = []
-    for name in names:
-        par = game.parameter(name)
-        if par.domain is not None:
-            boxes.append(par.domain)
-        elif par.value is not None:
-            boxes.append((par.value - 1, par.value + 1))
-        else:
-            boxes.append((Fraction(-2), Fraction(2)))
-    levels = 5 if len(names) <= 2 else 3
-    grids = [[lo + (hi - lo) * Fraction(k, levels - 1) for k in range(levels)] for lo, hi in boxes]
-    points = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grids)][:125]
-    rng = random.Random(seed)
-    for _ in range(n_random):
-        points.append(
-            {
-                n: lo + (hi - lo) * Fraction(rng.randint(1, 96), 97)
-                for n, (lo, hi) in zip(names, boxes, strict=True)
-            }
-        )
-    return points
-
-
-def _subs(point: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Rational]:
-    from negotiate.expr import symbol
-
-    return {symbol(n): sp.Rational(v.numerator, v.denominator) for n, v in point.items()}
-
-
-def _holds(cond: sp.Basic, point: Mapping[str, Fraction]) -> bool:
-    out = cond.xreplace(_subs(point))
-    if out not in (sp.true, sp.false):
-        raise ModelError(
-            "values",
-            dict(point),
-            f"the condition still depends on {sorted(map(str, out.free_symbols))}",
-        )
-    return bool(out)
-
-
-def _simplify(cond: sp.Basic, game: SignalingGame) -> sp.Basic:
-    """One parameter: the condition as intervals of its domain (exact); else as it is."""
-    syms = sorted(cond.free_symbols, key=str)
-    if len(syms) != 1:
-        return cond
-    (x,) = syms
-    dom = game.parameter(x.name).domain  # type: ignore[attr-defined]
-    try:
-        cset = cond.as_set()
-        if dom is not None:
-            cset = cset.intersect(sp.Interval(_s(dom[0]), _s(dom[1])))
-    except (NotImplementedError, TypeError, ValueError):
-        return cond
-    return sp.false if cset is sp.EmptySet else cset.as_relational(x)
-
-
 def solve_symbolic(game: SignalingGame, max_cost: int) -> PBEResult:
     """Every candidate of the enumerated classes with its condition on the parameters."""
     from negotiate.solvers.pbe_exact import candidate_count
 
     cost = candidate_count(game)
     if cost > max_cost:
-        from negotiate.errors import TooLargeError
-
         raise TooLargeError(
             f"deriving PBE conditions for {game!r}",
             cost=cost,
@@ -300,21 +208,22 @@ def solve_symbolic(game: SignalingGame, max_cost: int) -> PBEResult:
             instead="Bind some parameters, or merge equivalent messages or actions.",
         )
     kernel = _Kernel(game)
-    samples = _sample_points(game)
+    samples = sample_points(game)
     equilibria = []
     notes = ["priors are assumed to have full support (every condition includes p(t) > 0)"]
     for cond, sender, receiver, regions in kernel.pure() + kernel.hybrids():
-        cond = _simplify(cond, game)
+        cond = simplify_condition(cond, game)
         if cond == sp.false:
             continue
         extra: tuple[str, ...] = ()
-        if cond.free_symbols and not any(_holds(cond, pt) for pt in samples):
+        if cond.free_symbols and not any(holds(cond, pt) for pt in samples):
             extra = ("no sample point of the domain satisfies the condition; it may be empty",)
         equilibria.append(
             build_equilibrium(game, sender, receiver, regions, condition=cond, notes=extra)
         )
     regions_by_kind = {
-        k: _simplify(sp.Or(*(e.condition for e in equilibria if e.kind == k)), game) for k in KINDS
+        k: simplify_condition(sp.Or(*(e.condition for e in equilibria if e.kind == k)), game)
+        for k in KINDS
     }
     return PBEResult(
         game=game,
@@ -323,124 +232,4 @@ def solve_symbolic(game: SignalingGame, max_cost: int) -> PBEResult:
         regions=MappingProxyType(regions_by_kind),
         options=MappingProxyType({"max_cost": max_cost}),
         notes=tuple(notes),
-    )
-
-
-def _point(game: SignalingGame, values: Mapping[str, Any]) -> dict[str, Fraction]:
-    from negotiate._exact import as_fraction
-
-    point = {}
-    for name in game.free_parameters:
-        if name in values:
-            point[name] = as_fraction(values[name], f"values.{name}")
-        elif game.parameter(name).value is not None:
-            point[name] = game.parameter(name).value  # type: ignore[assignment]
-    return point
-
-
-def _numeric_mix(
-    choice: Mapping[str, Any], labels: Sequence[str], point: Mapping[str, Fraction]
-) -> dict[int, Fraction]:
-    from negotiate.expr import substitute
-
-    out = {}
-    for label, prob in choice.items():
-        value = substitute(prob, point, field=f"probability of {label}")
-        if not isinstance(value, Fraction):
-            raise ModelError(
-                "values", dict(point), f"probability of {label} is not rational: {value}"
-            )
-        if value != 0:
-            out[labels.index(label)] = value
-    return out
-
-
-def evaluate_at(
-    result: PBEResult, values: Mapping[str, Any]
-) -> tuple[PerfectBayesianEquilibrium, ...]:
-    """The symbolic equilibria whose condition holds at ``values``, as exact numeric records."""
-    from negotiate.solvers.pbe_exact import assemble
-
-    game = result.game
-    bound = game.bind(values)
-    if not result.symbolic:
-        return result.equilibria
-    point = _point(game, values)
-    found: dict[Any, PerfectBayesianEquilibrium] = {}
-    for eq in result.equilibria:
-        assert eq.condition is not None
-        if not _holds(eq.condition, point):
-            continue
-        sender = [_numeric_mix(eq.sender_mixture(t), game.messages, point) for t in game.types]
-        receiver = [
-            _numeric_mix(eq.receiver_mixture(m), game.actions, point) for m in game.messages
-        ]
-        numeric = assemble(bound, sender, receiver)
-        found.setdefault(numeric.key(), numeric)
-    return tuple(found.values())
-
-
-def verify_symbolic(result: PBEResult) -> Certificate:
-    """Check a symbolic result at sample points against the exact enumeration.
-
-    At every sample point of the domain: each equilibrium whose condition holds is evaluated
-    and checked exactly (regrets, Bayes' rule), and the set of those equilibria must equal
-    the set the exact method finds on the bound game.  On-path beliefs are also checked
-    symbolically against Bayes' rule.
-    """
-    from negotiate.solvers.pbe_exact import residuals, solve_exact
-
-    game = result.game
-    checked = mismatches = 0
-    regret = bayes = Fraction(0)
-    notes = []
-    for point in _sample_points(game):
-        try:
-            bound = game.bind(point)
-        except ModelError:
-            continue
-        if 0 in bound.priors:
-            continue  # outside the full-support assumption of the conditions
-        checked += 1
-        expected, _ = solve_exact(bound, int(result.options["max_cost"]))
-        got = evaluate_at(result, point)
-        if {e.key() for e in expected} != {e.key() for e in got}:
-            mismatches += 1
-            notes.append(
-                f"at {point}: {len(got)} equilibria by the conditions, {len(expected)} exactly"
-            )
-        for eq in got:
-            res = residuals(bound, eq)
-            regret = max(regret, res["sender_regret"], res["receiver_regret"])
-            bayes = max(bayes, res["bayes_error"])
-    symbolic_bayes = 0
-    for eq in result.equilibria:
-        for m, belief in eq.beliefs.items():
-            if isinstance(belief, OffPathBeliefs):
-                continue
-            j = game.messages.index(m)
-            w = [
-                _s(game.priors[i]) * _s(eq.sender_mixture(t).get(m, 0))
-                for i, t in enumerate(game.types)
-            ]
-            for i, t in enumerate(game.types):
-                if sp.simplify(_s(belief[t]) - w[i] / sum(w)) != 0:
-                    symbolic_bayes += 1
-                    notes.append(f"belief at {game.messages[j]} differs from Bayes' rule")
-    return Certificate(
-        ok=checked > 0 and mismatches == 0 and regret == 0 and bayes == 0 and symbolic_bayes == 0,
-        quantities={
-            "points": checked,
-            "mismatches": mismatches,
-            "max_regret": regret,
-            "bayes_error": bayes,
-            "symbolic_bayes_errors": symbolic_bayes,
-        },
-        exact=True,
-        checks=(
-            "on-path beliefs equal Bayes' rule identically in the parameters",
-            "at sample points: equilibria where their condition holds are exact PBE",
-            "at sample points: they are exactly the equilibria the exact method finds",
-        ),
-        notes=tuple(notes[:20]),
     )
