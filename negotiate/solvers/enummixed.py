@@ -67,39 +67,66 @@ def check_budget(game: NormalFormGame, max_cost: object, method: str) -> int:
     return cost
 
 
-def _vertices(
-    constraints: IntMatrix, dim: int, labels: Sequence[int]
-) -> tuple[list[list[Fraction]], list[int]]:
-    """Vertices of ``{z >= 0, M z <= 1}`` except the origin, with their label bitmasks.
+class _Polytope:
+    """``{z >= 0, M z <= 1}`` by exact vertex enumeration (cdd, GMP), labelled.
 
-    ``constraints`` is ``M`` (one row per upper constraint).  Row ``r`` of the cdd matrix has
-    label ``labels[r]``: first the ``dim`` non-negativity rows, then the rows of ``M``.
+    Row ``r`` of the cdd matrix carries label ``labels[r]``: first the ``dim`` non-negativity
+    rows, then the rows of ``M``.  ``masks[k]`` is the label bitmask of vertex ``k`` (origin
+    excluded); coordinates are computed only for the vertices asked for (:meth:`point`).
     """
-    rows: list[list[int]] = [[0] * (dim + 1) for _ in range(dim)]
-    for i in range(dim):
-        rows[i][i + 1] = 1
-    rows += [[1, *(-v for v in row)] for row in constraints]
-    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
-    poly = cdd.gmp.polyhedron_from_matrix(mat)
-    generators = cdd.gmp.copy_generators(poly)
-    incidence = cdd.gmp.copy_incidence(poly)
-    points: list[list[Fraction]] = []
-    masks: list[int] = []
-    for gen, tight in zip(generators.array, incidence, strict=True):
-        if gen[0] != 1 or generators.lin_set:
+
+    def __init__(self, constraints: IntMatrix, dim: int, labels: Sequence[int]) -> None:
+        rows: list[list[int]] = [[0] * (dim + 1) for _ in range(dim)]
+        for i in range(dim):
+            rows[i][i + 1] = 1
+        rows += [[1, *(-v for v in row)] for row in constraints]
+        self.dim = dim
+        self.rows = rows  # each row [b, -a...] means b - a.z >= 0
+        mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
+        # P and Q are bounded (payoffs >= 1), so every generator is a vertex.
+        incidence = cdd.gmp.copy_incidence(cdd.gmp.polyhedron_from_matrix(mat))
+        self.tight: list[list[int]] = []
+        self.masks: list[int] = []
+        for tight in incidence:
+            if all(r < dim for r in tight):  # the origin: no best-reply label
+                continue
+            mask = 0
+            for r in tight:
+                mask |= 1 << labels[r]
+            self.tight.append(sorted(tight))
+            self.masks.append(mask)
+
+    def point(self, k: int) -> tuple[Fraction, ...]:
+        """Vertex ``k`` as a mixed strategy: its tight constraints solved exactly, normalised.
+
+        Fraction-free Gauss–Jordan elimination (integer pivoting, exact divisions by the
+        previous pivot) on the equations ``a.z = b`` of the tight rows.
+        """
+        eqs = [[-v for v in self.rows[r][1:]] + [self.rows[r][0]] for r in self.tight[k]]
+        det = 1
+        for col in range(self.dim):
+            piv = next((r for r in range(col, len(eqs)) if eqs[r][col] != 0), None)
+            if piv is None:
+                raise SolverError(
+                    "a vertex is not determined by its tight constraints",
+                    solver="cdd.gmp",
+                    status="rank_deficient",
+                )
+            eqs[col], eqs[piv] = eqs[piv], eqs[col]
+            prow = eqs[col]
+            p = prow[col]
+            for r, cur in enumerate(eqs):
+                if r != col:
+                    f = cur[col]
+                    eqs[r] = [(v * p - f * w) // det for v, w in zip(cur, prow, strict=True)]
+            det = p
+        if any(row[-1] for row in eqs[self.dim :]):
             raise SolverError(
-                "a best-response polytope is unbounded; payoffs were not positive",
+                "the tight constraints of a vertex are inconsistent",
                 solver="cdd.gmp",
-                status="unbounded",
+                status="inconsistent",
             )
-        if all(r < dim for r in tight):  # the origin: no best-reply label
-            continue
-        mask = 0
-        for r in tight:
-            mask |= 1 << labels[r]
-        points.append(list(gen[1:]))
-        masks.append(mask)
-    return points, masks
+        return normalise([Fraction(eqs[i][-1], eqs[i][i]) for i in range(self.dim)])
 
 
 def _words(masks: Sequence[int], n_words: int) -> np.ndarray:
@@ -110,16 +137,23 @@ def _words(masks: Sequence[int], n_words: int) -> np.ndarray:
 
 
 def complementary_pairs(
-    p_masks: Sequence[int], q_masks: Sequence[int], n_labels: int
+    p_masks: Sequence[int], q_masks: Sequence[int], n_labels: int, simple: bool = False
 ) -> list[tuple[int, int]]:
-    """All ``(a, b)`` with ``p_masks[a] | q_masks[b]`` covering every one of ``n_labels`` labels."""
+    """All ``(a, b)`` with ``p_masks[a] | q_masks[b]`` covering every one of ``n_labels`` labels.
+
+    With ``simple`` (every vertex has exactly as many labels as its dimension: a nondegenerate
+    game) the partner of a vertex must carry exactly the complementary labels: a hash lookup.
+    """
+    full = (1 << n_labels) - 1
+    if simple:
+        index = {mk: j for j, mk in enumerate(q_masks)}
+        return [(i, index[full ^ mk]) for i, mk in enumerate(p_masks) if full ^ mk in index]
     if not p_masks or not q_masks:
         return []
     n_words = (n_labels + _WORD - 1) // _WORD
     p = _words(p_masks, n_words)
     q = _words(q_masks, n_words)
-    full = _words([(1 << n_labels) - 1], n_words)[0]
-    need = full & ~p  # labels each row vertex lacks
+    need = _words([full], n_words)[0] & ~p  # labels each row vertex lacks
     block = max(1, _PAIR_BLOCK // (len(q_masks) * n_words))
     pairs: list[tuple[int, int]] = []
     for start in range(0, len(p_masks), block):
@@ -136,13 +170,15 @@ def extreme_equilibria(
     """Kernel: the extreme equilibria of the positive integer game ``(a, b)`` and degeneracy."""
     m, n = len(a), len(a[0])
     bt = tuple(tuple(b[i][j] for i in range(m)) for j in range(n))
-    xs, p_masks = _vertices(bt, m, [*range(m), *range(m, m + n)])
-    ys, q_masks = _vertices(a, n, [*range(m, m + n), *range(m)])
-    degenerate = any(mk.bit_count() > m for mk in p_masks) or any(
-        mk.bit_count() > n for mk in q_masks
+    p = _Polytope(bt, m, [*range(m), *range(m, m + n)])
+    q = _Polytope(a, n, [*range(m, m + n), *range(m)])
+    degenerate = any(mk.bit_count() != m for mk in p.masks) or any(
+        mk.bit_count() != n for mk in q.masks
     )
-    pairs = complementary_pairs(p_masks, q_masks, m + n)
-    return [(normalise(xs[i]), normalise(ys[j])) for i, j in pairs], degenerate
+    pairs = complementary_pairs(p.masks, q.masks, m + n, simple=not degenerate)
+    xs = {i: p.point(i) for i in {i for i, _ in pairs}}
+    ys = {j: q.point(j) for j in {j for _, j in pairs}}
+    return [(xs[i], ys[j]) for i, j in pairs], degenerate
 
 
 def enummixed(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSet:
