@@ -294,6 +294,22 @@ def _multilinear(expr: sp.Expr, syms: Sequence[sp.Symbol]) -> bool:
     )
 
 
+def _critical_points(
+    p: sp.Expr, s: sp.Symbol, dom: tuple[Fraction, Fraction]
+) -> list[tuple[Fraction, ...]]:
+    """Rational points where ``p`` attains its extremes on ``dom`` (exact for polynomials);
+    irrational critical points are replaced by close rationals, plus sample points."""
+    out: list[tuple[Fraction, ...]] = []
+    poly = p.as_poly(s)
+    if poly is None or poly.degree() > 8:
+        return [(x,) for (x,) in _samples([dom])]
+    for r in sp.Poly(sp.diff(poly.as_expr(), s), s).real_roots():
+        x = Fraction(int(r.p), int(r.q)) if r.is_Rational else Fraction(str(sp.Float(r, 30)))
+        if dom[0] <= x <= dom[1]:
+            out.append((x,))
+    return out + [(x,) for (x,) in _samples([dom])]
+
+
 def check_probabilities(
     probs: Sequence[Value], params: Mapping[str, Parameter], fields: Sequence[str]
 ) -> None:
@@ -306,7 +322,12 @@ def check_probabilities(
         syms = sorted(p.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
         names = [s.name for s in syms]
         box = _box(params, names, f)
-        points = list(itertools.product(*box)) if _multilinear(p, syms) else _samples(box)
+        if _multilinear(p, syms):
+            points = list(itertools.product(*box))
+        elif len(syms) == 1:
+            points = list(itertools.product(*box)) + _critical_points(p, syms[0], box[0])
+        else:
+            points = _samples(box)
         for pt in points:
             v = evaluate(p, dict(zip(names, pt, strict=True)), f)
             if not 0 <= v <= 1:
