@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from collections.abc import Mapping
@@ -46,8 +47,14 @@ def exact(v: Any) -> sp.Expr:
     return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.sympify(v)
 
 
-def _signed(expr: Any, rel: type[sp.core.relational.Relational]) -> sp.Basic:
-    num, den = sp.fraction(sp.cancel(sp.together(exact(expr))))
+@functools.lru_cache(maxsize=4096)
+def _signed(expr: sp.Expr, rel: type[sp.core.relational.Relational]) -> sp.Basic:
+    if expr.is_Number:
+        return rel(expr, 0)
+    if any(isinstance(a, sp.Pow) and a.exp.is_negative for a in sp.preorder_traversal(expr)):
+        num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    else:
+        num, den = expr, sp.Integer(1)
     num = sp.expand(num)
     if den.is_number:
         return rel(num, 0) if den > 0 else rel(-num, 0)
@@ -56,12 +63,12 @@ def _signed(expr: Any, rel: type[sp.core.relational.Relational]) -> sp.Basic:
 
 def ge(a: Any, b: Any = 0) -> sp.Basic:
     """``a >= b`` with denominators cleared by sign cases."""
-    return _signed(exact(a) - exact(b), sp.Ge)
+    return _signed(sp.expand(exact(a) - exact(b)), sp.Ge)
 
 
 def positive(a: Any) -> sp.Basic:
     """``a > 0`` with denominators cleared by sign cases."""
-    return _signed(a, sp.Gt)
+    return _signed(sp.expand(exact(a)), sp.Gt)
 
 
 def meet(f: tuple[Any, Any], g: tuple[Any, Any]) -> sp.Basic:
@@ -132,23 +139,123 @@ def _truth(value: sp.Basic) -> bool | None:
 
 
 def simplify_condition(cond: sp.Basic, game: SignalingGame) -> sp.Basic:
-    """A one-parameter condition as intervals of the parameter's domain; else unchanged."""
-    syms = sorted(cond.free_symbols, key=str)
-    if len(syms) != 1 or cond in (sp.true, sp.false):
-        return cond
-    (x,) = syms
-    par = game.parameter(x.name)  # type: ignore[attr-defined]
-    if par.domain is None:
-        return cond
-    lo, hi = (exact(v) for v in par.domain)
+    """Reduce a condition exactly using the parameters' domains.
+
+    Every sub-formula (relation, or group of siblings under ``&``/``|``) in a single
+    parameter is replaced by its truth set within that parameter's domain, written as bounds
+    (a bound equal to a closed end of the domain is left out), and a disjunct contained in
+    another (both boxes of such bounds) is dropped.  A condition in one parameter thus
+    becomes a union of intervals; relations among several parameters are kept.
+    """
+    domains = {}
+    for par in game.parameters:
+        if par.domain is not None:
+            domains[par.symbol] = (exact(par.domain[0]), exact(par.domain[1]))
     try:
-        cset = _truth_set(cond, x, lo, hi)
+        return _reduce(cond, domains)
     except (sp.PolynomialError, NotImplementedError, TypeError):
         return cond
-    return sp.false if cset is sp.EmptySet else cset.as_relational(x)
 
 
-def _truth_set(cond: sp.Basic, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Set:
+Domains = Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]]
+#: A piece of a truth set: (start, end, start included, end included).
+Piece = tuple[sp.Expr, sp.Expr, bool, bool]
+
+
+def _single(node: sp.Basic, domains: Domains) -> sp.Symbol | None:
+    syms = node.free_symbols
+    if len(syms) == 1:
+        (x,) = syms
+        if x in domains:
+            return x  # type: ignore[return-value]
+    return None
+
+
+def _reduce(node: sp.Basic, domains: Domains) -> sp.Basic:
+    if node in (sp.true, sp.false) or not node.free_symbols:
+        return node
+    x = _single(node, domains)
+    if x is not None:
+        return _bounds(_pieces(node, x, *domains[x]), x, *domains[x])
+    if not isinstance(node, sp.And | sp.Or):
+        return node
+    groups: dict[sp.Symbol, list[sp.Basic]] = {}
+    rest = []
+    for kid in (_reduce(k, domains) for k in node.args):
+        y = _single(kid, domains)
+        if y is None:
+            rest.append(kid)
+        else:
+            groups.setdefault(y, []).append(kid)
+    for y, group in groups.items():
+        rest.append(_bounds(_pieces(node.func(*group), y, *domains[y]), y, *domains[y]))
+    out = node.func(*rest)
+    return _absorb(out, domains) if isinstance(out, sp.Or) else out
+
+
+def _absorb(node: sp.Or, domains: Domains) -> sp.Basic:
+    """Drop disjuncts contained in another one (boxes of one-parameter bounds only)."""
+    boxes = [_box(k, domains) for k in node.args]
+    keep = []
+    for i, kid in enumerate(node.args):
+        bi = boxes[i]
+        covered = bi is not None and any(
+            j != i
+            and bj is not None
+            and _inside(bi, bj, domains)
+            and (j < i or not _inside(bj, bi, domains))
+            for j, bj in enumerate(boxes)
+        )
+        if not covered:
+            keep.append(kid)
+    return sp.Or(*keep)
+
+
+def _box(node: sp.Basic, domains: Domains) -> dict[sp.Symbol, list[Piece]] | None:
+    parts = node.args if isinstance(node, sp.And) else (node,)
+    groups: dict[sp.Symbol, list[sp.Basic]] = {}
+    for part in parts:
+        x = _single(part, domains)
+        if x is None:
+            return None
+        groups.setdefault(x, []).append(part)
+    return {x: _pieces(sp.And(*g), x, *domains[x]) for x, g in groups.items()}
+
+
+def _inside(
+    a: dict[sp.Symbol, list[Piece]], b: dict[sp.Symbol, list[Piece]], domains: Domains
+) -> bool:
+    for x, pieces in b.items():
+        lo, hi = domains[x]
+        mine = a.get(x, [(lo, hi, True, True)])
+        if not all(any(_piece_in(p, q) for q in pieces) for p in mine):
+            return False
+    return True
+
+
+def _piece_in(p: Piece, q: Piece) -> bool:
+    left = bool(q[0] < p[0]) or (q[0] == p[0] and (q[2] or not p[2]))
+    right = bool(p[1] < q[1]) or (p[1] == q[1] and (q[3] or not p[3]))
+    return left and right
+
+
+def _bounds(pieces: list[Piece], x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Basic:
+    out = []
+    for a, b, a_in, b_in in pieces:
+        if a == b:
+            out.append(sp.Eq(x, a))
+            continue
+        parts = []
+        if not (a == lo and a_in):
+            parts.append(x >= a if a_in else x > a)
+        if not (b == hi and b_in):
+            parts.append(x <= b if b_in else x < b)
+        out.append(sp.And(*parts))
+    return sp.Or(*out)
+
+
+def _pieces(cond: sp.Basic, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> list[Piece]:
+    """The truth set of ``cond`` in ``[lo, hi]`` as maximal pieces."""
     crit: set[sp.Expr] = {lo, hi}
     for rel in cond.atoms(sp.core.relational.Relational):
         num, den = sp.fraction(sp.together(rel.lhs - rel.rhs))
@@ -158,15 +265,26 @@ def _truth_set(cond: sp.Basic, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Set
                     if lo <= r <= hi:
                         crit.add(r)
     points = sorted(crit, key=lambda r: sp.N(r, 50))
-    pieces: list[sp.Set] = []
-    for r in points:
-        if _at(cond, x, r):
-            pieces.append(sp.FiniteSet(r))
-    for a, b in itertools.pairwise(points):
-        mid = sp.Rational(str(sp.N((a + b) / 2, 50)))
-        if _at(cond, x, mid):
-            pieces.append(sp.Interval.open(a, b))
-    return sp.Union(*pieces) if pieces else sp.EmptySet
+    # the sequence point, gap, point, ..., point with the truth value of each
+    seq: list[tuple[sp.Expr, sp.Expr, bool]] = []
+    for i, r in enumerate(points):
+        seq.append((r, r, _at(cond, x, r)))
+        if i + 1 < len(points):
+            nxt = points[i + 1]
+            mid = sp.Rational(str(sp.N((r + nxt) / 2, 50)))
+            seq.append((r, nxt, _at(cond, x, mid)))
+    pieces: list[Piece] = []
+    start: tuple[sp.Expr, bool] | None = None
+    for k, (a, b, value) in enumerate(seq):
+        is_point = k % 2 == 0
+        if value and start is None:
+            start = (a, is_point)
+        last = k + 1 == len(seq) or not seq[k + 1][2]
+        if value and last:
+            assert start is not None
+            pieces.append((start[0], b, start[1], is_point))
+            start = None
+    return pieces
 
 
 def _at(cond: sp.Basic, x: sp.Symbol, value: sp.Expr) -> bool:
