@@ -14,12 +14,11 @@ much side ``i`` is short of taking even the best deal the other side accepts.
 
 A tipping point of a lever is the parameter value at which the outcome changes, all else held
 at the analysed point: found on a grid over the lever's domain, then bisected exactly in
-rationals to a bracket of width ``2**-50`` times the domain.
+rationals to a bracket of width ``2**-40`` times the domain.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -30,8 +29,8 @@ from negotiate.scenario.result import Constraint, ScenarioResult, TippingPoint
 
 __all__ = ["analyse", "deal_at", "outcome_at", "participation_slacks"]
 
-_GRID = 32
-_BISECTIONS = 50
+_GRID = 16
+_BISECTIONS = 40
 
 
 def _issue_space(scenario: Any, state: PointState) -> Any:
@@ -44,81 +43,98 @@ def _issue_space(scenario: Any, state: PointState) -> Any:
     return IssueSpace.linear(players=scenario.players, weights=weights, reversible=reversible)
 
 
-def participation_slacks(space: Any, d: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
-    """``max{U_i : U_j >= d_j} - d_i`` for both sides, exactly, on the linear frontier.
+def bargaining_problem(scenario: Any, state: PointState) -> Any:
+    """The bargaining problem at ``state``: the issue space, or the hull of the points."""
+    from negotiate.games.bargaining import BargainingProblem
 
-    When even the whole pie cannot give ``j`` its value ``d_j``, side ``i``'s slack is
-    measured at the deal that gives ``j`` the most, and side ``j``'s own slack is negative.
+    if scenario.issues:
+        return _issue_space(scenario, state).problem(state.disagreement)
+    return BargainingProblem.from_points(state.points, state.disagreement)
+
+
+def participation_slacks(vertices: Any, d: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
+    """``max{U_i : U in F, U_j >= d_j} - d_i`` for both sides, exactly (F a convex polygon).
+
+    When no point of F gives ``j`` its value ``d_j``, side ``j``'s slack is its shortfall
+    ``max U_j - d_j`` and side ``i``'s is measured at the point best for ``j``.
     """
-    chain = [v.utilities for v in space.frontier()]  # u1 increasing, u2 decreasing
+    pts = list(vertices)
+    edges = list(zip(pts, pts[1:] + pts[:1], strict=True)) if len(pts) > 1 else []
 
     def best(i: int) -> Fraction:
         j = 1 - i
-        feasible = [u for u in chain if u[j] >= d[j]]
-        if not feasible:
-            top = max(chain, key=lambda u: (u[j], u[i]))
-            return top[i]
-        best_u = max(u[i] for u in feasible)
-        # the frontier between a feasible and an infeasible kink crosses u_j = d_j
-        for a, b in itertools.pairwise(chain):
+        if max(u[j] for u in pts) < d[j]:
+            top = max(pts, key=lambda u: (u[j], u[i]))
+            return top[i] - d[i]
+        cands = [u[i] for u in pts if u[j] >= d[j]]
+        for a, b in edges:
             if (a[j] - d[j]) * (b[j] - d[j]) < 0:
                 t = (d[j] - a[j]) / (b[j] - a[j])
-                best_u = max(best_u, a[i] + t * (b[i] - a[i]))
-        return best_u
+                cands.append(a[i] + t * (b[i] - a[i]))
+        return max(cands) - d[i]
 
-    def own_max(j: int) -> Fraction:
-        return max(u[j] for u in chain)
-
-    s1 = best(0) - d[0]
-    s2 = best(1) - d[1]
-    # if one side cannot be satisfied at all, its own slack is its shortfall at its best deal
-    if own_max(1) < d[1]:
-        s2 = own_max(1) - d[1]
-    if own_max(0) < d[0]:
-        s1 = own_max(0) - d[0]
+    s1, s2 = best(0), best(1)
+    top0, top1 = max(u[0] for u in pts), max(u[1] for u in pts)
+    if top1 < d[1]:
+        s2 = top1 - d[1]
+    if top0 < d[0]:
+        s1 = top0 - d[0]
     return s1, s2
+
+
+def _slacks(scenario: Any, state: PointState) -> tuple[Fraction, Fraction] | None:
+    if not scenario.issues and state.points is None:
+        return None
+    problem = bargaining_problem(scenario, state)
+    return participation_slacks(problem.polytope.vertices, state.disagreement)
 
 
 def deal_at(scenario: Any, state: PointState) -> Any:
     """The bargaining solution at ``state`` (a solution record with ``.agreement``)."""
     from negotiate.solvers.cooperative import kalai_smorodinsky, nash_bargaining
 
-    problem = _issue_space(scenario, state).problem(state.disagreement)
+    problem = bargaining_problem(scenario, state)
     if scenario.solution == "kalai_smorodinsky":
         return kalai_smorodinsky(problem)
     return nash_bargaining(problem, weights=state.power)
 
 
-def _classify(scenario: Any, state: PointState, agreement: bool) -> str:
-    if agreement and all(ok for ok, _ in state.conditions.values()):
+def _classify(scenario: Any, state: PointState, agreement: bool | None) -> str:
+    """``agreement`` is None for scenarios without a bargaining layer: the tree decides."""
+    conditions_ok = all(ok for ok, _ in state.conditions.values())
+    if agreement is None:
+        agreement = state.no_deal is not None and state.no_deal.agreed
+    if agreement and conditions_ok:
         return "agreement"
     if state.no_deal is not None and state.no_deal.war:
         return "war"
     return "stalemate"
 
 
-def outcome_at(scenario: Any, values: Mapping[str, Fraction]) -> str:
+def outcome_at(
+    scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, Any] | None = None
+) -> str:
     """The outcome label at a parameter point (no certificates, for scans)."""
-    state = evaluate_point(scenario, values)
-    if not all(ok for ok, _ in state.conditions.values()):
-        return _classify(scenario, state, False)
-    s1, s2 = participation_slacks(_issue_space(scenario, state), state.disagreement)
-    return _classify(scenario, state, s1 > 0 and s2 > 0)
+    state = evaluate_point(scenario, values, cache)
+    slacks = _slacks(scenario, state)
+    return _classify(scenario, state, None if slacks is None else slacks[0] > 0 < slacks[1])
 
 
 def _constraints(scenario: Any, state: PointState) -> tuple[Constraint, ...]:
     p1, p2 = scenario.players
-    s1, s2 = participation_slacks(_issue_space(scenario, state), state.disagreement)
-    out = [
-        Constraint(
-            f"participation:{p}",
-            "participation",
-            s > 0,
-            s,
-            f"{p} needs a deal worth more than its disagreement value {state.disagreement[i]}",
-        )
-        for i, (p, s) in enumerate(((p1, s1), (p2, s2)))
-    ]
+    slacks = _slacks(scenario, state)
+    out = []
+    if slacks is not None:
+        out = [
+            Constraint(
+                f"participation:{p}",
+                "participation",
+                s > 0,
+                s,
+                f"{p} needs a deal worth more than its disagreement value {state.disagreement[i]}",
+            )
+            for i, (p, s) in enumerate(((p1, slacks[0]), (p2, slacks[1])))
+        ]
     for i, p in enumerate((p1, p2)):
         if p in scenario.floors:
             slack = state.no_deal_point[i] - state.floors[i]
@@ -226,8 +242,9 @@ def analyse(
     constraints = _constraints(scenario, state)
     deal_solution = None
     conditions_ok = all(ok for ok, _ in state.conditions.values())
+    has_bargaining = any(c.kind == "participation" for c in constraints)
     participation_ok = all(c.holds for c in constraints if c.kind == "participation")
-    if participation_ok:
+    if has_bargaining and participation_ok:
         deal_solution = deal_at(scenario, state)
         if not deal_solution.agreement:  # the frontier says yes, the solver says no
             raise SolverError(
@@ -235,13 +252,14 @@ def analyse(
                 solver=scenario.solution,
                 status="inconsistent",
             )
-    outcome = _classify(scenario, state, participation_ok)
+    outcome = _classify(scenario, state, participation_ok if has_bargaining else None)
     cache: dict[tuple[tuple[str, Fraction], ...], str] = {}
+    spe_cache: dict[Any, Any] = {}
 
     def cached(v: Mapping[str, Fraction]) -> str:
         key = tuple(sorted(v.items()))
         if key not in cache:
-            cache[key] = outcome_at(scenario, v)
+            cache[key] = outcome_at(scenario, v, spe_cache)
         return cache[key]
 
     tips: dict[str, TippingPoint] = {}

@@ -108,6 +108,9 @@ class NoDeal:
     values: Mapping[str, Fraction]
     path: tuple[str, ...]
     war: bool
+    agreed: bool
+    war_probability: Fraction
+    actions_played: Mapping[str, Fraction]
     strategy: Mapping[tuple[str, ...], str]
     n_equilibria: int
 
@@ -126,6 +129,7 @@ class PointState:
     disagreement: tuple[Fraction, Fraction]
     no_deal_point: tuple[Fraction, Fraction]
     floors: tuple[Fraction, Fraction]
+    points: tuple[tuple[Fraction, Fraction], ...] | None
     power: tuple[Fraction, Fraction] | None
     conditions: Mapping[str, tuple[bool, Fraction | None]]
 
@@ -137,22 +141,58 @@ def _value(expr: sp.Basic, values: Mapping[str, Fraction], field: str) -> Fracti
     return out
 
 
-def _no_deal(scenario: Any, values: Mapping[str, Fraction]) -> NoDeal | None:
+def _no_deal(
+    scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, NoDeal] | None
+) -> NoDeal | None:
     if scenario.deterrence is None:
         return None
     from negotiate.solvers.spe import subgame_perfect
 
-    tree = scenario.deterrence["tree"].bind(dict(values))
+    family = scenario.deterrence["tree"]
+    names = sorted(s.name for s in family.free_symbols)
+    key = tuple(values[n] for n in names)
+    if cache is not None and key in cache:
+        return cache[key]
+    tree = family.bind({n: values[n] for n in names})
     result = subgame_perfect(tree)
     eq = result.equilibria[0]
-    war_actions = set(scenario.war_actions)
-    return NoDeal(
+    reached = _reached_actions(tree, eq.strategy)
+    war_p = sum((q for a, q in reached.items() if a in set(scenario.war_actions)), Fraction(0))
+    agreed = any(a in set(scenario.agreement_actions) for a in reached)
+    out = NoDeal(
         values={p: eq.payoffs[p] for p in scenario.players},
         path=tuple(eq.path),
-        war=any(a in war_actions for a in eq.path),
+        war=war_p > 0,
+        agreed=agreed,
+        war_probability=war_p,
+        actions_played=reached,
         strategy=dict(eq.strategy),
         n_equilibria=len(result.equilibria),
     )
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def _reached_actions(tree: Any, strategy: Mapping[tuple[str, ...], str]) -> dict[str, Fraction]:
+    """Probability with which each action label is played on the equilibrium path."""
+    from negotiate.games.tree import Chance, Decision
+
+    out: dict[str, Fraction] = {}
+    stack: list[tuple[tuple[str, ...], Any, Fraction]] = [((), tree.node(()), Fraction(1))]
+    while stack:
+        path, node, prob = stack.pop()
+        if isinstance(node, Decision):
+            action = strategy[path]
+            out[action] = out.get(action, Fraction(0)) + prob
+            stack.append(((*path, action), node.child(action), prob))
+        elif isinstance(node, Chance):
+            for label, q, child in zip(
+                node.outcomes, node.probabilities, node.children, strict=True
+            ):
+                if q:
+                    stack.append(((*path, label), child, prob * Fraction(q)))
+    return out
 
 
 def _condition(cond: Any, values: Mapping[str, Fraction]) -> tuple[bool, Fraction | None]:
@@ -176,12 +216,18 @@ def _condition(cond: Any, values: Mapping[str, Fraction]) -> tuple[bool, Fractio
     return bool(out), slack
 
 
-def evaluate_point(scenario: Any, values: Mapping[str, Fraction]) -> PointState:
-    """Evaluate every layer of ``scenario`` at the parameter ``values`` (exact)."""
+def evaluate_point(
+    scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, NoDeal] | None = None
+) -> PointState:
+    """Evaluate every layer of ``scenario`` at the parameter ``values`` (exact).
+
+    ``cache`` memoises the no-deal equilibrium on the values of the tree's own parameters,
+    so scans over levers that the tree does not use solve it once.
+    """
     env: dict[str, Fraction] = dict(values)
     for name, expr in scenario.derived:
         env[name] = _value(expr, env, f"derived.{name}")
-    no_deal = _no_deal(scenario, env)
+    no_deal = _no_deal(scenario, env, cache)
     p1, p2 = scenario.players
     kappa = rho_eff = None
     if scenario.commitment is not None:
@@ -208,6 +254,15 @@ def evaluate_point(scenario: Any, values: Mapping[str, Fraction]) -> PointState:
             k = 0 if scenario.commitment.beneficiary == p1 else 1
             scaled[k] = w[k] * (1 - r * (1 - kappa))
         weights[issue.name] = (scaled[0], scaled[1])
+    points = None
+    if scenario.points is not None:
+        points = tuple(
+            (
+                _value(pt[p1], env, f"bargaining.points[{k}].{p1}"),
+                _value(pt[p2], env, f"bargaining.points[{k}].{p2}"),
+            )
+            for k, pt in enumerate(scenario.points)
+        )
     if scenario.disagreement is not None:
         nd = tuple(
             _value(scenario.disagreement[p], env, f"bargaining.disagreement.{p}") for p in (p1, p2)
@@ -238,6 +293,7 @@ def evaluate_point(scenario: Any, values: Mapping[str, Fraction]) -> PointState:
         disagreement=(d[0], d[1]),
         no_deal_point=(nd[0], nd[1]),
         floors=(floors[0], floors[1]),
+        points=points,
         power=power,
         conditions=conditions,
     )

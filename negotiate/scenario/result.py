@@ -66,10 +66,16 @@ class ScenarioResult:
 
     @property
     def deal(self) -> dict[str, Fraction] | None:
-        """Issue -> share going the first player's way; None when there is no agreement."""
+        """The agreed deal; None when there is no agreement (or the tree settles it).
+
+        With ``[issues]``: issue -> share going the first player's way.  With
+        ``bargaining.points``: player -> utility of the agreed point.
+        """
         if self.outcome != "agreement" or self.solution is None:
             return None
-        return dict(self.solution.allocation)
+        if self.solution.allocation is not None:
+            return dict(self.solution.allocation)
+        return dict(zip(self.scenario.players, self.solution.utilities, strict=True))
 
     @property
     def utilities(self) -> dict[str, Fraction] | None:

@@ -109,9 +109,11 @@ class Scenario:
     parameters: Mapping[str, Parameter]
     derived: tuple[tuple[str, sp.Expr], ...]
     issues: tuple[IssueSpec, ...]
+    points: tuple[Mapping[str, sp.Expr], ...] | None
     commitment: Commitment | None
     deterrence: Mapping[str, Any] | None
     war_actions: tuple[str, ...]
+    agreement_actions: tuple[str, ...]
     solution: str
     power: Mapping[str, sp.Expr] | None
     disagreement: Mapping[str, sp.Expr] | None
@@ -163,15 +165,23 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     derived = _derived(data.get("derived", {}), tuple(parameters))
     names = tuple(parameters) + tuple(n for n, _ in derived)
     bargaining = expect_table(data.get("bargaining", {}), "bargaining")
-    check_keys(bargaining, "bargaining", {"solution", "power", "disagreement"})
+    check_keys(bargaining, "bargaining", {"solution", "power", "disagreement", "points"})
     solution = expect_str(bargaining.get("solution", "nash"), "bargaining.solution")
     if solution not in _SOLUTIONS:
         raise ModelError("bargaining.solution", solution, f"expected one of {_SOLUTIONS}")
-    deterrence, war_actions = _deterrence(data.get("deterrence"), players, parameters, names)
+    deterrence, war_actions, agreement_actions = _deterrence(
+        data.get("deterrence"), players, parameters, names
+    )
+    points = _points(bargaining.get("points"), players, names)
+    issues = _issues(data.get("issues", {}), players, names)
+    if issues and points is not None:
+        raise ModelError("bargaining.points", None, "give either [issues] or points, not both")
+    if not issues and points is None and deterrence is None:
+        raise ModelError("issues", None, "a scenario needs [issues], bargaining.points or a tree")
     disagreement = _per_player(
         bargaining.get("disagreement"), "bargaining.disagreement", players, names
     )
-    if deterrence is None and disagreement is None:
+    if deterrence is None and disagreement is None and (issues or points is not None):
         raise ModelError(
             "bargaining.disagreement", None, "is required when there is no [deterrence] tree"
         )
@@ -192,10 +202,12 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         players=(players[0], players[1]),
         parameters=MappingProxyType(parameters),
         derived=derived,
-        issues=_issues(data.get("issues", {}), players, names),
+        issues=issues,
+        points=points,
         commitment=_commitment(data.get("commitment"), players, names),
         deterrence=deterrence,
         war_actions=war_actions,
+        agreement_actions=agreement_actions,
         solution=solution,
         power=_per_player(bargaining.get("power"), "bargaining.power", players, names),
         disagreement=disagreement,
@@ -332,12 +344,20 @@ def _deterrence(
     players: tuple[str, ...],
     parameters: Mapping[str, Parameter],
     names: tuple[str, ...],
-) -> tuple[Mapping[str, Any] | None, tuple[str, ...]]:
+) -> tuple[Mapping[str, Any] | None, tuple[str, ...], tuple[str, ...]]:
     if raw is None:
-        return None, ()
+        return None, (), ()
     table = expect_table(raw, "deterrence")
-    check_keys(table, "deterrence", {"root", "war_actions", "subtrees"}, required=("root",))
+    check_keys(
+        table,
+        "deterrence",
+        {"root", "war_actions", "agreement_actions", "subtrees"},
+        required=("root",),
+    )
     war_actions = expect_list_of_str(table.get("war_actions", []), "deterrence.war_actions")
+    agreement_actions = expect_list_of_str(
+        table.get("agreement_actions", []), "deterrence.agreement_actions"
+    )
     root = expand_tree(table, "deterrence")
     tree: dict[str, Any] = {
         "players": list(players),
@@ -354,10 +374,27 @@ def _deterrence(
 
     built = build_tree(tree, "deterrence")
     actions = _tree_actions(root)
-    for i, a in enumerate(war_actions):
-        if a not in actions:
-            raise ModelError(f"deterrence.war_actions[{i}]", a, "no such action in the tree")
-    return MappingProxyType({"spec": tree, "tree": built}), war_actions
+    for key, labels in (("war_actions", war_actions), ("agreement_actions", agreement_actions)):
+        for i, a in enumerate(labels):
+            if a not in actions:
+                raise ModelError(f"deterrence.{key}[{i}]", a, "no such action in the tree")
+    return MappingProxyType({"spec": tree, "tree": built}), war_actions, agreement_actions
+
+
+def _points(
+    raw: Any, players: tuple[str, ...], names: tuple[str, ...]
+) -> tuple[Mapping[str, sp.Expr], ...] | None:
+    """Outcome utility pairs whose convex hull (lotteries) is the feasible set."""
+    if raw is None:
+        return None
+    if isinstance(raw, str) or not isinstance(raw, list) or not raw:
+        raise ModelError("bargaining.points", raw, "expected a non-empty array of tables")
+    out = []
+    for k, item in enumerate(raw):
+        point = _per_player(item, f"bargaining.points[{k}]", players, names)
+        assert point is not None
+        out.append(point)
+    return tuple(out)
 
 
 def _tree_actions(node: Any) -> set[str]:
