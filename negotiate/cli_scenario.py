@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -56,12 +56,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("solve")
     def solve(
-        file: Path = typer.Argument(..., help="Scenario file (TOML)."),
-        scenario: str | None = typer.Option(None, "--scenario", help="A named variant."),
-        set_: list[str] | None = typer.Option(
-            None, "--set", help="Override a parameter: NAME=VALUE (repeatable)."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+        file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+        scenario: Annotated[str | None, typer.Option("--scenario", help="A named variant.")] = None,
+        set_: Annotated[
+            list[str] | None,
+            typer.Option("--set", help="Override a parameter: NAME=VALUE (repeatable)."),
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of tables.")
+        ] = False,
     ) -> None:
         """Solve a scenario: outcome, deal, binding constraints, tipping points."""
         from negotiate.scenario import load_scenario
@@ -79,7 +82,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(1)
 
     @app.command("check")
-    def check(file: Path = typer.Argument(..., help="Scenario file (TOML).")) -> None:
+    def check(file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")]) -> None:
         """Validate a scenario file without solving it."""
         from negotiate.scenario import load_scenario
 
