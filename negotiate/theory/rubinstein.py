@@ -1,0 +1,520 @@
+"""Alternating offers: Rubinstein (1982), breakdown risk (Binmore, Rubinstein & Wolinsky
+1986) and outside options (Binmore, Shaked & Sutton 1989).
+
+Two players split a pie of 1.  Player 1 proposes in periods 0, 2, 4, ..., player 2 in the odd
+ones; the responder accepts (when indifferent too) or rejects.  After a rejection the
+responder may take its outside option ``w_r`` (the other player then gets 0); otherwise, with
+probability ``q`` (``breakdown``) the talks break down and the players get the disagreement
+payoffs ``b = (b1, b2)``, and with probability ``1 - q`` the other player proposes one period
+later, payoffs discounted by ``delta_i``.
+
+**Derivation (stationary SPE).**  Let ``x`` be player 1's share when it proposes and ``y``
+player 1's share when player 2 proposes.  Write ``c_i = q b_i`` and ``k_i = (1 - q) delta_i``
+(the value of rejecting is ``c_i + k_i * (own share as next proposer)``).  Each proposer
+offers the responder exactly the responder's best alternative::
+
+    1 - x = max(w2, c2 + k2 (1 - y))          y = max(w1, c1 + k1 x)
+
+``x -> 1 - max(w2, c2 + k2 (1 - max(w1, c1 + k1 x)))`` is monotone with slope at most
+``k1 k2 < 1`` (hence the rule: ``delta_i = 1`` only with ``q > 0``), so the fixed point is
+unique.  By which maxima bind there are four regimes:
+
+* none binds:  ``x = (1 - c2 - k2 (1 - c1)) / (1 - k1 k2)``, ``y = c1 + k1 x``;
+  with ``q = 0`` this is Rubinstein's ``x = (1 - delta2) / (1 - delta1 delta2)``; with
+  ``delta = 1`` it is BRW's ``x = b1 + (1 - b1 - b2) / (2 - q)``, which tends to the Nash
+  solution with disagreement point b as ``q -> 0``;
+* player 2's option binds: ``x = 1 - w2``, ``y = c1 + k1 x``;
+* player 1's option binds: ``y = w1``, ``x = 1 - c2 - k2 (1 - w1)``;
+* both bind: ``x = 1 - w2``, ``y = w1``.
+
+A regime holds when its binding maxima are attained by the options and the others by
+continuation.  In particular player 2's option binds iff ``w2`` exceeds the responder's share
+without it, ``threshold2 = 1 - x|_(w2 absent)``: the outside-option principle (Binmore,
+Shaked & Sutton 1989), for unequal discount factors too.  With ``delta1 = delta2 = delta``,
+``q = 0`` this is ``w2 > delta / (1 + delta)``, and then player 1 gets ``1 - w2``.
+
+**Finite horizon** ``T``: after a rejection in the last period the talks end (the responder
+takes ``max(w_r, b_r)``); earlier periods follow the same recursion, solved by backward
+induction.  Long horizons converge to the stationary shares.
+
+Parameters may be numbers (exact) or sympy expressions; symbolic results are sympy
+expressions, ``Piecewise`` over the regimes when outside options are present.
+"""
+
+from __future__ import annotations
+
+import random
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+
+from negotiate._exact import is_float_input
+from negotiate.errors import FloatInputWarning, ModelError
+from negotiate.results import Certificate, Summary
+from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+
+__all__ = ["Rubinstein", "RubinsteinResult"]
+
+_MAX_HORIZON = 10_000
+_MAX_TREE_NODES = 200_000
+_REGIMES = (
+    "unconstrained",
+    "player 2's outside option binds",
+    "player 1's outside option binds",
+    "both outside options bind",
+)
+
+
+def _max(a: Param | None, b: Param) -> Param:
+    if a is None:
+        return b
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return sp.Max(to_sympy(a), to_sympy(b))
+    return max(a, b)
+
+
+def _ge(a: Param, b: Param) -> Any:
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return sp.Ge(sp.simplify(to_sympy(a)), sp.simplify(to_sympy(b)))
+    return a >= b
+
+
+def _gt(a: Param, b: Param) -> Any:
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return sp.Gt(to_sympy(a), to_sympy(b))
+    return a > b
+
+
+def _simplify(x: Param) -> Param:
+    if isinstance(x, sp.Basic):
+        out = sp.simplify(x)
+        if out.is_Rational:
+            return Fraction(int(out.p), int(out.q))
+        return out
+    return x
+
+
+@dataclass(frozen=True, init=False)
+class Rubinstein:
+    """Alternating-offers bargaining; see the module docstring for the model and its SPE.
+
+    ``delta1, delta2`` in (0, 1] (1 only with ``breakdown > 0``); ``breakdown`` q in [0, 1];
+    ``disagreement`` = breakdown payoffs ``(b1, b2)`` in [0, 1] with ``b1 + b2 <= 1``;
+    ``outside_option``: None, player 2's option ``w2`` (a number: player 2 responds to the
+    first offer), or a pair ``(w1, w2)`` with ``None`` for no option; options lie in [0, 1]
+    and sum to at most 1; ``horizon``: None (infinite) or the number of periods.
+    """
+
+    delta1: Param
+    delta2: Param
+    breakdown: Param
+    disagreement: tuple[Param, Param]
+    outside_option: tuple[Param | None, Param | None] | None
+    horizon: int | None
+    float_input: bool
+
+    def __init__(
+        self,
+        delta1: Any,
+        delta2: Any,
+        breakdown: Any = 0,
+        disagreement: Sequence[Any] = (0, 0),
+        outside_option: Any = None,
+        horizon: int | None = None,
+    ) -> None:
+        raw: list[Any] = [delta1, delta2, breakdown]
+        d1, d2 = param(delta1, "delta1"), param(delta2, "delta2")
+        q = param(breakdown, "breakdown")
+        if isinstance(disagreement, str) or not isinstance(disagreement, Sequence):
+            raise ModelError("disagreement", disagreement, "expected a pair (b1, b2)")
+        if len(disagreement) != 2:
+            raise ModelError("disagreement", disagreement, "expected a pair (b1, b2)")
+        b = (param(disagreement[0], "disagreement[0]"), param(disagreement[1], "disagreement[1]"))
+        raw += list(disagreement)
+        w = self._options(outside_option)
+        raw += [] if outside_option is None else list(_as_pair(outside_option))
+        for name, v in (("delta1", d1), ("delta2", d2)):
+            check_interval(v, name, 0, 1, lo_open=True)
+        check_interval(q, "breakdown", 0, 1)
+        for i in (0, 1):
+            check_interval(b[i], f"disagreement[{i}]", 0, 1)
+            if w is not None and w[i] is not None:
+                check_interval(w[i], f"outside_option[{i}]", 0, 1)
+        if not is_symbolic(b[0], b[1]) and b[0] + b[1] > 1:  # type: ignore[operator]
+            raise ModelError("disagreement", b, "b1 + b2 must not exceed the pie (1)")
+        if (
+            w is not None
+            and w[0] is not None
+            and w[1] is not None
+            and not is_symbolic(*w)
+            and w[0] + w[1] > 1  # type: ignore[operator]
+        ):
+            raise ModelError("outside_option", w, "w1 + w2 must not exceed the pie (1)")
+        for name, v in (("delta1", d1), ("delta2", d2)):
+            if v == 1 and q == 0:
+                raise ModelError(
+                    name, v, "a discount factor of 1 needs breakdown > 0 (else no unique SPE)"
+                )
+        if horizon is not None and (
+            isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1
+        ):
+            raise ModelError("horizon", horizon, "must be None or a positive integer")
+        if horizon is not None and horizon > _MAX_HORIZON:
+            raise ModelError("horizon", horizon, f"at most {_MAX_HORIZON} periods")
+        floats = any(is_float_input(v) for v in raw if v is not None)
+        if floats:
+            warnings.warn(
+                "float parameters were read as their shortest decimal representation",
+                FloatInputWarning,
+                stacklevel=2,
+            )
+        values: list[Param | None] = [d1, d2, q, b[0], b[1], *(w or (None, None))]
+        if is_symbolic(*(v for v in values if v is not None)):
+            values = [None if v is None else to_sympy(v) for v in values]
+        d1, d2, q, b0, b1, w1, w2 = values
+        object.__setattr__(self, "delta1", d1)
+        object.__setattr__(self, "delta2", d2)
+        object.__setattr__(self, "breakdown", q)
+        object.__setattr__(self, "disagreement", (b0, b1))
+        object.__setattr__(self, "outside_option", None if w is None else (w1, w2))
+        object.__setattr__(self, "horizon", horizon)
+        object.__setattr__(self, "float_input", floats)
+
+    @staticmethod
+    def _options(value: Any) -> tuple[Param | None, Param | None] | None:
+        if value is None:
+            return None
+        pair = _as_pair(value)
+        return (
+            None if pair[0] is None else param(pair[0], "outside_option[0]"),
+            None if pair[1] is None else param(pair[1], "outside_option[1]"),
+        )
+
+    @property
+    def symbolic(self) -> bool:
+        w = self.outside_option or (None, None)
+        vals = [self.delta1, self.delta2, self.breakdown, *self.disagreement]
+        return is_symbolic(*vals, *(x for x in w if x is not None))
+
+    # ------------------------------------------------------------------ solution
+    def _ck(self) -> tuple[Param, Param, Param, Param]:
+        q = self.breakdown
+        b1, b2 = self.disagreement
+        return q * b1, q * b2, (1 - q) * self.delta1, (1 - q) * self.delta2
+
+    def _regimes(self) -> list[tuple[Param, Param, Any]]:
+        """``(x, y, condition)`` for each regime, in the order of ``_REGIMES``."""
+        c1, c2, k1, k2 = self._ck()
+        w1, w2 = self.outside_option or (None, None)
+        x0 = (1 - c2 - k2 * (1 - c1)) / (1 - k1 * k2)
+        out: list[tuple[Param, Param, Any]] = []
+        # none binds
+        y0 = c1 + k1 * x0
+        conds = []
+        if w1 is not None:
+            conds.append(_ge(y0, w1))
+        if w2 is not None:
+            conds.append(_ge(c2 + k2 * (1 - y0), w2))
+        out.append((x0, y0, conds))
+        if w2 is not None:  # player 2's option binds
+            x = 1 - w2
+            y = c1 + k1 * x
+            c = [_ge(w2, c2 + k2 * (1 - y))] + ([_ge(y, w1)] if w1 is not None else [])
+            out.append((x, y, c))
+        if w1 is not None:  # player 1's option binds
+            y = w1
+            x = 1 - c2 - k2 * (1 - w1)
+            c = [_ge(w1, c1 + k1 * x)] + ([_ge(c2 + k2 * (1 - w1), w2)] if w2 is not None else [])
+            out.append((x, y, c))
+        if w1 is not None and w2 is not None:
+            c = [_ge(w2, c2 + k2 * (1 - w1)), _ge(w1, c1 + k1 * (1 - w2))]
+            out.append((1 - w2, w1, c))
+        return out
+
+    def _regime_names(self) -> list[str]:
+        w1, w2 = self.outside_option or (None, None)
+        names = [_REGIMES[0]]
+        if w2 is not None:
+            names.append(_REGIMES[1])
+        if w1 is not None:
+            names.append(_REGIMES[2])
+        if w1 is not None and w2 is not None:
+            names.append(_REGIMES[3])
+        return names
+
+    def solve(self) -> RubinsteinResult:
+        """The subgame-perfect shares (immediate agreement)."""
+        if self.horizon is not None:
+            return self._finite()
+        regimes = self._regimes()
+        names = self._regime_names()
+        thresholds = self._thresholds()
+        if not self.symbolic:
+            for (x, y, conds), name in zip(regimes, names, strict=True):
+                if all(conds):
+                    return RubinsteinResult(
+                        self, x, 1 - x, 1 - y, name, _binding(name), thresholds, None
+                    )
+            raise AssertionError("no regime holds")  # pragma: no cover - fixed point exists
+        pieces = [(sp.simplify(to_sympy(x)), sp.And(*c)) for x, _, c in regimes]
+        pieces_y = [(sp.simplify(to_sympy(y)), sp.And(*c)) for _, y, c in regimes]
+        if len(pieces) == 1:
+            x, y = _simplify(pieces[0][0]), _simplify(pieces_y[0][0])
+            regime = names[0]
+        else:
+            x = sp.Piecewise(*pieces[:-1], (pieces[-1][0], True))
+            y = sp.Piecewise(*pieces_y[:-1], (pieces_y[-1][0], True))
+            regime = "piecewise: see binding"
+        binding = self._binding_conditions(regimes, names)
+        return RubinsteinResult(
+            self, x, _simplify(1 - x), _simplify(1 - y), regime, binding, thresholds, None
+        )
+
+    def _binding_conditions(self, regimes: list[Any], names: list[str]) -> tuple[Any, Any]:
+        cond = {n: sp.And(*c) for (_, _, c), n in zip(regimes, names, strict=True)}
+        one = sp.Or(*(cond[n] for n in names if "1" in n or "both" in n))
+        two = sp.Or(*(cond[n] for n in names if "2" in n or "both" in n))
+        return (one, two)
+
+    def _thresholds(self) -> tuple[Param | None, Param | None]:
+        """Each option's threshold: the player's share as responder without its option."""
+        w1, w2 = self.outside_option or (None, None)
+        t1 = t2 = None
+        if w2 is not None:
+            t2 = replace_option(self, (w1, None)).solve().responder_share
+        if w1 is not None:
+            other = replace_option(self, (None, w2)).solve()
+            t1 = _simplify(1 - other.counter_share)
+        return (t1, t2)
+
+    def _finite(self) -> RubinsteinResult:
+        assert self.horizon is not None
+        c1, c2, k1, k2 = self._ck()
+        w1, w2 = self.outside_option or (None, None)
+        b1, b2 = self.disagreement
+        # shares[t]: the proposer's share in period t (player 1 proposes in even periods)
+        shares: list[Param] = [Fraction(0)] * self.horizon
+        for t in reversed(range(self.horizon)):
+            resp_is_2 = t % 2 == 0
+            w, b, c, k = (w2, b2, c2, k2) if resp_is_2 else (w1, b1, c1, k1)
+            last = t == self.horizon - 1
+            keep = _max(w, b) if last else _max(w, c + k * shares[t + 1])
+            shares[t] = _simplify(1 - keep)
+        x = shares[0]
+        counter = shares[1] if self.horizon > 1 else Fraction(0)
+        binding = []
+        for t, w, b, c, k in ((1, w1, b1, c1, k1), (0, w2, b2, c2, k2)):
+            cont = b if t == self.horizon - 1 else c + k * shares[t + 1]
+            binding.append(False if w is None or t >= self.horizon else _gt(w, cont))
+        return RubinsteinResult(
+            self,
+            x,
+            _simplify(1 - x),
+            counter,
+            f"finite horizon {self.horizon}",
+            (binding[0], binding[1]),
+            (None, None),
+            tuple(shares),
+        )
+
+    # ------------------------------------------------------------------ explicit game
+    def as_tree(self, grid: int = 10) -> Any:
+        """The finite-horizon game as a :class:`~negotiate.games.tree.GameTree`, offers on the
+        grid ``{0, 1/grid, ..., 1}`` (numeric models with a finite ``horizon`` only).
+
+        Responders rank ``accept`` first (they accept when indifferent).
+        """
+        from negotiate.games.tree import GameTree
+
+        if self.horizon is None or self.symbolic:
+            raise ModelError("horizon", self.horizon, "as_tree needs a numeric finite horizon")
+        if not isinstance(grid, int) or grid < 1:
+            raise ModelError("grid", grid, "must be a positive integer")
+        nodes = ((grid + 1) * 3) ** self.horizon
+        if nodes > _MAX_TREE_NODES:
+            raise ModelError("grid", grid, f"the tree would have about {nodes} nodes")
+        return GameTree.from_dict({"players": ["1", "2"], "root": self._node(0, grid)})
+
+    def _node(self, t: int, grid: int) -> dict[str, Any]:
+        proposer, responder = ("1", "2") if t % 2 == 0 else ("2", "1")
+        disc = (self.delta1**t, self.delta2**t)
+        w1, w2 = self.outside_option or (None, None)
+        b = self.disagreement
+        actions: dict[str, Any] = {}
+        for j in range(grid + 1):
+            share = Fraction(j, grid)  # the proposer's share
+            x1 = share if proposer == "1" else 1 - share
+            accept = _payoffs((disc[0] * x1, disc[1] * (1 - x1)))
+            if t == self.horizon - 1:  # type: ignore[operator]
+                reject: dict[str, Any] = _payoffs((disc[0] * b[0], disc[1] * b[1]))
+            elif self.breakdown == 0:
+                reject = self._node(t + 1, grid)
+            else:
+                q = self.breakdown
+                reject = {
+                    "chance": {
+                        "breakdown": {
+                            "probability": str(q),
+                            "then": _payoffs((disc[0] * b[0], disc[1] * b[1])),
+                        },
+                        "continue": {"probability": str(1 - q), "then": self._node(t + 1, grid)},  # type: ignore[operator]
+                    }
+                }
+            resp_actions = {"accept": accept, "reject": reject}
+            w = w2 if responder == "2" else w1
+            if w is not None:
+                pay = (Fraction(0), disc[1] * w) if responder == "2" else (disc[0] * w, Fraction(0))
+                resp_actions["opt out"] = _payoffs(pay)
+            actions[f"offer {share}"] = {
+                "player": responder,
+                "actions": resp_actions,
+                "tie_break": ["accept", "reject", "opt out"]
+                if w is not None
+                else ["accept", "reject"],
+            }
+        return {"player": proposer, "actions": actions}
+
+
+def replace_option(model: Rubinstein, options: tuple[Param | None, Param | None]) -> Rubinstein:
+    """``model`` with other outside options (``(None, None)`` for none)."""
+    w = None if options == (None, None) else options
+    return Rubinstein(
+        model.delta1, model.delta2, model.breakdown, model.disagreement, w, model.horizon
+    )
+
+
+def _as_pair(value: Any) -> tuple[Any, Any]:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != 2:
+            raise ModelError("outside_option", value, "expected w2 or a pair (w1, w2)")
+        return (value[0], value[1])
+    return (None, value)
+
+
+def _payoffs(pair: tuple[Param, Param]) -> dict[str, Any]:
+    return {"payoffs": {"1": str(pair[0]), "2": str(pair[1])}}
+
+
+def _binding(name: str) -> tuple[bool, bool]:
+    return ("1" in name or "both" in name, "2" in name or "both" in name)
+
+
+@dataclass(frozen=True)
+class RubinsteinResult:
+    """The SPE of :class:`Rubinstein`.
+
+    ``proposer_share`` / ``responder_share``: the split agreed in period 0 (player 1
+    proposes); ``counter_share``: player 2's own share when player 2 proposes (period 1);
+    ``regime``: which outside options bind; ``binding``: (player 1's, player 2's) option
+    binds (conditions when symbolic); ``thresholds``: each option's threshold, above which it
+    binds (None without that option); ``shares_by_period``: the proposer's share in each
+    period (finite horizon; None for the stationary solution).
+    """
+
+    model: Rubinstein
+    proposer_share: Param
+    responder_share: Param
+    counter_share: Param
+    regime: str
+    binding: tuple[Any, Any]
+    thresholds: tuple[Param | None, Param | None]
+    shares_by_period: tuple[Param, ...] | None
+
+    def verify(self) -> Certificate:
+        """Numeric: the responder's indifference (or binding option) and the proposer's
+        no-deviation condition in every period, exactly.  Symbolic: the numeric model at
+        random rational points equals the symbolic shares there."""
+        if self.model.symbolic:
+            return _sample_check(self)
+        m = self.model
+        c1, c2, k1, k2 = m._ck()
+        w1, w2 = m.outside_option or (None, None)
+        b1, b2 = m.disagreement
+        shares = self.shares_by_period or (self.proposer_share, self.counter_share)
+        stationary = self.shares_by_period is None
+        worst = Fraction(0)
+        dev = Fraction(0)
+        for t, s in enumerate(shares):
+            resp2 = t % 2 == 0
+            w, b, c, k = (w2, b2, c2, k2) if resp2 else (w1, b1, c1, k1)
+            pc, pk = (c1, k1) if resp2 else (c2, k2)
+            last = not stationary and t == len(shares) - 1
+            nxt = shares[(t + 1) % 2] if stationary else (None if last else shares[t + 1])
+            cont = b if nxt is None else c + k * nxt
+            keep = _max(w, cont)
+            worst = max(worst, abs(Fraction(1 - s) - Fraction(keep)))
+            # the proposer's value if its offer is refused
+            if w is not None and w > cont:
+                alt = Fraction(0)
+            elif nxt is None:
+                alt = b1 if resp2 else b2
+            else:
+                alt = pc + pk * (1 - nxt)
+            dev = max(dev, Fraction(alt) - Fraction(s))
+        shares_ok = all(0 <= Fraction(s) <= 1 for s in shares)
+        ok = worst == 0 and dev <= 0 and shares_ok
+        return Certificate(
+            ok,
+            {"indifference_residual": worst, "proposer_deviation_gain": max(dev, Fraction(0))},
+            True,
+            checks=("responder gets exactly its best alternative", "proposer prefers agreement"),
+        )
+
+    def summary(self) -> Summary:
+        m = self.model
+        rows: list[tuple[str, Any]] = [
+            ("delta", (m.delta1, m.delta2)),
+            ("breakdown", m.breakdown),
+            ("proposer share", self.proposer_share),
+            ("responder share", self.responder_share),
+            ("regime", self.regime),
+        ]
+        if m.outside_option is not None:
+            rows.append(("outside options", m.outside_option))
+            rows.append(("thresholds", self.thresholds))
+        if m.horizon is not None:
+            rows.append(("horizon", m.horizon))
+        return Summary("Rubinstein bargaining (subgame-perfect equilibrium)", tuple(rows))
+
+
+def _sample_check(result: RubinsteinResult, points: int = 8, seed: int = 0) -> Certificate:
+    m = result.model
+    w = m.outside_option or (None, None)
+    vals = [m.delta1, m.delta2, m.breakdown, *m.disagreement, *(x for x in w if x is not None)]
+    syms = sorted(set().union(*(to_sympy(v).free_symbols for v in vals)), key=lambda s: s.name)
+    rng = random.Random(seed)
+    checked, bad = 0, 0
+    for _ in range(60 * points):
+        if checked >= points:
+            break
+        sub = {s: sp.Rational(rng.randint(1, 999), 1000) for s in syms}
+
+        def num(v: Param | None, sub: dict[Any, Any] = sub) -> Any:
+            return None if v is None else to_sympy(v).xreplace(sub)
+
+        try:
+            numeric = Rubinstein(
+                num(m.delta1),
+                num(m.delta2),
+                num(m.breakdown),
+                (num(m.disagreement[0]), num(m.disagreement[1])),
+                None if m.outside_option is None else (num(w[0]), num(w[1])),
+                m.horizon,
+            ).solve()
+        except ModelError:
+            continue
+        checked += 1
+        for field in ("proposer_share", "counter_share"):
+            got = to_sympy(getattr(result, field)).xreplace(sub)
+            if sp.simplify(got - to_sympy(getattr(numeric, field))) != 0:
+                bad += 1
+    return Certificate(
+        checked > 0 and bad == 0,
+        {"points": checked, "mismatches": bad},
+        True,
+        checks=("symbolic shares equal the numeric model at random rational points",),
+    )
