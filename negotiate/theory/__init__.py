@@ -1,6 +1,6 @@
 """Canonical models of the literature, as closed forms that are also explicit games."""
 
-# Commitment and credibility (issue #5)
+# Bargaining (issue #4), commitment and credibility (issue #5)
 from negotiate.theory.crisis import CrisisBargaining, RiskReturn
 from negotiate.theory.deterrence import Deterrence, RetaliationMenu, severe_retaliation_probability
 from negotiate.theory.proliferation import Proliferation
