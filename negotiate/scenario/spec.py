@@ -136,12 +136,20 @@ class Scenario:
         return parameter_values(self, overrides, variant)
 
     def solve(
-        self, overrides: Mapping[str, Any] | None = None, *, variant: str | None = None
+        self,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        variant: str | None = None,
+        tipping_points: bool = True,
     ) -> Any:
-        """Analyse the scenario: outcome, deal, binding constraints and tipping points."""
+        """Analyse the scenario: outcome, deal, binding constraints and tipping points.
+
+        ``overrides`` maps parameter names to values (exact: ``"0.5"`` is 1/2) and is applied
+        after the named ``variant``.  ``tipping_points=False`` skips the lever scans.
+        """
         from negotiate.scenario.analysis import analyse
 
-        return analyse(self, overrides, variant)
+        return analyse(self, overrides, variant, tipping_points=tipping_points)
 
     def __repr__(self) -> str:
         return f"<Scenario {self.name!r}: {self.title}>"
