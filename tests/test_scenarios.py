@@ -131,7 +131,7 @@ def test_flagship_low_detection_means_war(flagship) -> None:
 def test_overrides_are_validated(flagship) -> None:
     import negotiate as ng
 
-    with pytest.raises(ng.ModelError, match="overrides.guarantee"):
+    with pytest.raises(ng.ModelError, match=r"overrides\.guarantee"):
         flagship.solve({"guarantee": 2})
     with pytest.raises(ng.ModelError, match="unknown parameter"):
         flagship.solve({"guarantie": 1})
