@@ -1,11 +1,7 @@
 """Result records of the Nash solvers: :class:`Equilibrium` and :class:`EquilibriumSet`.
 
-For a two-player game whose extreme equilibria are all known, the whole equilibrium set is a
-union of *maximal Nash subsets* ``conv(X) x conv(Y)``: the maximal bicliques ``(X, Y)`` of the
-bipartite graph whose edges are the extreme equilibria ``(x, y)`` (Winkels 1979; Avis,
-Rosenberg, Savani and von Stengel 2010, section 6).  Maximal subsets that share an extreme
-equilibrium lie in the same *connected component* of the set; the components are the
-connected components of that bipartite graph.
+A complete two-player set also carries its maximal Nash subsets and connected components
+(:mod:`negotiate.solvers.nash_subsets`).
 """
 
 from __future__ import annotations
@@ -18,6 +14,7 @@ from typing import Any
 
 from negotiate.games.normal import MixedProfile, NormalFormGame
 from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.solvers.nash_subsets import Component, NashSubset, maximal_subsets
 
 __all__ = ["Component", "Equilibrium", "EquilibriumSet", "NashSubset"]
 
@@ -95,92 +92,6 @@ class Equilibrium:
         )
 
 
-@dataclass(frozen=True)
-class NashSubset:
-    """A maximal Nash subset ``conv(rows) x conv(columns)``: every pair is an equilibrium.
-
-    ``equilibria`` are the positions, in :attr:`EquilibriumSet.equilibria`, of the extreme
-    equilibria ``(x, y)`` with ``x`` in ``rows`` and ``y`` in ``columns``.
-    """
-
-    rows: tuple[tuple[Fraction, ...], ...]
-    columns: tuple[tuple[Fraction, ...], ...]
-    equilibria: tuple[int, ...]
-
-    def barycentre(self) -> MixedProfile:
-        """The centre of the subset: an equilibrium that mixes all its extreme points."""
-        return tuple(
-            tuple(sum(c, Fraction(0)) / len(points) for c in zip(*points, strict=True))
-            for points in (self.rows, self.columns)
-        )
-
-
-@dataclass(frozen=True)
-class Component:
-    """A connected component of the equilibrium set: overlapping maximal Nash subsets."""
-
-    equilibria: tuple[int, ...]
-    subsets: tuple[int, ...]
-
-
-def _maximal_subsets(
-    equilibria: Sequence[Equilibrium],
-) -> tuple[tuple[NashSubset, ...], tuple[Component, ...]]:
-    """Maximal bicliques and connected components of the extreme-equilibrium graph."""
-    rows: dict[tuple[Fraction, ...], int] = {}
-    cols: dict[tuple[Fraction, ...], int] = {}
-    edge: dict[tuple[int, int], int] = {}
-    for k, eq in enumerate(equilibria):
-        x, y = eq.probabilities
-        i = rows.setdefault(x, len(rows))
-        j = cols.setdefault(y, len(cols))
-        edge[i, j] = k
-    neighbours = [0] * len(rows)
-    for i, j in edge:
-        neighbours[i] |= 1 << j
-    # The column sets of maximal bicliques are the non-empty intersections of neighbourhoods.
-    closed: set[int] = set()
-    for mask in neighbours:
-        closed |= {mask & c for c in closed} | {mask}
-    closed.discard(0)
-    row_list = list(rows)
-    col_list = list(cols)
-    found = []
-    for cmask in closed:
-        members_r = [i for i, nb in enumerate(neighbours) if nb & cmask == cmask]
-        members_c = [j for j in range(len(cols)) if cmask >> j & 1]
-        eqs = tuple(sorted(edge[i, j] for i in members_r for j in members_c))
-        found.append(
-            NashSubset(
-                tuple(row_list[i] for i in members_r), tuple(col_list[j] for j in members_c), eqs
-            )
-        )
-    subsets = tuple(sorted(found, key=lambda s: s.equilibria))
-    # Components: union-find over equilibria joined by a common maximal subset.
-    parent = list(range(len(equilibria)))
-
-    def root(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for s in subsets:
-        for k in s.equilibria[1:]:
-            parent[root(k)] = root(s.equilibria[0])
-    groups: dict[int, list[int]] = {}
-    for k in range(len(equilibria)):
-        groups.setdefault(root(k), []).append(k)
-    components = tuple(
-        Component(
-            tuple(members),
-            tuple(n for n, s in enumerate(subsets) if root(s.equilibria[0]) == r),
-        )
-        for r, members in sorted(groups.items(), key=lambda kv: kv[1][0])
-    )
-    return subsets, components
-
-
 @dataclass(frozen=True, eq=False)
 class EquilibriumSet:
     """Nash equilibria of a game, with how they were found.
@@ -232,7 +143,7 @@ class EquilibriumSet:
         components: tuple[Component, ...] | None = None
         auto_notes: list[str] = []
         if complete and game.n_players == 2:
-            subsets, components = _maximal_subsets(equilibria)
+            subsets, components = maximal_subsets([eq.probabilities for eq in equilibria])
             auto_notes.append(_set_note(len(equilibria), len(components), degenerate))
         if game.float_input:
             auto_notes.append("payoffs were given as floats and read as their decimal values")
