@@ -22,10 +22,11 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 import sympy as sp
 
@@ -36,7 +37,7 @@ __all__ = ["Decider", "Ineq", "Status", "make_ineq"]
 Status = Literal["empty", "nonempty", "unknown"]
 _MAX_ROWS = 4000
 _MAX_CASES = 3**7
-_SAMPLES = 200
+_SAMPLES = 64
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,39 @@ class Ineq:
 
     def holds(self, point: Mapping[str, Fraction]) -> bool:
         """Exact truth value at a parameter point (raises ModelError where undefined)."""
-        value = substitute(self.expr, point, field="condition")
+        terms = self._terms
+        if terms is not None:
+            value: Any = Fraction(0)
+            for coeff, powers in terms:
+                term = coeff
+                for name, k in powers:
+                    term *= point[name] ** k
+                value += term
+        else:
+            value = substitute(self.expr, point, field="condition")
         if isinstance(value, Fraction):
             return value > 0 if self.strict else value >= 0
         return bool(value > 0) if self.strict else bool(value >= 0)
 
+    @cached_property
+    def _terms(self) -> list[tuple[Fraction, tuple[tuple[str, int], ...]]] | None:
+        """The polynomial's terms with Fraction coefficients (None if not a polynomial)."""
+        syms = sorted(self.expr.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+        poly = self.expr.as_poly(*syms)
+        if poly is None or not (poly.domain.is_QQ or poly.domain.is_ZZ):
+            return None
+        names = [s.name for s in syms]
+        return [
+            (Fraction(str(c)), tuple((n, k) for n, k in zip(names, m, strict=True) if k))
+            for m, c in poly.terms()
+        ]
+
     def relational(self) -> sp.Basic:
         """A readable sympy relational: ``x >= 1/2``, ``c + e >= 1``, ``(1 - d)*d > 0``."""
+        return self._relational
+
+    @cached_property
+    def _relational(self) -> sp.Basic:
         f = self.expr
         syms = sorted(f.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
         poly = f.as_poly(*syms) if syms else None
@@ -87,7 +114,9 @@ class Ineq:
 
 def make_ineq(f: sp.Expr, strict: bool) -> Ineq | bool:
     """``f >= 0`` (or ``> 0``) as an :class:`Ineq`, or a bool when ``f`` is a constant."""
-    f = sp.cancel(sp.together(f)) if f.free_symbols else f
+    if f.free_symbols:
+        poly = f.as_poly(*sorted(f.free_symbols, key=lambda s: s.name))  # type: ignore[attr-defined]
+        f = poly.as_expr() if poly is not None else sp.cancel(sp.together(f))
     if not f.free_symbols:
         if f.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ValueError(f"undefined constant in a condition: {f}")
@@ -195,12 +224,20 @@ class Decider:
         self._factors: list[tuple[tuple[Fraction, ...], Fraction]] = []
         self._factor_index: dict[tuple[tuple[Fraction, ...], Fraction], int] = {}
         self._cache: dict[Ineq, _Factored | None] = {}
+        self._decided: dict[frozenset[Ineq], tuple[Status, dict[str, Fraction] | None]] = {}
         rng = random.Random(1953)
         self._samples = [self._sample(rng, k) for k in range(_SAMPLES)]
 
     # -- exact decision ---------------------------------------------------------------------
     def feasible(self, ineqs: Sequence[Ineq]) -> tuple[Status, dict[str, Fraction] | None]:
         """``("empty" | "nonempty" | "unknown", witness point or None)``."""
+        key = frozenset(ineqs)
+        if key not in self._decided:
+            self._decided[key] = self._feasible(ineqs)
+        status, point = self._decided[key]
+        return status, (dict(point) if point is not None else None)
+
+    def _feasible(self, ineqs: Sequence[Ineq]) -> tuple[Status, dict[str, Fraction] | None]:
         parsed = [self._factor(q) for q in ineqs]
         if all(p is not None for p in parsed):
             status, point = self._split([p for p in parsed if p is not None])
@@ -302,10 +339,7 @@ class Decider:
         if math.prod(len(o) for o in options) > _MAX_CASES:
             return "unknown", None
         n = len(self.names)
-        for signs in itertools.product(*options):
-            chosen = dict(zip(used, signs, strict=True))
-            if not all(self._sign_ok(p, chosen) for p in parsed):
-                continue
+        for chosen in self._sign_cases(parsed, used, options):
             rows = self._box_rows()
             for idx, s in chosen.items():
                 a, c = self._factors[idx]
@@ -326,6 +360,31 @@ class Decider:
         for idx, mult, _ in p.factors:
             s *= chosen[idx] ** mult
         return s > 0 if p.strict else s >= 0
+
+    def _sign_cases(
+        self, parsed: list[_Factored], used: list[int], options: list[tuple[int, ...]]
+    ) -> Iterator[dict[int, int]]:
+        """Sign assignments of the linear factors consistent with every constraint (depth
+        first: a constraint is tested as soon as all its factors have a sign)."""
+        last = {id(p): max((used.index(i) for i, _, _ in p.factors), default=-1) for p in parsed}
+        ready: dict[int, list[_Factored]] = {}
+        for p in parsed:
+            ready.setdefault(last[id(p)], []).append(p)
+        if not all(self._sign_ok(p, {}) for p in ready.get(-1, [])):
+            return
+        chosen: dict[int, int] = {}
+
+        def walk(k: int) -> Iterator[dict[int, int]]:
+            if k == len(used):
+                yield dict(chosen)
+                return
+            for sign in options[k]:
+                chosen[used[k]] = sign
+                if all(self._sign_ok(p, chosen) for p in ready.get(k, [])):
+                    yield from walk(k + 1)
+            chosen.pop(used[k], None)
+
+        yield from walk(0)
 
     def _sample(self, rng: random.Random, k: int) -> dict[str, Fraction]:
         point = {}

@@ -45,6 +45,14 @@ def _sym(v: Fraction | sp.Expr) -> sp.Expr:
     return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
 
 
+def _tidy(v: sp.Expr) -> sp.Expr:
+    """A compact exact form of a payoff: common factors pulled out of polynomials."""
+    if not v.free_symbols:
+        return v
+    poly = v.as_poly(*sorted(v.free_symbols, key=lambda s: s.name))  # type: ignore[attr-defined]
+    return sp.factor_terms(poly.as_expr() if poly is not None else sp.cancel(v))
+
+
 def _and(ineqs: Sequence[Ineq]) -> sp.Basic:
     return sp.And(*(q.relational() for q in ineqs)) if ineqs else sp.true
 
@@ -243,10 +251,7 @@ def solve_symbolic(tree: GameTree, max_pieces: int = 10_000) -> SymbolicSPEResul
     for piece in pieces:
         weak = decider.simplify(piece.weak)
         strategy = {p: piece.strategy[p] for p in tree.decision_paths()}
-        payoffs = {
-            pl: sp.factor_terms(sp.cancel(v)) if v.free_symbols else v
-            for pl, v in zip(tree.players, piece.values, strict=True)
-        }
+        payoffs = {pl: _tidy(v) for pl, v in zip(tree.players, piece.values, strict=True)}
         common = {
             "strategy": strategy,
             "payoffs": payoffs,
