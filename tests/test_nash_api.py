@@ -124,6 +124,15 @@ def test_budget_admits_twelve_by_twelve_and_refuses_thirteen() -> None:
     assert nash_equilibria(big, "lemke_howson").equilibria[0].max_regret() == 0
 
 
+def test_nashpy_support_has_its_own_budget() -> None:
+    game = NormalFormGame.from_arrays(np.ones((11, 11), dtype=int), np.ones((11, 11), dtype=int))
+    with pytest.raises(TooLargeError, match="nashpy_support"):
+        nash_equilibria(game, "nashpy_support")
+    with pytest.raises(TooLargeError):
+        nash_equilibria(CHICKEN, "nashpy_support", max_cost=8)
+    assert len(nash_equilibria(CHICKEN, "nashpy_support", max_cost=9)) == 3
+
+
 def test_float_input_is_noted() -> None:
     with pytest.warns(FloatInputWarning):
         game = NormalFormGame.from_arrays([[0.1, 0.0], [0.0, 0.2]], [[0.2, 0.0], [0.0, 0.1]])

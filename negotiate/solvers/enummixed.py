@@ -47,15 +47,25 @@ def enummixed_cost(shape: tuple[int, int]) -> int:
     return vertex_bound(m, m + n) * vertex_bound(n, m + n)
 
 
-def check_budget(game: NormalFormGame, max_cost: object, method: str) -> int:
-    """The estimated cost, after checking it against ``max_cost`` (TooLargeError when over)."""
+def check_budget(
+    game: NormalFormGame,
+    max_cost: object,
+    method: str,
+    cost: int | None = None,
+    default: int = DEFAULT_BUDGET,
+) -> int:
+    """The estimated cost (default :func:`enummixed_cost`), checked against ``max_cost``.
+
+    Raises :class:`TooLargeError` when over the budget (``default`` unless ``max_cost``).
+    """
     if max_cost is None:
-        budget = Fraction(DEFAULT_BUDGET)
+        budget = Fraction(default)
     else:
         budget = as_fraction(max_cost, "max_cost")
         if budget <= 0:
             raise ModelError("max_cost", max_cost, "must be positive")
-    cost = enummixed_cost((game.shape[0], game.shape[1]))
+    if cost is None:
+        cost = enummixed_cost((game.shape[0], game.shape[1]))
     if cost > budget:
         raise TooLargeError(
             f"enumerating all equilibria of a {game.shape[0]}x{game.shape[1]} game "
