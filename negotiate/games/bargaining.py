@@ -276,16 +276,14 @@ def _frontier(expr: Any, u1_min: Fraction, u1_max: Fraction) -> Frontier:
     lo, hi = float(u1_min), float(u1_max)
     grid = np.linspace(lo, hi, _GRID)
     vals = f(grid)
-    for x, v in ((lo, vals[0]), (hi, vals[-1])):
-        if not math.isfinite(float(v)):
-            raise ModelError(
-                "frontier",
-                str(e),
-                f"feasible set is unbounded or undefined: f({x:g}) = {float(v)}",
-            )
+    if np.any(np.isnan(vals)):
+        bad = float(grid[np.argmax(np.isnan(vals))])
+        raise ModelError("frontier", str(e), f"is undefined (not a real number) at u1 = {bad:g}")
     if not np.all(np.isfinite(vals)):
         bad = float(grid[np.argmax(~np.isfinite(vals))])
-        raise ModelError("frontier", str(e), f"is not a finite real number at u1 = {bad:g}")
+        raise ModelError(
+            "frontier", str(e), f"the feasible set is unbounded: f is infinite at u1 = {bad:g}"
+        )
     scale = max(1.0, float(np.max(np.abs(vals))), hi - lo)
     tol = 1e-9 * scale
     steps = np.diff(vals)
