@@ -161,3 +161,16 @@ def test_symbolic_verify_and_solve_for():
 
 def test_summary_says_stylised():
     assert "stylised" in Proliferation(*BASE, "0.3", "0.8").solve().summary().to_text()
+
+
+def test_coexisting_equilibria_are_reported_not_hidden():
+    # q >= q_bar (peace exists) and (1 - e) Delta = 0.292 > k = 0.29 (war exists too)
+    result = Proliferation("0.4", "0.29", "0.2", "0.1", "0.36", "0.27").solve()
+    assert result.regime == "peace"
+    assert result.existence == {"peace": True, "mixed": True, "war": True}
+    assert result.verify().ok  # all three profiles are checked as equilibria
+    assert "multiple equilibria" in result.summary().to_text()
+    # in the MODELS.md table cases only the reported class exists
+    for q, e in (("0.3", "0.6"), ("0.45", "0.8")):
+        r = Proliferation(*BASE, q, e).solve()
+        assert [k for k, v in r.existence.items() if v] == [r.regime]

@@ -39,6 +39,7 @@ __all__ = [
     "Interval",
     "ModelBase",
     "ParamLike",
+    "build_tree",
     "ge",
     "gt",
     "ratio",
@@ -383,6 +384,28 @@ def sample_certificate(
         exact=True,
         checks=("symbolic fields equal the numeric model at random rational points",),
         notes=notes,
+    )
+
+
+def build_tree(model: ModelBase, players: list[str], root: dict[str, Any], title: str) -> Any:
+    """A :class:`~negotiate.games.tree.GameTree` from ``root``, declaring the model's symbols.
+
+    A symbol that is the whole value of a parameter gets that parameter's domain (when both
+    ends are finite), so symbolic chance probabilities validate.
+    """
+    from negotiate.games.tree import GameTree
+
+    declared: dict[str, dict[str, Any]] = {}
+    for name, value in model.parameters().items():
+        if not isinstance(value, sp.Basic):
+            continue
+        for s in sorted(value.free_symbols, key=lambda x: x.name):
+            declared.setdefault(s.name, {})
+            lo, hi, _, _ = model._DOMAINS.get(name, (None, None, False, False))
+            if isinstance(value, sp.Symbol) and lo is not None and hi is not None:
+                declared[s.name] = {"domain": [str(lo), str(hi)]}
+    return GameTree.from_dict(
+        {"players": players, "parameters": declared, "root": root, "title": title}
     )
 
 

@@ -37,6 +37,7 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from negotiate.errors import ModelError
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param, param
 from negotiate.theory._commitment import (
@@ -44,6 +45,7 @@ from negotiate.theory._commitment import (
     Interval,
     ModelBase,
     ParamLike,
+    build_tree,
     ge,
     gt,
     ratio,
@@ -91,6 +93,45 @@ class Deterrence(ModelBase):
     def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
         w, sq, f, p = (values[k] for k in self._PARAMS)
         return p * (w - f), w - sq
+
+    def as_tree(self) -> GameTree:
+        """The unilateral deterrence game: the challenger keeps the status quo (ties keep it)
+        or challenges; nature draws a Hard (``credibility``) or Soft defender, who fights or
+        concedes.  Defender payoffs are illustrative: Hard prefers fighting (-1/4 against
+        -1/2), Soft prefers conceding (-1/2 against -1)."""
+
+        def defender(fight: Fraction, concede: Fraction) -> dict[str, Any]:
+            return {
+                "player": "defender",
+                "actions": {
+                    "fight": {"payoffs": {"challenger": self.conflict, "defender": fight}},
+                    "concede": {"payoffs": {"challenger": self.win, "defender": concede}},
+                },
+            }
+
+        p = self.credibility
+        root = {
+            "player": "challenger",
+            "actions": {
+                "status quo": {"payoffs": {"challenger": self.status_quo, "defender": 0}},
+                "challenge": {
+                    "chance": {
+                        "hard": {
+                            "probability": p,
+                            "then": defender(Fraction(-1, 4), Fraction(-1, 2)),
+                        },
+                        "soft": {
+                            "probability": 1 - p,
+                            "then": defender(Fraction(-1), Fraction(-1, 2)),
+                        },
+                    }
+                },
+            },
+            "tie_break": ["status quo"],
+        }
+        return build_tree(
+            self, ["challenger", "defender"], root, "Unilateral deterrence (stylised)"
+        )
 
     def solve(self) -> DeterrenceResult:
         w, sq, f, p = self.win, self.status_quo, self.conflict, self.credibility
@@ -219,6 +260,46 @@ class RetaliationMenu(ModelBase):
     def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
         g, k, lim, sev, p = (values[n] for n in self._PARAMS)
         return p * (sev - lim), g - k - lim
+
+    def as_tree(self) -> GameTree:
+        """The strike decision: no strike (payoff 0; ties do not strike) or strike; nature
+        draws a resolved target (``p_severe``), who retaliates severely, or a restrained one,
+        who retaliates in a limited way (target payoffs illustrative: 0 for its preferred
+        retaliation, -1/2 for the other)."""
+        base = self.gain - self.strike_cost
+
+        def target(severe: Fraction, limited: Fraction) -> dict[str, Any]:
+            return {
+                "player": "target",
+                "actions": {
+                    "severe": {"payoffs": {"striker": base - self.severe_damage, "target": severe}},
+                    "limited": {
+                        "payoffs": {"striker": base - self.limited_damage, "target": limited}
+                    },
+                },
+            }
+
+        p = self.p_severe
+        root = {
+            "player": "striker",
+            "actions": {
+                "no strike": {"payoffs": {"striker": 0, "target": 0}},
+                "strike": {
+                    "chance": {
+                        "resolved": {
+                            "probability": p,
+                            "then": target(Fraction(0), Fraction(-1, 2)),
+                        },
+                        "restrained": {
+                            "probability": 1 - p,
+                            "then": target(Fraction(-1, 2), Fraction(0)),
+                        },
+                    }
+                },
+            },
+            "tie_break": ["no strike"],
+        }
+        return build_tree(self, ["striker", "target"], root, "Strike and retaliation (stylised)")
 
     def solve(self) -> RetaliationMenuResult:
         g, k, lim, sev, p = (getattr(self, n) for n in self._PARAMS)

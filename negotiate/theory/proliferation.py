@@ -16,6 +16,12 @@ evidence D's belief is ``mu = sigma (1 - q)/(sigma (1 - q) + 1 - sigma)`` and D 
     q <  q_bar and (1 - e) Delta >= k:  war (sigma = a = 1)
     otherwise mixed:  sigma* = mu*/(mu* + (1 - q)(1 - mu*))
                       a*     = [Delta (1 - q e) - q c_T - k]/[(1 - q) e Delta - q c_T]
+
+That is the selection of MODELS.md M5 (``regime``).  The classes can coexist: the war
+equilibrium exists whenever ``(1 - e) Delta >= k`` (against a defender who always strikes,
+abstaining does not avoid the strike), so for ``q >= q_bar`` and ``(1 - e) Delta > k`` peace,
+war and a mixed equilibrium (the same ``sigma*``, ``a*``) all exist.  ``existence`` gives the
+condition for each class; the summary flags multiple equilibria.
     P(war) = sigma q + (1 - sigma q) a;   P(strike on a non-investor) = (1 - sigma) a
     share of no-evidence strikes that hit a non-investor = 1 - mu*  (mixed regime)
 
@@ -37,6 +43,8 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from negotiate._exact import as_fraction
+from negotiate.errors import NotApplicableError
+from negotiate.games.normal import NormalFormGame
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param
 from negotiate.theory._commitment import (
@@ -122,6 +130,43 @@ class Proliferation(ModelBase):
         g, k, c_t, _, q, e = (values[n] for n in self._PARAMS)
         return q * (e * g + c_t), g - k  # q >= q_bar, cleared of the positive denominator
 
+    def as_game(self) -> NormalFormGame:
+        """The strategic form: T invests or abstains; D picks a strike rule
+        ``(on evidence, without evidence)`` from ``{strike, hold}^2``.
+
+        Payoffs are expected values over detection (``q``) and strike success (``e``): a
+        struck programme survives with probability ``1 - e`` and is worth ``Delta`` to T and
+        ``-Delta`` to D; a strike costs ``c_T`` and ``c_D``; investing costs ``k``.  Its Nash
+        equilibria (all, exactly, by enumeration) cross-check :meth:`solve`: ``sigma`` is
+        T's probability of investing and ``a`` D's probability of striking without evidence.
+        """
+        if self.symbolic:
+            raise NotApplicableError("as_game needs numeric parameters", ("solve", "solve_for"))
+        g, k, c_t, c_d = (Fraction(getattr(self, n)) for n in self._PARAMS[:4])
+        q, e = Fraction(self.detection), Fraction(self.effectiveness)
+        rules = [(a1, a2) for a1 in ("strike", "hold") for a2 in ("strike", "hold")]
+
+        def against_investor(action: str) -> tuple[Fraction, Fraction]:
+            if action == "strike":
+                return (1 - e) * g - c_t, -(1 - e) * g - c_d
+            return g, -g
+
+        t_rows: list[list[Fraction]] = [[], []]
+        d_rows: list[list[Fraction]] = [[], []]
+        for on_evidence, without in rules:
+            seen, unseen = against_investor(on_evidence), against_investor(without)
+            t_rows[0].append(-k + q * seen[0] + (1 - q) * unseen[0])
+            d_rows[0].append(q * seen[1] + (1 - q) * unseen[1])
+            t_rows[1].append(-c_t if without == "strike" else Fraction(0))
+            d_rows[1].append(-c_d if without == "strike" else Fraction(0))
+        return NormalFormGame.from_arrays(
+            t_rows,
+            d_rows,
+            players=["target", "defender"],
+            strategies=[["invest", "abstain"], [f"{a1}/{a2}" for a1, a2 in rules]],
+            title="Proliferation (Debs-Monteiro, stylised)",
+        )
+
     def solve(self) -> ProliferationResult:
         g, k, c_t, c_d = (
             self.gain,
@@ -139,6 +184,11 @@ class Proliferation(ModelBase):
         def a_mixed() -> Param:  # positive denominator in the mixed regime only
             return ratio(g * (1 - q * e) - q * c_t - k, (1 - q) * e * g - q * c_t, "detection")
 
+        mixed_exists = sp.Or(
+            sp.And(sp.Not(_as_bool(peace)), sp.Not(_as_bool(war))),
+            sp.And(_as_bool(gt(q * (e * g + c_t), g - k)), _as_bool(gt((1 - e) * g, k))),
+        )
+        existence: dict[str, Cond] = {"peace": peace, "mixed": mixed_exists, "war": war}
         if isinstance(peace, sp.Basic) or isinstance(war, sp.Basic):
             regions = {
                 "peace": peace,
@@ -150,6 +200,7 @@ class Proliferation(ModelBase):
             share: Param | None = sp.Piecewise((0, peace), (0, war), (1 - mu, True))
             regime = "conditional"
         else:
+            existence = {name: bool(cond) for name, cond in existence.items()}
             regime = "peace" if peace else "war" if war else "mixed"
             regions = {r: r == regime for r in ("peace", "mixed", "war")}
             if regime == "mixed":
@@ -163,6 +214,7 @@ class Proliferation(ModelBase):
             model=self,
             regime=regime,
             regions=regions,
+            existence=existence,
             invest_probability=sigma,
             strike_probability=a,
             war_probability=_tidy(p_war),
@@ -173,6 +225,10 @@ class Proliferation(ModelBase):
         )
 
 
+def _as_bool(c: Cond) -> sp.Basic:
+    return sp.true if c is True else sp.false if c is False else c
+
+
 def _tidy(x: Param) -> Param:
     return sp.piecewise_fold(x) if isinstance(x, sp.Basic) else x
 
@@ -180,14 +236,17 @@ def _tidy(x: Param) -> Param:
 @dataclass(frozen=True)
 class ProliferationResult:
     """``regime`` ("peace" | "mixed" | "war"; "conditional" for symbolic models, see
-    ``regions``); ``invest_probability`` sigma; ``strike_probability`` a (strike without
-    evidence); ``war_probability``; ``p_mistaken_strike`` P(strike on a non-investor);
+    ``regions``, the selection of MODELS.md M5); ``existence`` (for each class, whether /
+    where an equilibrium of that class exists; several can); ``invest_probability`` sigma;
+    ``strike_probability`` a (strike without evidence); ``war_probability``;
+    ``p_mistaken_strike`` P(strike on a non-investor);
     ``mistaken_strike_share`` 1 - mu* (mixed regime; ``None`` otherwise, 0 in symbolic
     results); ``transparency_threshold`` q_bar; ``belief_threshold`` mu*."""
 
     model: Proliferation
     regime: str
     regions: dict[str, Cond]
+    existence: dict[str, Cond]
     invest_probability: Param
     strike_probability: Param
     war_probability: Param
@@ -216,33 +275,58 @@ class ProliferationResult:
                     "invest_cost": (Fraction(0), Fraction(1)),
                 },
             )
-        g, k, c_t, c_d = m.gain, m.invest_cost, m.target_strike_cost, m.defender_strike_cost
-        q, e = m.detection, m.effectiveness
-        sigma, a = Fraction(self.invest_probability), Fraction(self.strike_probability)
-        # target: invest vs not, given a (evidence -> strike for sure, by A1)
-        struck = (1 - e) * g - c_t
-        invest = -k + q * struck + (1 - q) * (a * struck + (1 - a) * g)
-        abstain = -a * c_t
-        t_gain = invest - abstain
-        # defender without evidence: strike vs not, at the Bayesian belief
-        no_evidence = sigma * (1 - q) + (1 - sigma)
-        mu = sigma * (1 - q) / no_evidence if no_evidence else Fraction(1)
-        d_gain = mu * e * g - c_d  # strike minus no strike
-        ok_t = (sigma == 0 and t_gain <= 0) or (sigma == 1 and t_gain >= 0) or t_gain == 0
-        ok_d = (a == 0 and d_gain <= 0) or (a == 1 and d_gain >= 0) or d_gain == 0
+        gains = _best_response_gains(m, self.invest_probability, self.strike_probability)
+        ok = gains[2]
+        checks = ["the reported (sigma, a): mutual best responses at the Bayesian belief"]
+        mu = Fraction(self.belief_threshold)
+        q = Fraction(m.detection)
+        sigma_m = mu / (mu + (1 - q) * (1 - mu)) if q < 1 else None
+        for name, exists in self.existence.items():
+            if not exists or name == self.regime:
+                continue
+            if name == "mixed":
+                e, g = Fraction(m.effectiveness), Fraction(m.gain)
+                num = g * (1 - q * e) - q * m.target_strike_cost - m.invest_cost
+                den = (1 - q) * e * g - q * m.target_strike_cost
+                profile = (sigma_m, num / den) if sigma_m is not None and den else None
+            else:
+                profile = (Fraction(name == "war"), Fraction(name == "war"))
+            ok = ok and profile is not None and _best_response_gains(m, *profile)[2]
+            checks.append(f"the coexisting {name} equilibrium is also one")
         return Certificate(
-            ok=bool(ok_t and ok_d),
-            quantities={"target_invest_gain": t_gain, "defender_strike_gain": d_gain},
-            checks=(
-                "the target's investment is a best response to the strike rule",
-                "the defender's no-evidence strike is a best response at the Bayesian belief",
-            ),
+            ok=bool(ok),
+            quantities={"target_invest_gain": gains[0], "defender_strike_gain": gains[1]},
+            checks=tuple(checks),
         )
 
     def summary(self) -> Summary:
+        notes: tuple[str, ...] = (STYLISED,)
+        others = [k for k, v in self.existence.items() if v is True and k != self.regime]
+        if others:
+            notes += (
+                f"multiple equilibria: {', '.join(others)} also exist; the {self.regime} "
+                "equilibrium is reported (MODELS.md M5 selection)",
+            )
         return summarise(
-            self, "Proliferation and preventive strikes (Debs-Monteiro, stylised)", (STYLISED,)
+            self, "Proliferation and preventive strikes (Debs-Monteiro, stylised)", notes
         )
+
+
+def _best_response_gains(m: Proliferation, sigma: Any, a: Any) -> tuple[Fraction, Fraction, bool]:
+    """T's gain from investing and D's from striking without evidence, and whether
+    ``(sigma, a)`` are best responses to each other (D strikes on evidence, by A1)."""
+    g, k, c_t, c_d = (Fraction(getattr(m, n)) for n in m._PARAMS[:4])
+    q, e = Fraction(m.detection), Fraction(m.effectiveness)
+    sigma, a = Fraction(sigma), Fraction(a)
+    struck = (1 - e) * g - c_t
+    invest = -k + q * struck + (1 - q) * (a * struck + (1 - a) * g)
+    t_gain = invest - (-a * c_t)
+    no_evidence = sigma * (1 - q) + (1 - sigma)
+    mu = sigma * (1 - q) / no_evidence if no_evidence else Fraction(1)
+    d_gain = mu * e * g - c_d
+    ok_t = (sigma == 0 and t_gain <= 0) or (sigma == 1 and t_gain >= 0) or t_gain == 0
+    ok_d = (a == 0 and d_gain <= 0) or (a == 1 and d_gain >= 0) or d_gain == 0
+    return t_gain, d_gain, ok_t and ok_d
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,15 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param
+from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
 from negotiate.theory._commitment import (
     Cond,
     Interval,
     ModelBase,
     ParamLike,
+    build_tree,
     ge,
     gt,
     ratio,
@@ -43,7 +45,22 @@ from negotiate.theory._commitment import (
     summarise,
 )
 
-__all__ = ["RepeatedCompliance", "RepeatedComplianceResult"]
+__all__ = ["RepeatedCompliance", "RepeatedComplianceResult", "credibility_discount"]
+
+
+def credibility_discount(delta: ParamLike, hazard: ParamLike, guarantee: ParamLike = 0) -> Param:
+    """``kappa = (1 - delta)/(1 - delta (1 - hazard (1 - guarantee)))``, in (0, 1].
+
+    The present value of a flow of relief that ends with per-period probability
+    ``hazard (1 - guarantee)``, relative to a permanent flow.
+    """
+    d, h, g = param(delta, "delta"), param(hazard, "hazard"), param(guarantee, "guarantee")
+    check_interval(d, "delta", 0, 1, lo_open=True, hi_open=True)
+    check_interval(h, "hazard", 0, 1)
+    check_interval(g, "guarantee", 0, 1)
+    if is_symbolic(d, h, g):
+        d, h, g = to_sympy(d), to_sympy(h), to_sympy(g)
+    return ratio(1 - d, 1 - d * (1 - h * (1 - g)), "delta")
 
 
 @dataclass(frozen=True, init=False)
@@ -106,6 +123,39 @@ class RepeatedCompliance(ModelBase):
     def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
         t, r, p, d, h, g = (values[k] for k in self._PARAMS)
         return d * (1 - h * (1 - g)) * (t - p), t - r
+
+    def as_tree(self) -> GameTree:
+        """The one-shot deviation test as a tree (one-shot deviation principle).
+
+        The complier complies (ties comply) or cheats.  Complying earns ``R`` and, by chance,
+        the deal survives (``1 - rho_eff``, continuation ``V_C``) or the partner exits
+        (``rho_eff``, continuation ``V_P``); cheating earns ``T`` followed by ``V_P``.  The
+        continuation values come from the stationary recursion, not from the threshold, so
+        backward induction on this tree re-derives ``complies``.  The partner is passive
+        (payoff 0).
+        """
+        rho = self.effective_hazard
+        d = self.delta
+        v_p = ratio(self.punishment, 1 - d, "delta")
+        v_c = ratio(self.reward + d * rho * v_p, 1 - d * (1 - rho), "delta")
+
+        def leaf(value: Param) -> dict[str, Any]:
+            return {"payoffs": {"complier": value, "partner": 0}}
+
+        root = {
+            "player": "complier",
+            "actions": {
+                "comply": {
+                    "chance": {
+                        "exit": {"probability": rho, "then": leaf(self.reward + d * v_p)},
+                        "stay": {"probability": 1 - rho, "then": leaf(self.reward + d * v_c)},
+                    }
+                },
+                "cheat": leaf(self.temptation + d * v_p),
+            },
+            "tie_break": ["comply"],
+        }
+        return build_tree(self, ["complier", "partner"], root, "Grim-trigger compliance")
 
     def solve(self) -> RepeatedComplianceResult:
         t, r, p, d = self.temptation, self.reward, self.punishment, self.delta

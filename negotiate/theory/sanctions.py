@@ -31,13 +31,15 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param
+from negotiate.theory._base import Param, check_interval, param
 from negotiate.theory._commitment import (
     Cond,
     Interval,
     ModelBase,
     ParamLike,
+    build_tree,
     ge,
     ratio,
     sample_certificate,
@@ -110,6 +112,46 @@ class Sanctions(ModelBase):
         d, phi, pi, eta, _ = (values[k] for k in self._PARAMS)
         dd = d * (1 + eta)
         return pi * (dd + phi), dd
+
+    def as_tree(self, endurance: ParamLike) -> GameTree:
+        """The game of one target type with endurance cost ``endurance`` (= s).
+
+        The target complies at the threat (cost d'; ties comply) or defies; nature then
+        draws a resolute sender (``resolve``), who imposes, after which the target concedes
+        (cost d' + phi; ties concede) or endures (cost s); an irresolute sender backs down.
+        The sender (passive) gets 1 when the target concedes at either stage.
+        """
+        s = param(endurance, "endurance")
+        check_interval(s, "endurance", 0, None)
+        dd, phi, pi = self.effective_demand, self.extra_cost, self.resolve
+
+        def leaf(target: Param, sender: int) -> dict[str, Any]:
+            return {"payoffs": {"target": target, "sender": sender}}
+
+        root = {
+            "player": "target",
+            "actions": {
+                "comply": leaf(-dd, 1),
+                "defy": {
+                    "chance": {
+                        "resolute": {
+                            "probability": pi,
+                            "then": {
+                                "player": "target",
+                                "actions": {
+                                    "concede": leaf(-(dd + phi), 1),
+                                    "endure": leaf(-s, 0),
+                                },
+                                "tie_break": ["concede"],
+                            },
+                        },
+                        "irresolute": {"probability": 1 - pi, "then": leaf(0, 0)},
+                    }
+                },
+            },
+            "tie_break": ["comply"],
+        }
+        return build_tree(self, ["target", "sender"], root, "Sanctions threat (stylised)")
 
     def solve(self) -> SanctionsResult:
         dd, phi, pi, s_max = (

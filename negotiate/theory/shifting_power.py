@@ -30,7 +30,9 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from negotiate.errors import ModelError
+from negotiate._exact import as_fraction
+from negotiate.errors import ModelError, NotApplicableError, TooLargeError
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param
 from negotiate.theory._commitment import (
@@ -38,6 +40,7 @@ from negotiate.theory._commitment import (
     Interval,
     ModelBase,
     ParamLike,
+    build_tree,
     gt,
     ratio,
     require,
@@ -107,6 +110,64 @@ class ShiftingPower(ModelBase):
         """The largest (first-period) transfer that buys D off with the shift in ``steps``."""
         per_step = ratio(self.delta * self.shift, steps * (1 - self.delta), "delta")
         return self.p1 - self.cost_d + per_step
+
+    def as_tree(self, offers: int = 10, cost_r: ParamLike = "1/10") -> GameTree:
+        """The phasing game with a finite offer grid, for cross-checks by backward induction.
+
+        Periods ``t = 1..steps``: R offers D a share ``x`` in ``{0, 1/offers, ..., 1}`` (ties
+        broken toward larger offers), D accepts (ties accept) or fights; war is absorbing
+        with per-period flows ``p_t - c_D`` to D and ``1 - p_t - cost_r`` to R.  After the
+        last phasing period R holds D to ``p2 - c_D`` for ever (the stationary
+        continuation).  Payoffs are present values at period 1.  The SPE offer lies within
+        ``1/offers`` of ``transfer_needed``, and war/peace agree with :meth:`solve` whenever
+        ``transfer_needed`` is at least ``1/offers`` away from 1.
+        """
+        if self.symbolic:
+            raise NotApplicableError("as_tree needs numeric parameters", ("solve", "solve_for"))
+        if isinstance(offers, bool) or not isinstance(offers, int) or not 1 <= offers <= 100:
+            raise ModelError("offers", offers, "must be an integer in [1, 100]")
+        if (offers + 1) ** self.steps > 20_000:
+            raise TooLargeError(
+                f"an offer grid of {offers + 1} over {self.steps} periods",
+                cost=(offers + 1) ** self.steps,
+                budget=20_000,
+                instead="Use fewer offers or steps; solve() needs no tree.",
+            )
+        c_r = as_fraction(cost_r, "cost_r")
+        if c_r < 0:
+            raise ModelError("cost_r", c_r, "must be non-negative")
+        d, n, c = Fraction(self.delta), self.steps, Fraction(self.cost_d)
+        p1, p2 = Fraction(self.p1), Fraction(self.p2)
+        grid = [Fraction(k, offers) for k in range(offers, -1, -1)]
+
+        def period(t: int, acc_d: Fraction, acc_r: Fraction) -> dict[str, Any]:
+            disc = d ** (t - 1)
+            p_t = p1 - (p1 - p2) * Fraction(t - 1, n)
+            fight = {
+                "payoffs": {
+                    "R": acc_r + disc * (1 - p_t - c_r) / (1 - d),
+                    "D": acc_d + disc * (p_t - c) / (1 - d),
+                }
+            }
+            actions = {}
+            for x in grid:
+                if t == n:
+                    accept: dict[str, Any] = {
+                        "payoffs": {
+                            "R": acc_r + disc * (1 - x) + d**n * (1 - p2 + c) / (1 - d),
+                            "D": acc_d + disc * x + d**n * (p2 - c) / (1 - d),
+                        }
+                    }
+                else:
+                    accept = period(t + 1, acc_d + disc * x, acc_r + disc * (1 - x))
+                actions[f"offer {x}"] = {
+                    "player": "D",
+                    "actions": {"accept": accept, "fight": fight},
+                    "tie_break": ["accept"],
+                }
+            return {"player": "R", "actions": actions, "tie_break": list(actions)}
+
+        return build_tree(self, ["R", "D"], period(1, Fraction(0), Fraction(0)), "Shifting power")
 
     def solve(self) -> ShiftingPowerResult:
         x1 = self.transfer_needed(self.steps)

@@ -33,16 +33,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sympy as sp
 
+from negotiate._exact import as_fraction
+from negotiate.errors import ModelError, NotApplicableError
+from negotiate.games.signaling import SignalingGame
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary, Table
-from negotiate.theory._base import Param
+from negotiate.theory._base import Param, check_interval, param
 from negotiate.theory._commitment import (
     Interval,
     ModelBase,
     ParamLike,
+    build_tree,
     sample_certificate,
 )
 
@@ -68,6 +73,98 @@ class CostlySignals(ModelBase):
 
     def __init__(self, hard_prob: ParamLike, war_cost: ParamLike) -> None:
         self._setup(hard_prob=hard_prob, war_cost=war_cost)
+
+    def as_tree(self, value: ParamLike) -> GameTree:
+        """Tying hands for one defender type ``value`` (= v), with perfect information.
+
+        The defender ties its hands (audience cost ``c``, enough to make fighting credible
+        for every type; ties tie) or stays free; nature draws a hard challenger (``h``), who
+        challenges, or a soft one, who challenges or stays; a challenged defender fights
+        (``v - c``; ties fight) or backs down (0, minus the audience cost if tied).  The soft
+        challenger gets 1 if the defender backs down, -1 if it fights, 0 if it stays.  Its
+        SPE gives the type's choice and payoff; integrating over ``v ~ U[0, 1]`` gives the
+        tying-hands row of :meth:`solve`.
+        """
+        v = param(value, "value")
+        check_interval(v, "value", 0, 1)
+        h, c = self.hard_prob, self.war_cost
+
+        def challenged(audience: Param) -> dict[str, Any]:
+            return {
+                "player": "defender",
+                "actions": {
+                    "fight": {"payoffs": {"defender": v - c, "challenger": -1}},
+                    "back down": {"payoffs": {"defender": -audience, "challenger": 1}},
+                },
+                "tie_break": ["fight"],
+            }
+
+        def world(audience: Param) -> dict[str, Any]:
+            soft = {
+                "player": "challenger",
+                "actions": {
+                    "challenge": challenged(audience),
+                    "stay": {"payoffs": {"defender": v, "challenger": 0}},
+                },
+            }
+            return {
+                "chance": {
+                    "hard": {"probability": h, "then": challenged(audience)},
+                    "soft": {"probability": 1 - h, "then": soft},
+                }
+            }
+
+        root = {
+            "player": "defender",
+            "actions": {"tie hands": world(c), "stay free": world(0 * c)},
+            "tie_break": ["tie hands"],
+        }
+        return build_tree(self, ["defender", "challenger"], root, "Tying hands (stylised)")
+
+    def as_signaling_game(self, types: int = 10, signal: ParamLike | None = None) -> SignalingGame:
+        """Sinking costs as a signalling game with ``types`` equally likely defender types.
+
+        Types are the midpoints ``v_i = (2i + 1)/(2 types)``; the defender sends "sink"
+        (paying ``signal``, default ``m* = (1 - h) c``) or "none"; the soft challenger
+        (receiver) challenges or stays.  A hard challenger (probability ``h``) always
+        challenges, so the defender's payoff is ``(1 - h) v + h f(v)`` if the soft one stays
+        and ``f(v)`` if it challenges, with ``f(v) = max(v - c, 0)`` (fight iff ``v >= c``),
+        less the signal.  The receiver gets 1 if the defender backs down, -1 if it fights, 0
+        if it stays.  With ``c * types`` an integer, the separating equilibrium reproduces
+        the sinking-costs row of :meth:`solve` exactly.
+        """
+        if self.symbolic:
+            raise NotApplicableError("as_signaling_game needs numeric parameters", ("solve",))
+        if isinstance(types, bool) or not isinstance(types, int) or not 2 <= types <= 200:
+            raise ModelError("types", types, "must be an integer in [2, 200]")
+        h, c = Fraction(self.hard_prob), Fraction(self.war_cost)
+        m = (1 - h) * c if signal is None else as_fraction(signal, "signal")
+        if m < 0:
+            raise ModelError("signal", m, "must be non-negative")
+        labels = [f"v={Fraction(2 * i + 1, 2 * types)}" for i in range(types)]
+        payoffs: dict[str, Any] = {}
+        for i, label in enumerate(labels):
+            v = Fraction(2 * i + 1, 2 * types)
+            f = max(v - c, Fraction(0))
+            fights = v >= c
+            cells = {}
+            for msg, cost in (("sink", m), ("none", Fraction(0))):
+                cells[msg] = {
+                    "challenge": {"defender": f - cost, "challenger": -1 if fights else 1},
+                    "stay": {"defender": (1 - h) * v + h * f - cost, "challenger": 0},
+                }
+            payoffs[label] = cells
+        return SignalingGame.from_dict(
+            {
+                "sender": "defender",
+                "receiver": "challenger",
+                "types": {label: {"prior": Fraction(1, types)} for label in labels},
+                "messages": ["sink", "none"],
+                "actions": ["challenge", "stay"],
+                "payoffs": payoffs,
+                "title": "Sinking costs (Fearon 1997, stylised)",
+            }
+        )
 
     def solve(self) -> CostlySignalsResult:
         h, c = self.hard_prob, self.war_cost

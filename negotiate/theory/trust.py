@@ -29,7 +29,10 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from negotiate.errors import ModelError
+from negotiate._exact import as_fraction
+from negotiate.errors import ModelError, NotApplicableError
+from negotiate.games.signaling import SignalingGame
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param
 from negotiate.theory._commitment import (
@@ -37,6 +40,7 @@ from negotiate.theory._commitment import (
     Interval,
     ModelBase,
     ParamLike,
+    build_tree,
     ge,
     ratio,
     sample_certificate,
@@ -115,6 +119,98 @@ class Trust(ModelBase):
             posterior=posterior,
             cooperates=ge(posterior, threshold),
             cooperates_before=ge(self.prior, threshold),
+        )
+
+    def as_tree(self, belief: str = "posterior") -> GameTree:
+        """The trust game as a tree: the truster cooperates (ties cooperate) or defects;
+        after cooperation nature draws the responder's type with the ``belief`` ("posterior"
+        or "prior") and the responder reciprocates or exploits.  Responder payoffs are
+        illustrative: reciprocating pays 1; exploiting pays 1/2 to TW and 3/2 to UT."""
+        if belief not in ("posterior", "prior"):
+            raise ModelError("belief", belief, "expected 'posterior' or 'prior'")
+        pi = self.solve().posterior if belief == "posterior" else self.prior
+        c = self.sucker_cost
+
+        def responder(exploit_gain: Fraction) -> dict[str, Any]:
+            return {
+                "player": "responder",
+                "actions": {
+                    "reciprocate": {"payoffs": {"truster": 1, "responder": 1}},
+                    "exploit": {"payoffs": {"truster": -c, "responder": exploit_gain}},
+                },
+            }
+
+        root = {
+            "player": "truster",
+            "actions": {
+                "cooperate": {
+                    "chance": {
+                        "trustworthy": {"probability": pi, "then": responder(Fraction(1, 2))},
+                        "untrustworthy": {"probability": 1 - pi, "then": responder(Fraction(3, 2))},
+                    }
+                },
+                "defect": {"payoffs": {"truster": 0, "responder": 0}},
+            },
+            "tie_break": ["cooperate"],
+        }
+        return build_tree(self, ["truster", "responder"], root, "Trust (Kydd, stylised)")
+
+    def as_signaling_game(
+        self,
+        benefit_trustworthy: ParamLike,
+        benefit_untrustworthy: ParamLike,
+        cost_trustworthy: ParamLike,
+        cost_untrustworthy: ParamLike,
+        signal: ParamLike | None = None,
+        belief: str = "posterior",
+    ) -> SignalingGame:
+        """Reassurance as a signalling game (stylised Kydd).
+
+        The sender ("responder") is trustworthy with the ``belief`` ("posterior" after the
+        exit, or "prior") and sends "reassure" (a signal of size ``signal``, default the
+        least-cost separating ``s* = B_UT/k_UT``, at unit cost ``k_TW`` or ``k_UT``) or
+        "none"; the receiver ("truster") cooperates or defects.  The sender gets its benefit
+        ``B`` when trusted, less the signal cost; the truster gets 1 from a trustworthy
+        responder, ``-c`` from an untrustworthy one, 0 when it defects.
+        """
+        if belief not in ("posterior", "prior"):
+            raise ModelError("belief", belief, "expected 'posterior' or 'prior'")
+        if self.symbolic:
+            raise NotApplicableError("as_signaling_game needs numeric parameters", ("solve",))
+        r = Reassurance(
+            benefit_trustworthy, benefit_untrustworthy, cost_trustworthy, cost_untrustworthy
+        )
+        if r.symbolic:
+            raise NotApplicableError("as_signaling_game needs numeric parameters", ("solve",))
+        s = Fraction(r.solve().signal) if signal is None else as_fraction(signal, "signal")
+        if s < 0:
+            raise ModelError("signal", s, "must be non-negative")
+        pi = Fraction(self.solve().posterior if belief == "posterior" else self.prior)
+        c = Fraction(self.sucker_cost)
+        rows = {
+            "trustworthy": (r.benefit_trustworthy, r.cost_trustworthy, Fraction(1)),
+            "untrustworthy": (r.benefit_untrustworthy, r.cost_untrustworthy, -c),
+        }
+        payoffs = {
+            t: {
+                msg: {
+                    "cooperate": {"responder": b - k * size, "truster": gain},
+                    "defect": {"responder": -k * size, "truster": 0},
+                }
+                for msg, size in (("reassure", s), ("none", Fraction(0)))
+            }
+            for t, (b, k, gain) in rows.items()
+        }
+        return SignalingGame.from_dict(
+            {
+                "sender": "responder",
+                "receiver": "truster",
+                "types": {"trustworthy": {"prior": pi}, "untrustworthy": {"prior": 1 - pi}},
+                "messages": ["reassure", "none"],
+                "actions": ["cooperate", "defect"],
+                "payoffs": payoffs,
+                "title": "Reassurance (Kydd, stylised)",
+            }
         )
 
     def reassurance(
