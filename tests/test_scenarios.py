@@ -215,3 +215,16 @@ def test_every_model_solves_and_verifies(path: Path) -> None:
     assert res.verify().ok
     data = res.to_dict(certificates=False)
     assert set(data) >= {"outcome", "deal", "binding_constraints", "tipping_points", "parameters"}
+
+
+def test_flagship_claims_are_checked(baseline) -> None:
+    claims = {c.name: c for c in baseline.claims}
+    assert set(claims) >= {"air_defences_fail", "hormuz_not_credible", "us_assets_not_gulf"}
+    assert all(c.supported for c in claims.values()), [c.detail for c in claims.values()]
+    assert "not credible" in claims["hormuz_not_credible"].detail
+
+
+def test_claims_can_fail_when_parameters_change(flagship) -> None:
+    weak = flagship.solve({"strike_effectiveness": "0.3"}, tipping_points=False)
+    claims = {c.name: c for c in weak.claims}
+    assert not claims["air_defences_fail"].supported

@@ -25,7 +25,7 @@ from typing import Any
 
 from negotiate.errors import ModelError, SolverError
 from negotiate.scenario.evaluate import PointState, evaluate_point, parameter_values
-from negotiate.scenario.result import Constraint, ScenarioResult, TippingPoint
+from negotiate.scenario.result import ClaimCheck, Constraint, ScenarioResult, TippingPoint
 
 __all__ = ["analyse", "deal_at", "outcome_at", "participation_slacks"]
 
@@ -49,6 +49,7 @@ def bargaining_problem(scenario: Any, state: PointState) -> Any:
 
     if scenario.issues:
         return _issue_space(scenario, state).problem(state.disagreement)
+    assert state.points is not None
     return BargainingProblem.from_points(state.points, state.disagreement)
 
 
@@ -123,7 +124,7 @@ def outcome_at(
 def _constraints(scenario: Any, state: PointState) -> tuple[Constraint, ...]:
     p1, p2 = scenario.players
     slacks = _slacks(scenario, state)
-    out = []
+    out: list[Constraint] = []
     if slacks is not None:
         out = [
             Constraint(
@@ -149,8 +150,33 @@ def _constraints(scenario: Any, state: PointState) -> tuple[Constraint, ...]:
                 )
             )
     for cond in scenario.conditions:
-        ok, slack = state.conditions[cond.name]
-        out.append(Constraint(f"condition:{cond.name}", "condition", ok, slack, cond.meaning))
+        ok, margin = state.conditions[cond.name]
+        out.append(Constraint(f"condition:{cond.name}", "condition", ok, margin, cond.meaning))
+    return tuple(out)
+
+
+def check_claims(scenario: Any, state: PointState) -> tuple[ClaimCheck, ...]:
+    """Each claim of the scenario, checked at ``state``."""
+    from negotiate.scenario.evaluate import evaluate_condition
+
+    out = []
+    for claim in scenario.claims:
+        if claim.holds is not None:
+            ok, slack = evaluate_condition(claim, state.values)
+            detail = f"{claim.holds} is {'true' if ok else 'false'} here"
+            if slack is not None:
+                detail += f" (margin {float(slack):+.4g})"
+        else:
+            assert state.no_deal is not None
+            chosen = state.no_deal.strategy[claim.path] == claim.action
+            ok = chosen == claim.expect_chosen
+            at = " -> ".join(claim.path) or "the root"
+            played = state.no_deal.strategy[claim.path]
+            detail = (
+                f"at {at} the equilibrium plays {played!r}; {claim.action!r} is "
+                f"{'credible' if chosen else 'not credible'} there"
+            )
+        out.append(ClaimCheck(claim.name, claim.text, claim.source, ok, detail))
     return tuple(out)
 
 
@@ -278,4 +304,5 @@ def analyse(
         constraints=constraints,
         binding_constraints=_binding(constraints),
         tipping_points=tips,
+        claims=check_claims(scenario, state),
     )

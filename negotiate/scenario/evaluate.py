@@ -32,6 +32,7 @@ __all__ = [
     "build_tree",
     "check_overrides",
     "credibility_discount",
+    "evaluate_condition",
     "evaluate_point",
     "parameter_values",
 ]
@@ -146,7 +147,7 @@ def _no_deal(
 ) -> NoDeal | None:
     if scenario.deterrence is None:
         return None
-    from negotiate.solvers.spe import subgame_perfect
+    from negotiate.solvers.spe import SPEResult, subgame_perfect
 
     family = scenario.deterrence["tree"]
     names = sorted(s.name for s in family.free_symbols)
@@ -155,6 +156,8 @@ def _no_deal(
         return cache[key]
     tree = family.bind({n: values[n] for n in names})
     result = subgame_perfect(tree)
+    if not isinstance(result, SPEResult):  # pragma: no cover - a bound tree is numeric
+        raise ModelError("deterrence", None, "the bound tree still has free parameters")
     eq = result.equilibria[0]
     reached = _reached_actions(tree, eq.strategy)
     war_p = sum((q for a, q in reached.items() if a in set(scenario.war_actions)), Fraction(0))
@@ -195,7 +198,7 @@ def _reached_actions(tree: Any, strategy: Mapping[tuple[str, ...], str]) -> dict
     return out
 
 
-def _condition(cond: Any, values: Mapping[str, Fraction]) -> tuple[bool, Fraction | None]:
+def evaluate_condition(cond: Any, values: Mapping[str, Fraction]) -> tuple[bool, Fraction | None]:
     """Truth of a condition and, for a single inequality, its slack (lhs - rhs, signed)."""
     f = f"conditions.{cond.name}.holds"
     expr = cond.holds
@@ -281,7 +284,7 @@ def evaluate_point(
         if pw[0] < 0 or pw[1] < 0 or pw[0] + pw[1] == 0:
             raise ModelError("bargaining.power", pw, "weights must be >= 0 and not both 0")
         power = (pw[0], pw[1])
-    conditions = {c.name: _condition(c, env) for c in scenario.conditions}
+    conditions = {c.name: evaluate_condition(c, env) for c in scenario.conditions}
     return PointState(
         values=env,
         no_deal=no_deal,

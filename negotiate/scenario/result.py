@@ -9,7 +9,7 @@ from typing import Any
 
 from negotiate.results import Certificate, Summary, Table, to_jsonable
 
-__all__ = ["Constraint", "ScenarioResult", "TippingPoint"]
+__all__ = ["ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
 
 OUTCOMES = ("agreement", "stalemate", "war")
 
@@ -23,6 +23,17 @@ class Constraint:
     holds: bool
     slack: Fraction | None
     meaning: str
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """A claim of the source text and whether the model supports it at the analysed point."""
+
+    name: str
+    text: str
+    source: str
+    supported: bool
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class ScenarioResult:
     constraints: tuple[Constraint, ...]
     binding_constraints: tuple[str, ...]
     tipping_points: Mapping[str, TippingPoint]
+    claims: tuple[ClaimCheck, ...] = ()
 
     @property
     def deal(self) -> dict[str, Fraction] | None:
@@ -168,6 +180,14 @@ class ScenarioResult:
                 ),
             )
         )
+        if self.claims:
+            tables.append(
+                Table(
+                    "Claims checked",
+                    ("claim", "supported", "why"),
+                    tuple((c.text, "yes" if c.supported else "no", c.detail) for c in self.claims),
+                )
+            )
         if self.tipping_points:
             tables.append(
                 Table(
@@ -218,6 +238,13 @@ class ScenarioResult:
             "kappa": to_jsonable(self.state.kappa),
             "disagreement": to_jsonable(self.state.disagreement),
             "no_deal_path": list(self.state.no_deal.path) if self.state.no_deal else None,
+            "war_probability": to_jsonable(
+                self.state.no_deal.war_probability if self.state.no_deal else None
+            ),
+            "claims": [
+                {"name": c.name, "text": c.text, "supported": c.supported, "detail": c.detail}
+                for c in self.claims
+            ],
         }
         if certificates:
             out["certificates"] = self.verify().to_dict()

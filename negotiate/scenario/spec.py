@@ -35,7 +35,7 @@ from negotiate.scenario.schema import (
 )
 from negotiate.scenario.templates import expand_tree
 
-__all__ = ["Commitment", "Condition", "IssueSpec", "Scenario", "Variant", "build_scenario"]
+__all__ = ["Claim", "Commitment", "Condition", "IssueSpec", "Scenario", "Variant", "build_scenario"]
 
 _MAX_PARAMETERS = 500
 _MAX_ISSUES = 100
@@ -51,6 +51,7 @@ _TOP_KEYS = {
     "conditions",
     "analysis",
     "scenarios",
+    "claims",
 }
 _SOLUTIONS = ("nash", "kalai_smorodinsky")
 
@@ -88,6 +89,24 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A claim of the source text, checked against the model.
+
+    Exactly one of: ``holds`` (a condition on parameters), or ``path`` with ``chosen`` /
+    ``not_chosen`` (an action that is, or is not, played at the node at ``path`` in the
+    no-deal game's subgame-perfect equilibrium: a credible or incredible threat).
+    """
+
+    name: str
+    text: str
+    source: str
+    holds: sp.Basic | None = None
+    path: tuple[str, ...] = ()
+    action: str = ""
+    expect_chosen: bool = True
+
+
+@dataclass(frozen=True)
 class Variant:
     """A named variant of the scenario: parameter overrides and a description."""
 
@@ -121,6 +140,7 @@ class Scenario:
     conditions: tuple[Condition, ...]
     levers: tuple[str, ...]
     variants: Mapping[str, Variant] = field(default_factory=dict)
+    claims: tuple[Claim, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -221,6 +241,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         disagreement=disagreement,
         floors=_per_player(domestic.get("floor"), "domestic.floor", players, names) or {},
         conditions=_conditions(data.get("conditions", {}), names),
+        claims=_claims(data.get("claims", {}), names, deterrence),
         levers=levers,
         variants=MappingProxyType(_variants(data.get("scenarios", {}), parameters)),
     )
@@ -434,6 +455,44 @@ def _conditions(raw: Any, names: tuple[str, ...]) -> tuple[Condition, ...]:
                 parse_condition(text, names, field=f"{f}.holds"),
                 expect_str(spec.get("meaning", ""), f"{f}.meaning"),
             )
+        )
+    return tuple(out)
+
+
+def _claims(raw: Any, names: tuple[str, ...], deterrence: Any) -> tuple[Claim, ...]:
+    table = expect_table(raw, "claims")
+    out = []
+    for cname, spec in table.items():
+        f = f"claims.{cname}"
+        spec = expect_table(spec, f)
+        check_keys(spec, f, {"text", "source", "holds", "chosen", "not_chosen"}, required=("text",))
+        kinds = [k for k in ("holds", "chosen", "not_chosen") if k in spec]
+        if len(kinds) != 1:
+            raise ModelError(f, None, "give exactly one of holds, chosen, not_chosen")
+        text = expect_str(spec["text"], f"{f}.text")
+        source = expect_str(spec.get("source", ""), f"{f}.source")
+        if kinds[0] == "holds":
+            cond = parse_condition(
+                expect_str(spec["holds"], f"{f}.holds", max_len=2000), names, field=f"{f}.holds"
+            )
+            out.append(Claim(cname, text, source, holds=cond))
+            continue
+        g = f"{f}.{kinds[0]}"
+        node = expect_table(spec[kinds[0]], g)
+        check_keys(node, g, {"path", "action"}, required=("path", "action"))
+        path = expect_list_of_str(node["path"], f"{g}.path", unique=False)
+        action = expect_str(node["action"], f"{g}.action")
+        if deterrence is None:
+            raise ModelError(g, None, "needs a [deterrence] tree")
+        tree = deterrence["tree"]
+        try:
+            target = tree.node(path)
+        except (KeyError, ModelError):
+            raise ModelError(f"{g}.path", list(path), "no such node in the tree") from None
+        if action not in getattr(target, "actions", ()):
+            raise ModelError(f"{g}.action", action, "not an action at that decision node")
+        out.append(
+            Claim(cname, text, source, path=path, action=action, expect_chosen=kinds[0] == "chosen")
         )
     return tuple(out)
 
