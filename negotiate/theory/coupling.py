@@ -1,0 +1,462 @@
+"""Couplings from the commitment layer to the bargaining layer (MODELS.md section 3.2).
+
+Functions, not a file format; scenario files wire them together.
+
+1. *Credibility discount* (:func:`credibility`).  The trust posterior after an observed exit
+   (Kydd, :class:`~negotiate.theory.trust.Trust`) sets the reneging hazard
+   ``rho = pi' h_TW + (1 - pi') h_UT``; a guarantee ``g`` (Walter 1997) lowers it to
+   ``rho_eff = rho (1 - g)``; a reversible concession is then worth
+   ``kappa = (1 - delta)/(1 - delta (1 - rho_eff))`` of its face value (M6).  Irreversible
+   transfers are not discounted (:func:`discount_reversible` scales only the receiving
+   player's weights on reversible issues).
+2. *Disagreement point* (:func:`disagreement_from_tree`): each side's no-deal value is its
+   subgame-perfect value in the deterrence tree (M8), floored by an outside option such as the
+   status quo: ``d_i = max(floor_i, SPE_i)``.
+3. *Self-enforcement* (:func:`self_enforcement`): a deal worth ``R_i`` per period to side ``i``
+   survives only if ``delta_i (1 - rho_i)(T_i - P_i) >= T_i - R_i`` for each side, with
+   temptation ``T_i`` and the no-deal value ``P_i`` as punishment (M6).
+
+:func:`discounted_deal` composes 1 with the bargaining solvers; with the M1-T5 issue weights it
+reproduces the worked composite of MODELS.md section 3.3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from negotiate.errors import ModelError, NotApplicableError
+from negotiate.games.issues import IssueSpace
+from negotiate.games.tree import GameTree
+from negotiate.results import Certificate, Summary, Table
+from negotiate.solvers.cooperative import BargainingSolution, kalai_smorodinsky, nash_bargaining
+from negotiate.solvers.spe import SPEResult, subgame_perfect
+from negotiate.theory._base import Param, check_interval, param
+from negotiate.theory._commitment import ParamLike, summarise
+from negotiate.theory.repeated import (
+    RepeatedCompliance,
+    RepeatedComplianceResult,
+    credibility_discount,
+)
+from negotiate.theory.trust import Trust, TrustResult
+
+__all__ = [
+    "Credibility",
+    "DiscountedDeal",
+    "NoDealValues",
+    "SelfEnforcement",
+    "credibility",
+    "disagreement_from_tree",
+    "discount_reversible",
+    "discounted_deal",
+    "reneging_hazard",
+    "self_enforcement",
+]
+
+
+def reneging_hazard(
+    posterior: ParamLike, hazard_trustworthy: ParamLike, hazard_untrustworthy: ParamLike
+) -> Param:
+    """``rho = pi' h_TW + (1 - pi') h_UT``: the hazard expected under the belief ``pi'``."""
+    values = {
+        "posterior": param(posterior, "posterior"),
+        "hazard_trustworthy": param(hazard_trustworthy, "hazard_trustworthy"),
+        "hazard_untrustworthy": param(hazard_untrustworthy, "hazard_untrustworthy"),
+    }
+    for name, value in values.items():
+        check_interval(value, name, 0, 1)
+    pi = values["posterior"]
+    return pi * values["hazard_trustworthy"] + (1 - pi) * values["hazard_untrustworthy"]
+
+
+@dataclass(frozen=True)
+class Credibility:
+    """The commitment layer: ``trust`` (posterior after the exit), ``hazard`` rho,
+    ``guarantee`` g, ``effective_hazard`` rho (1 - g), ``delta`` and ``kappa``."""
+
+    trust: TrustResult
+    hazard_trustworthy: Fraction
+    hazard_untrustworthy: Fraction
+    hazard: Fraction
+    guarantee: Fraction
+    effective_hazard: Fraction
+    delta: Fraction
+    kappa: Fraction
+
+    def verify(self) -> Certificate:
+        """Recompute rho from the posterior and check kappa solves its recursion."""
+        pi = Fraction(self.trust.posterior)
+        rho = pi * self.hazard_trustworthy + (1 - pi) * self.hazard_untrustworthy
+        d, r = self.delta, self.effective_hazard
+        residual = self.kappa - (1 - d) - d * (1 - r) * self.kappa
+        ok = (
+            self.trust.verify().ok
+            and rho == self.hazard
+            and r == rho * (1 - self.guarantee)
+            and residual == 0
+        )
+        return Certificate(
+            ok=bool(ok),
+            quantities={"kappa_recursion_residual": residual},
+            checks=(
+                "posterior by Bayes' rule (Trust certificate)",
+                "rho = pi' h_TW + (1 - pi') h_UT, rho_eff = rho (1 - g)",
+                "kappa = (1 - delta) + delta (1 - rho_eff) kappa",
+            ),
+        )
+
+    def summary(self) -> Summary:
+        rows = (
+            ("posterior", self.trust.posterior),
+            ("hazard", self.hazard),
+            ("guarantee", self.guarantee),
+            ("effective_hazard", self.effective_hazard),
+            ("delta", self.delta),
+            ("kappa", self.kappa),
+        )
+        return Summary(
+            title="Credibility discount on reversible concessions",
+            fields=rows,
+            notes=("posterior from the stylised Kydd model; MODELS.md section 3.2",),
+        )
+
+
+def credibility(
+    prior: ParamLike,
+    p_exit_trustworthy: ParamLike,
+    p_exit_untrustworthy: ParamLike,
+    hazard_trustworthy: ParamLike,
+    hazard_untrustworthy: ParamLike,
+    delta: ParamLike,
+    guarantee: ParamLike = 0,
+    *,
+    sucker_cost: ParamLike = 1,
+) -> Credibility:
+    """The credibility discount kappa from trust, hazards and a guarantee (numeric).
+
+    ``sucker_cost`` only sets the trust threshold reported with the posterior.
+    """
+    trust = Trust(prior, sucker_cost, p_exit_trustworthy, p_exit_untrustworthy)
+    if trust.symbolic:
+        raise NotApplicableError(
+            "credibility() is numeric; for symbolic analysis compose Trust and "
+            "credibility_discount directly",
+            ("Trust", "credibility_discount"),
+        )
+    result = trust.solve()
+    h_tw = Fraction(param(hazard_trustworthy, "hazard_trustworthy"))
+    h_ut = Fraction(param(hazard_untrustworthy, "hazard_untrustworthy"))
+    rho = Fraction(reneging_hazard(result.posterior, h_tw, h_ut))
+    g = Fraction(param(guarantee, "guarantee"))
+    check_interval(g, "guarantee", 0, 1)
+    d = Fraction(param(delta, "delta"))
+    kappa = Fraction(credibility_discount(d, rho, g))
+    return Credibility(result, h_tw, h_ut, rho, g, rho * (1 - g), d, kappa)
+
+
+def discount_reversible(space: IssueSpace, kappa: Credibility | ParamLike) -> IssueSpace:
+    """The issue space with the first player's weights on reversible issues times kappa.
+
+    The first player of ``space`` is the side receiving the reversible concessions (Iran in
+    the flagship); irreversible issues keep their weights.
+    """
+    k = kappa.kappa if isinstance(kappa, Credibility) else kappa
+    return space.discounted(k)
+
+
+@dataclass(frozen=True)
+class DiscountedDeal:
+    """A bargaining solution on the credibility-discounted issue space.
+
+    ``agreement``; ``allocation`` (issue -> the first player's share, ``None`` without a deal);
+    ``utilities`` (discounted, ``None`` without a deal); ``solution`` the solver's record.
+    """
+
+    credibility: Credibility | None
+    kappa: Fraction
+    space: IssueSpace
+    solution: BargainingSolution
+
+    @property
+    def agreement(self) -> bool:
+        return self.solution.agreement
+
+    @property
+    def allocation(self) -> Mapping[str, Any] | None:
+        return self.solution.allocation if self.solution.agreement else None
+
+    @property
+    def utilities(self) -> tuple[Any, Any] | None:
+        return self.solution.utilities if self.solution.agreement else None
+
+    def verify(self) -> Certificate:
+        """The bargaining certificate, the credibility certificate, and the discount itself:
+        the solution's utilities recomputed from the allocation on the discounted space."""
+        cert = self.solution.verify()
+        ok = cert.ok
+        checks = [f"bargaining: {c}" for c in cert.checks]
+        if self.credibility is not None:
+            ok = ok and self.credibility.verify().ok and self.credibility.kappa == self.kappa
+            checks.append("credibility layer certificate")
+        if self.allocation is not None:
+            recomputed = self.space.discounted(self.kappa).utilities(self.allocation)
+            ok = ok and tuple(recomputed) == tuple(self.solution.utilities)
+            checks.append("utilities recomputed from the allocation with kappa")
+        return Certificate(
+            ok=bool(ok), quantities=dict(cert.quantities), exact=cert.exact, checks=tuple(checks)
+        )
+
+    def summary(self) -> Summary:
+        p1, p2 = self.space.players
+        rows: tuple[tuple[str, Any], ...] = (
+            ("kappa", self.kappa),
+            ("agreement", self.agreement),
+            ("disagreement", self.solution.disagreement),
+        )
+        tables: tuple[Table, ...] = ()
+        if self.utilities is not None and self.allocation is not None:
+            rows += (
+                (f"utility of {p1}", self.utilities[0]),
+                (f"utility of {p2}", self.utilities[1]),
+            )
+            tables = (
+                Table(
+                    f"share of each issue going to {p1}",
+                    ("issue", "share", "reversible"),
+                    tuple(
+                        (i.label, self.allocation[i.label], i.reversible) for i in self.space.issues
+                    ),
+                ),
+            )
+        return Summary(
+            title="Deal on the credibility-discounted issue space",
+            fields=rows,
+            tables=tables,
+            notes=("reversible concessions to the first player are worth kappa of face value",),
+        )
+
+
+def discounted_deal(
+    space: IssueSpace,
+    disagreement: Sequence[ParamLike],
+    kappa: Credibility | ParamLike,
+    *,
+    concept: str = "nash",
+    weights: Sequence[ParamLike] | None = None,
+) -> DiscountedDeal:
+    """Solve the bargaining problem on ``space`` discounted by ``kappa`` at ``disagreement``.
+
+    ``concept`` is ``"nash"`` (``weights`` for the asymmetric solution) or
+    ``"kalai_smorodinsky"``.
+    """
+    cred = kappa if isinstance(kappa, Credibility) else None
+    k = cred.kappa if cred is not None else Fraction(param(kappa, "kappa"))
+    problem = discount_reversible(space, k).problem(disagreement)
+    if concept == "nash":
+        solution = nash_bargaining(problem, weights)
+    elif concept == "kalai_smorodinsky":
+        if weights is not None:
+            raise ModelError("weights", weights, "Kalai-Smorodinsky takes no weights")
+        solution = kalai_smorodinsky(problem)
+    else:
+        raise ModelError("concept", concept, "expected 'nash' or 'kalai_smorodinsky'")
+    return DiscountedDeal(cred, k, space, solution)
+
+
+# ------------------------------------------------------------------ disagreement points
+@dataclass(frozen=True)
+class NoDealValues:
+    """No-deal values from a deterrence tree: ``point`` (d_i per player, in ``players``
+    order), ``tree_values`` (SPE payoffs), ``floors`` and ``from_tree`` (players whose d_i
+    is their SPE value rather than their floor)."""
+
+    players: tuple[str, ...]
+    point: tuple[Fraction, ...]
+    tree_values: Mapping[str, Fraction]
+    floors: Mapping[str, Fraction]
+    from_tree: tuple[str, ...]
+    spe: SPEResult
+
+    def verify(self) -> Certificate:
+        """The SPE certificate, and d_i = max(floor_i, SPE_i) recomputed."""
+        cert = self.spe.verify()
+        expected = tuple(
+            max(self.tree_values[p], self.floors.get(p, self.tree_values[p])) for p in self.players
+        )
+        ok = cert.ok and expected == self.point
+        return Certificate(
+            ok=bool(ok),
+            quantities={"max_regret": cert.quantities.get("max_regret", Fraction(0))},
+            checks=(
+                "subgame-perfect values (backward induction certificate)",
+                "d = max(floor, SPE)",
+            ),
+        )
+
+    def summary(self) -> Summary:
+        return summarise(self, "No-deal values from the deterrence tree", skip=("spe",))
+
+
+def disagreement_from_tree(
+    tree: GameTree,
+    players: Sequence[str] | None = None,
+    floors: Mapping[str, ParamLike] | None = None,
+) -> NoDealValues:
+    """Each side's no-deal value: its SPE payoff in ``tree``, floored by ``floors``.
+
+    The tree must be numeric (bind a family first).  When tied equilibria give a player
+    different values the point is ambiguous and :class:`NotApplicableError` asks for a
+    ``tie_break`` in the tree.
+    """
+    if not isinstance(tree, GameTree):
+        raise ModelError("tree", tree, "expected a GameTree")
+    if tree.is_symbolic:
+        raise NotApplicableError(
+            "the tree has unbound parameters; bind values first (tree.bind({...}))", ("bind",)
+        )
+    who = tuple(players) if players is not None else tree.players
+    for i, p in enumerate(who):
+        if p not in tree.players:
+            raise ModelError(f"players[{i}]", p, f"unknown player; players: {list(tree.players)}")
+    spe = subgame_perfect(tree)
+    assert isinstance(spe, SPEResult)
+    values = {p: spe.equilibria[0].payoffs[p] for p in who}
+    for eq in spe.equilibria[1:]:
+        for p in who:
+            if eq.payoffs[p] != values[p]:
+                raise NotApplicableError(
+                    f"tied subgame-perfect equilibria give {p} different values "
+                    f"({values[p]} and {eq.payoffs[p]}); settle the tie with tie_break",
+                    ("tie_break",),
+                )
+    floor_values: dict[str, Fraction] = {}
+    for key, value in (floors or {}).items():
+        if key not in who:
+            raise ModelError(f"floors[{key!r}]", None, f"unknown player; players: {list(who)}")
+        floor_values[key] = Fraction(param(value, f"floors[{key!r}]"))
+    point = tuple(max(values[p], floor_values.get(p, values[p])) for p in who)
+    from_tree = tuple(p for p in who if p not in floor_values or values[p] >= floor_values[p])
+    return NoDealValues(who, point, values, floor_values, from_tree, spe)
+
+
+# ------------------------------------------------------------------ self-enforcement
+@dataclass(frozen=True)
+class SelfEnforcement:
+    """Per-side grim-trigger checks of a deal: ``sides`` (player -> result), ``holds``,
+    ``binding`` (sides whose constraint fails), ``slack`` (delta (1 - rho)(T - P) - (T - R))
+    and ``min_deal_value`` (the least per-period value R that keeps each side complying)."""
+
+    sides: Mapping[str, RepeatedComplianceResult]
+    holds: bool
+    binding: tuple[str, ...]
+    slack: Mapping[str, Fraction]
+    min_deal_value: Mapping[str, Fraction]
+
+    def verify(self) -> Certificate:
+        """Each side's one-shot deviation certificate; the minimal value sustains compliance."""
+        ok = all(r.verify().ok for r in self.sides.values())
+        for p, r in self.sides.items():
+            m = r.model
+            at_min = (
+                RepeatedCompliance(
+                    m.temptation,
+                    self.min_deal_value[p],
+                    m.punishment,
+                    m.delta,
+                    m.hazard,
+                    m.guarantee,
+                )
+                if self.min_deal_value[p] > m.punishment
+                else None
+            )
+            if at_min is not None:
+                ok = ok and at_min.solve().complies is True
+        ok = ok and self.holds == (not self.binding)
+        return Certificate(
+            ok=bool(ok),
+            quantities={"slack": dict(self.slack)},
+            checks=("one-shot deviation per side", "compliance at the minimal deal value"),
+        )
+
+    def summary(self) -> Summary:
+        rows = tuple(
+            (p, r.complies, self.slack[p], self.min_deal_value[p], r.effective_hazard)
+            for p, r in self.sides.items()
+        )
+        table = Table(
+            "self-enforcement per side",
+            ("side", "complies", "slack", "least deal value", "effective hazard"),
+            rows,
+        )
+        return Summary(
+            title="Self-enforcement of the deal",
+            fields=(("holds", self.holds), ("binding", ", ".join(self.binding) or "none")),
+            tables=(table,),
+        )
+
+
+def _per_side(value: Any, sides: Sequence[str], field: str) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        for key in value:
+            if key not in sides:
+                raise ModelError(f"{field}[{key!r}]", None, f"unknown side; sides: {list(sides)}")
+        missing = [s for s in sides if s not in value]
+        if missing:
+            raise ModelError(field, None, f"missing values for {missing}")
+        return dict(value)
+    return dict.fromkeys(sides, value)
+
+
+def self_enforcement(
+    deal: Mapping[str, ParamLike] | BargainingSolution,
+    temptation: Mapping[str, ParamLike],
+    disagreement: Mapping[str, ParamLike],
+    delta: Mapping[str, ParamLike] | ParamLike,
+    hazard: Mapping[str, ParamLike] | ParamLike = 0,
+    guarantee: Mapping[str, ParamLike] | ParamLike = 0,
+) -> SelfEnforcement:
+    """Check ``delta_i (1 - rho_i (1 - g_i))(T_i - P_i) >= T_i - R_i`` for every side.
+
+    ``deal`` gives each side's per-period value R_i (or a :class:`BargainingSolution` with an
+    agreement); ``temptation`` T_i the value of cheating for one period; ``disagreement``
+    P_i the no-deal value that follows; ``delta``, ``hazard`` and ``guarantee`` per side or
+    shared.
+    """
+    if isinstance(deal, BargainingSolution):
+        if not deal.agreement:
+            raise ModelError("deal", None, "the bargaining solution has no agreement")
+        values = dict(zip(deal.problem.players, deal.utilities, strict=True))
+    elif isinstance(deal, Mapping):
+        values = dict(deal)
+    else:
+        raise ModelError("deal", deal, "expected a mapping side -> value or a bargaining solution")
+    sides = tuple(values)
+    t = _per_side(temptation, sides, "temptation")
+    p = _per_side(disagreement, sides, "disagreement")
+    d = _per_side(delta, sides, "delta")
+    h = _per_side(hazard, sides, "hazard")
+    g = _per_side(guarantee, sides, "guarantee")
+    results: dict[str, RepeatedComplianceResult] = {}
+    for s in sides:
+        try:
+            model = RepeatedCompliance(t[s], values[s], p[s], d[s], h[s], g[s])
+        except ModelError as err:
+            names = {"temptation": "temptation", "reward": "deal", "punishment": "disagreement"}
+            raise ModelError(
+                f"{names.get(err.field, err.field)}[{s!r}]", err.value, err.reason
+            ) from err
+        if model.symbolic:
+            raise NotApplicableError("self_enforcement() is numeric", ("RepeatedCompliance",))
+        results[s] = model.solve()
+    slack: dict[str, Fraction] = {}
+    least: dict[str, Fraction] = {}
+    for s, r in results.items():
+        m = r.model
+        factor = Fraction(m.delta) * (1 - Fraction(r.effective_hazard))
+        gap = Fraction(m.temptation - m.punishment)
+        slack[s] = factor * gap - Fraction(m.temptation - m.reward)
+        least[s] = Fraction(m.temptation) - factor * gap
+    binding = tuple(s for s in sides if results[s].complies is not True)
+    return SelfEnforcement(results, not binding, binding, slack, least)
