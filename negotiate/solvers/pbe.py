@@ -61,7 +61,8 @@ def _solve_exact(game: SignalingGame, max_cost: int) -> PBEResult:
     if not equilibria:
         raise SolverError(
             "no perfect Bayesian equilibrium in the enumerated classes (pure sender strategies "
-            "and one-type mixing); this game needs a more general mixed equilibrium",
+            "and one-type mixing); this game needs a more general mixed equilibrium"
+            + "".join(f"; {n}" for n in notes),
             solver="pbe-exact",
             status="none found",
         )

@@ -42,19 +42,22 @@ def expected(table: Table, belief: Sequence[Any], m: int, a: int) -> Any:
 
 
 def br_vertices(
-    table: Table, m: int, a: int, support: Sequence[int] | None = None
+    table: Table, m: int, a: int | Sequence[int], support: Sequence[int] | None = None
 ) -> tuple[tuple[Fraction, ...], ...]:
-    """Vertices of ``{mu in simplex: a is a best response at m}``, empty if the set is empty.
+    """Vertices of ``{mu in simplex: every action in a is a best response at m}`` (empty if
+    the set is empty); ``a`` is one action or several (the receiver is then indifferent).
 
     ``support`` restricts beliefs to the given types (the others get probability 0).
     """
     n = len(table)
+    acts = [a] if isinstance(a, int) else list(a)
     rows: list[list[Fraction]] = []
-    for b in range(len(table[0][m])):
-        if b != a:
-            rows.append(
-                [Fraction(0)] + [Fraction(table[t][m][a] - table[t][m][b]) for t in range(n)]
-            )
+    for x in acts:
+        for b in range(len(table[0][m])):
+            if b != x:
+                rows.append(
+                    [Fraction(0)] + [Fraction(table[t][m][x] - table[t][m][b]) for t in range(n)]
+                )
     for t in range(n):
         rows.append([Fraction(0)] + [Fraction(int(s == t)) for s in range(n)])
     lin = {len(rows)}
@@ -64,19 +67,34 @@ def br_vertices(
             if t not in support:
                 lin.add(len(rows))
                 rows.append([Fraction(0)] + [Fraction(int(s == t)) for s in range(n)])
-    mat = cdd.matrix_from_array(rows, lin_set=lin, rep_type=cdd.RepType.INEQUALITY)  # type: ignore[attr-defined]
+    return polytope_vertices(rows, lin)
+
+
+def polytope_vertices(
+    rows: Sequence[Sequence[Fraction]], equalities: set[int] | None = None
+) -> tuple[tuple[Fraction, ...], ...]:
+    """Vertices of the bounded polytope ``{x: b + A x >= 0}`` (rows ``[b, A]``; the rows in
+    ``equalities`` hold with equality), exactly, with cddlib in GMP rationals."""
+    mat = cdd.matrix_from_array(
+        [list(r) for r in rows],
+        lin_set=set(equalities or ()),
+        rep_type=cdd.RepType.INEQUALITY,  # type: ignore[attr-defined]
+    )
     gens = cdd.copy_generators(cdd.polyhedron_from_matrix(mat))
     verts = []
     for row in gens.array:
-        if row[0] != 1:  # pragma: no cover - a subset of the simplex has no rays
-            raise ArithmeticError("unbounded belief region")
+        if row[0] != 1:  # pragma: no cover - callers pass bounded polytopes
+            raise ArithmeticError("unbounded polytope")
         verts.append(tuple(Fraction(x) for x in row[1:]))
     return tuple(sorted(verts))
 
 
 @dataclass(frozen=True)
 class OffPathBeliefs:
-    """The beliefs at an off-path ``message`` that support the receiver's response ``action``.
+    """The beliefs at an off-path ``message`` that support the receiver's response there.
+
+    ``actions`` are the receiver's best replies on the whole set: one action (a pure
+    response), or several among which the receiver is indifferent and mixes.
 
     ``condition`` is a sympy Boolean in the symbols ``mu(t|message)`` (and, in symbolic
     results, the parameters).  With two types it is stated for one type's belief, the other
@@ -85,7 +103,7 @@ class OffPathBeliefs:
     """
 
     message: str
-    action: str
+    actions: tuple[str, ...]
     types: tuple[str, ...]
     condition: sp.Basic
     vertices: tuple[tuple[Fraction, ...], ...] | None = None
@@ -94,7 +112,7 @@ class OffPathBeliefs:
     def from_vertices(
         cls,
         message: str,
-        action: str,
+        actions: tuple[str, ...],
         types: tuple[str, ...],
         vertices: tuple[tuple[Fraction, ...], ...],
         rows: Sequence[Sequence[Fraction]],
@@ -118,10 +136,19 @@ class OffPathBeliefs:
         else:
             mus = [belief_symbol(t, message) for t in types]
             parts = [
-                sp.Ge(sum(_r(c) * mu for c, mu in zip(row, mus, strict=True)), 0) for row in rows
+                sp.Ge(sum(_r(c) * mu for c, mu in zip(row, mus, strict=True)), 0)
+                for row in rows
+                if min(row) < 0  # rows with no negative weight hold on the whole simplex
             ]
             cond = sp.And(*parts)
-        return cls(message, action, types, cond, vertices)
+        return cls(message, actions, types, cond, vertices)
+
+    @property
+    def action(self) -> str:
+        """The receiver's response when it is pure."""
+        if len(self.actions) != 1:
+            raise ModelError("action", self.actions, "the receiver mixes here; see .actions")
+        return self.actions[0]
 
     def contains(self, belief: Mapping[str, Any] | Sequence[Any]) -> bool:
         """Whether ``belief`` (``{type: prob}`` or a sequence) lies in the set (numeric only)."""
@@ -153,12 +180,12 @@ class OffPathBeliefs:
 
     def describe(self) -> str:
         cond = "any belief" if self.condition == sp.true else str(self.condition)
-        return f"{self.action} at {self.message} if {cond}"
+        return f"{'/'.join(self.actions)} at {self.message} if {cond}"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "message": self.message,
-            "action": self.action,
+            "actions": list(self.actions),
             "condition": str(self.condition),
         }
         if self.vertices is not None:

@@ -12,10 +12,12 @@ Classes enumerated (Fudenberg & Tirole 1991, *Game Theory*, sec. 8.2; Gibbons 19
   ``q`` after clearing the denominator), and the receiver's mixing probability ``r`` on ``a``
   by ``t*``'s indifference between ``m1`` and ``m2``.  Configurations in which ``q`` or
   ``r`` is not pinned (a continuum of equilibria) are not enumerated.
-* **Off the path** the receiver plays a pure action that deters every type
-  (``u_S(t, m, a) <= U*(t)``) and is a best reply to some belief; the belief set is the
-  exact polytope of :func:`~negotiate.solvers.pbe_beliefs.br_vertices`.  Responses that
-  deter only as a mixture are not enumerated.
+* **Off the path** the receiver plays a pure action that is a best reply to some belief; the
+  belief set is the exact polytope of :func:`~negotiate.solvers.pbe_beliefs.br_vertices`.
+  Where no such action deters every type (``u_S(t, m, a) <= U*(t)``), the receiver mixes
+  over a set of actions that are best replies together at some belief (it is then
+  indifferent), with a deterring mixture; the centroid of the deterring mixtures'
+  vertices is reported.
 
 Each equilibrium is also tested against the Intuitive Criterion (Cho & Kreps 1987, *QJE*
 102(2): 179-221): for an off-path ``m`` let ``J`` be the types for which ``m`` is equilibrium
@@ -32,7 +34,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from negotiate.errors import TooLargeError
-from negotiate.solvers.pbe_beliefs import OffPathBeliefs, br_vertices, expected
+from negotiate.solvers.pbe_beliefs import OffPathBeliefs, br_vertices, expected, polytope_vertices
 from negotiate.solvers.pbe_result import PerfectBayesianEquilibrium, build_equilibrium
 
 if TYPE_CHECKING:
@@ -116,23 +118,31 @@ def _value(game: SignalingGame, t: int, m: int, mix: Mix) -> Fraction:
 def _finish(
     game: SignalingGame, sender: Sequence[Mix], receiver: list[Mix]
 ) -> list[PerfectBayesianEquilibrium]:
-    """Add off-path responses (pure, supported by some belief) and keep the profiles in which
-    every type's messages are best replies."""
+    """Add off-path responses and keep the profiles in which every type's messages are best
+    replies.  Off path the receiver plays a pure action that is a best reply to some belief;
+    only where no such action deters every type does it mix (see :func:`_mixed_options`)."""
     nm = len(game.messages)
     off = [m for m in range(nm) if not receiver[m]]
-    options = []
+    own = _own_values(game, sender, receiver)
+    options: list[list[tuple[Mix, OffPathBeliefs]]] = []
     for m in off:
-        opts = [(a, r) for a in range(len(game.actions)) if (r := _region(game, m, a)) is not None]
+        opts = [
+            ({a: Fraction(1)}, r)
+            for a in range(len(game.actions))
+            if (r := _region(game, m, (a,))) is not None
+        ]
+        if own is not None and not any(_deters(game, m, mix, own) for mix, _ in opts):
+            opts += _mixed_options(game, m, own)
         options.append(opts)
     out = []
     for combo in itertools.product(*options):
         full = list(receiver)
-        for m, (a, _) in zip(off, combo, strict=True):
-            full[m] = {a: Fraction(1)}
+        for m, (mix, _) in zip(off, combo, strict=True):
+            full[m] = mix
         star = []
-        for t, mix in enumerate(sender):
+        for t, smix in enumerate(sender):
             values = [_value(game, t, m, full[m]) for m in range(nm)]
-            if any(values[m] != max(values) for m in mix):
+            if any(values[m] != max(values) for m in smix):
                 break
             star.append(max(values))
         else:
@@ -142,17 +152,62 @@ def _finish(
     return out
 
 
-def _region(game: SignalingGame, m: int, a: int) -> OffPathBeliefs | None:
+def _own_values(
+    game: SignalingGame, sender: Sequence[Mix], receiver: Sequence[Mix]
+) -> list[Fraction] | None:
+    """Each type's payoff from its own messages, if they are all on the path."""
+    out = []
+    for t, smix in enumerate(sender):
+        if any(not receiver[m] for m in smix):
+            return None
+        out.append(max(_value(game, t, m, receiver[m]) for m in smix))
+    return out
+
+
+def _deters(game: SignalingGame, m: int, mix: Mix, own: Sequence[Fraction]) -> bool:
+    return all(_value(game, t, m, mix) <= own[t] for t in range(len(own)))
+
+
+def _mixed_options(
+    game: SignalingGame, m: int, own: Sequence[Fraction]
+) -> list[tuple[Mix, OffPathBeliefs]]:
+    """Mixed off-path responses that deter every type: for each set ``S`` of two or more
+    actions that are best replies together at some belief, the deterring mixtures on ``S``
+    form a polytope ``{rho: sum_a rho_a u_S(t, m, a) <= U*(t) for all t}``; its vertex
+    centroid represents it when it has full support on ``S``."""
+    U = game.sender_payoffs
+    out = []
+    na = len(game.actions)
+    for size in range(2, na + 1):
+        for acts in itertools.combinations(range(na), size):
+            region = _region(game, m, acts)
+            if region is None:
+                continue
+            rows = [[Fraction(0)] + [Fraction(int(b == a)) for b in acts] for a in acts]
+            rows += [[own[t]] + [-Fraction(U[t][m][a]) for a in acts] for t in range(len(own))]
+            rows.append([Fraction(-1)] + [Fraction(1)] * size)
+            verts = polytope_vertices(rows, {len(rows) - 1})
+            if not verts:
+                continue
+            centre = [sum((v[i] for v in verts), Fraction(0)) / len(verts) for i in range(size)]
+            if min(centre) > 0:
+                out.append((dict(zip(acts, centre, strict=True)), region))
+    return out
+
+
+def _region(game: SignalingGame, m: int, acts: Sequence[int]) -> OffPathBeliefs | None:
     V = game.receiver_payoffs
-    verts = br_vertices(V, m, a)
+    verts = br_vertices(V, m, acts)
     if not verts:
         return None
     rows = [
         [Fraction(V[t][m][a] - V[t][m][b]) for t in range(len(game.types))]
+        for a in acts
         for b in range(len(game.actions))
         if b != a
     ]
-    return OffPathBeliefs.from_vertices(game.messages[m], game.actions[a], game.types, verts, rows)
+    labels = tuple(game.actions[a] for a in acts)
+    return OffPathBeliefs.from_vertices(game.messages[m], labels, game.types, verts, rows)
 
 
 def _intuitive(game: SignalingGame, star: Sequence[Fraction], off: Sequence[int]) -> bool:
@@ -251,16 +306,15 @@ def assemble(
 ) -> PerfectBayesianEquilibrium:
     """The record of an assessment given by index-based strategies on a numeric game.
 
-    Off-path messages (sent with probability 0) get the belief set of the receiver's
-    (pure) action there; used to evaluate symbolic equilibria at a parameter point.
+    Off-path messages (sent with probability 0) get the set of beliefs at which the
+    receiver's actions there are best replies; used to evaluate symbolic equilibria.
     """
     regions = {}
     for m in range(len(game.messages)):
         if _posterior(game, sender, m) is None:
-            (a,) = receiver[m]
-            region = _region(game, m, a)
+            region = _region(game, m, sorted(receiver[m]))
             if region is None:
-                raise ArithmeticError(f"no belief supports {game.actions[a]} at {game.messages[m]}")
+                raise ArithmeticError(f"no belief supports the response at {game.messages[m]}")
             regions[m] = region
     star = [
         max(_value(game, t, m, receiver[m]) for m in range(len(game.messages)))
@@ -296,7 +350,7 @@ def residuals(game: SignalingGame, eq: PerfectBayesianEquilibrium) -> dict[str, 
                 out["bayes_error"] = max(out["bayes_error"], Fraction(1))
                 continue
             points: list[Sequence[Fraction]] = list(stated.vertices)
-            if not points or set(receiver[m]) != {A.index(stated.action)}:
+            if not points or set(receiver[m]) - {A.index(a) for a in stated.actions}:
                 out["receiver_regret"] = max(out["receiver_regret"], Fraction(1))
         else:
             if isinstance(stated, OffPathBeliefs):

@@ -15,6 +15,8 @@ evaluates to ``zoo`` or ``nan``.  With types ``t0, t1`` and belief ``mu = mu(t0|
 * semi-separating: ``q = -p(t') D' / (p(t*) D*)`` from the receiver's indifference, and
   ``r`` from ``t*``'s indifference, each required to lie in its range.
 
+Off the path the receiver's response is pure; the exact method also finds mixed off-path
+responses (needed only where no pure one deters), this one does not.
 Priors are assumed to have full support (``p(t) > 0``), which is part of every condition;
 at a parameter point with a zero prior, bind the game and use the exact method.
 Sources: Fudenberg & Tirole (1991), *Game Theory*, ch. 8; Cho & Kreps (1987), *QJE* 102(2).
@@ -83,7 +85,7 @@ class _Kernel:
                 return sp.false, _none(game, m, a)
             frows = [[Fraction(int(x.p), int(x.q)) for x in r] for r in rows]  # type: ignore[attr-defined]
             return sp.true, OffPathBeliefs.from_vertices(
-                game.messages[m], game.actions[a], game.types, verts, frows
+                game.messages[m], (game.actions[a],), game.types, verts, frows
             )
         ends = [(d1, d0) for d0, d1 in rows]  # f(mu=0) = d1, f(mu=1) = d0
         exists = sp.And(
@@ -91,7 +93,7 @@ class _Kernel:
         )
         mu = belief_symbol(game.types[0], game.messages[m])
         cond = sp.And(*(sp.expand(mu * d0 + (1 - mu) * d1) >= 0 for d0, d1 in rows))
-        return exists, OffPathBeliefs(game.messages[m], game.actions[a], game.types, cond, None)
+        return exists, OffPathBeliefs(game.messages[m], (game.actions[a],), game.types, cond, None)
 
     def ic(
         self, sender: Sequence[Mapping[int, Any]], receiver: Sequence[Mapping[int, Any]]
@@ -192,7 +194,7 @@ def _column(table: Any, m: int) -> list[Any]:
 
 
 def _none(game: SignalingGame, m: int, a: int) -> OffPathBeliefs:
-    return OffPathBeliefs(game.messages[m], game.actions[a], game.types, sp.false, ())
+    return OffPathBeliefs(game.messages[m], (game.actions[a],), game.types, sp.false, ())
 
 
 def solve_symbolic(game: SignalingGame, max_cost: int) -> PBEResult:
@@ -210,7 +212,11 @@ def solve_symbolic(game: SignalingGame, max_cost: int) -> PBEResult:
     kernel = _Kernel(game)
     samples = sample_points(game)
     equilibria = []
-    notes = ["priors are assumed to have full support (every condition includes p(t) > 0)"]
+    notes = [
+        "priors are assumed to have full support (every condition includes p(t) > 0)",
+        "off-path responses are pure; mixed ones (where no pure one deters) need the exact "
+        "method on a bound game",
+    ]
     for cond, sender, receiver, regions in kernel.pure() + kernel.hybrids():
         cond = simplify_condition(cond, game)
         if cond == sp.false:
