@@ -52,7 +52,7 @@ def test_shifting_power_against_backward_induction_on_an_offer_grid(d, a, b, c, 
     cost = min(c, p2)
     model = ShiftingPower(d, p1, p2, cost, steps=steps)
     closed = model.solve()
-    offers = 20
+    offers = 12
     assume(abs(closed.transfer_needed - 1) > F(1, offers))  # clear of the grid's blur
     result = spe(model.as_tree(offers=offers))
     assert len(result.equilibria) == 1

@@ -107,7 +107,7 @@ def _symbolic():
     )
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=30, derandomize=CI, deadline=None)
 @given(units, st.integers(0, 4000).map(lambda k: F(k, 1000)), positive, positive)
 def test_symbolic_agrees_with_numeric(prior, c, eps, w):
     model = _symbolic()
