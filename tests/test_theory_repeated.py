@@ -173,3 +173,17 @@ def test_symbolic_verify_and_solve_for():
 def test_summary_mentions_the_hazard():
     text = RepeatedCompliance(5, 3, 1, "0.9", "0.25").solve().summary().to_markdown()
     assert "reneging hazard" in text and "4/13" in text
+
+
+def test_symbolic_degenerate_hazard_and_guarantee_are_documented_not_zoo():
+    d = sp.Symbol("delta", real=True)
+    certain_exit = RepeatedCompliance(5, 3, 1, d, 1).solve()
+    assert certain_exit.critical_delta is None  # no delta sustains compliance
+    assert certain_exit.credibility_discount == 1 - d
+    with pytest.raises(ModelError) as err:
+        RepeatedCompliance(5, 3, 1, d, "0.5", 1).solve()
+    assert err.value.field == "guarantee"
+    # numbers at the same edges: absent thresholds, full guarantee sustains any hazard
+    assert RepeatedCompliance(5, 3, 1, "0.9", 1).solve().critical_delta is None
+    assert RepeatedCompliance(5, 3, 1, "0.9", "0.5", 1).solve().max_hazard == 1
+    assert RepeatedCompliance(5, 3, 1, "0.4", "0.5", 1).solve().max_hazard is None

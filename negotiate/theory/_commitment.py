@@ -248,7 +248,11 @@ class Boundary:
         ok = residual == 0
         return Certificate(
             ok=bool(ok),
-            quantities={"residual": residual if not residual.is_Rational else Fraction(0)},
+            quantities={
+                "residual": Fraction(int(residual.p), int(residual.q))
+                if residual.is_Rational
+                else residual
+            },
             checks=(f"lhs - rhs = 0 at {self.parameter} = {self.value}",),
         )
 

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
+from negotiate.errors import ModelError
 from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
@@ -167,7 +168,17 @@ class RepeatedCompliance(ModelBase):
         critical: Param | None
         max_hazard: Param | None
         if self.symbolic:
-            critical = ratio(t - r, gap * (1 - rho), "hazard")
+            if sp.simplify(1 - self.guarantee) == 0:
+                raise ModelError(
+                    "guarantee",
+                    self.guarantee,
+                    "a full guarantee makes the hazard irrelevant, so max_hazard has no "
+                    "boundary; solve with numbers (max_hazard is then 1 or None)",
+                )
+            # an exit for sure leaves no delta that sustains compliance: absent
+            critical = (
+                None if sp.simplify(1 - rho) == 0 else ratio(t - r, gap * (1 - rho), "hazard")
+            )
             max_hazard = ratio(rho_bar, 1 - self.guarantee, "guarantee")
         else:
             critical = None if rho == 1 else Fraction(t - r) / (gap * (1 - rho))
