@@ -85,21 +85,18 @@ def parameter_values(
 
 
 def credibility_discount(patience: Fraction, hazard: Fraction, guarantee: Fraction) -> Fraction:
-    """``kappa = (1 - delta) / (1 - delta (1 - rho (1 - g)))`` (MODELS.md M6, section 3.2).
+    """``kappa`` of :func:`negotiate.theory.repeated.credibility_discount`, with errors
+    named by the scenario's ``[commitment]`` fields."""
+    from negotiate.theory.repeated import credibility_discount as kappa
 
-    The present value of a reversible flow that ends with per-period hazard ``rho (1 - g)``,
-    relative to a permanent flow.  Requires ``delta`` in (0, 1), ``rho`` and ``g`` in [0, 1].
-    """
-    for name, v, lo_open, hi_open in (
-        ("commitment.patience", patience, True, True),
-        ("commitment.hazard", hazard, False, False),
-        ("commitment.guarantee", guarantee, False, False),
-    ):
-        if v < 0 or v > 1 or (lo_open and v == 0) or (hi_open and v == 1):
-            interval = "(0, 1)" if lo_open else "[0, 1]"
-            raise ModelError(name, v, f"must lie in {interval}")
-    rho_eff = hazard * (1 - guarantee)
-    return (1 - patience) / (1 - patience * (1 - rho_eff))
+    names = {"delta": "patience", "hazard": "hazard", "guarantee": "guarantee"}
+    try:
+        out = kappa(patience, hazard, guarantee)
+    except ModelError as exc:
+        field = f"commitment.{names.get(exc.field, exc.field)}"
+        raise ModelError(field, exc.value, exc.reason) from None
+    assert isinstance(out, Fraction)
+    return out
 
 
 @dataclass(frozen=True)
