@@ -174,7 +174,7 @@ def test_composite_table_of_models_md_section_3_3():
 
 
 # ------------------------------------------------------------------ geometry
-@settings(max_examples=150, derandomize=True, deadline=None)
+@settings(max_examples=150)
 @given(st.lists(st.tuples(st.integers(-20, 20), st.integers(-20, 20)), min_size=1, max_size=12))
 def test_hull_matches_cddlib(points):
     poly = Polytope.hull([(F(a), F(b)) for a, b in points])

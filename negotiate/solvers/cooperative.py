@@ -386,8 +386,15 @@ def _cvx(
         False,
         1e-5,
         ideal=ks_ideal,
-        notes=(f"solver {solver}: status optimal; repair of the answer {point.repair:.1e}",),
+        notes=(_cvx_note(solver, point.repair, model.polished),),
     )
+
+
+def _cvx_note(solver: str, repair: float, polished: bool) -> str:
+    note = f"solver {solver}: status optimal; repair of the answer {repair:.1e}"
+    if polished:
+        note += "; Nash maximiser polished by SCS (eps 1e-9), within 1e-4 of the first answer"
+    return note
 
 
 def _cross_check(sol: BargainingSolution, solver: str) -> BargainingSolution:

@@ -30,7 +30,12 @@ from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.bargaining import BargainingProblem, Frontier
 from negotiate.games.issues import IssueSpace
 from negotiate.results import Certificate, Summary
-from negotiate.solvers.cooperative import BargainingSolution, _weights, nash_bargaining
+from negotiate.solvers.cooperative import (
+    BargainingSolution,
+    _cvx_note,
+    _weights,
+    nash_bargaining,
+)
 
 __all__ = ["BatchSolution", "CompiledNash", "nash_bargaining_batch"]
 
@@ -254,6 +259,7 @@ class CompiledNash:
             self.weights,
             False,
             1e-5,
+            notes=(_cvx_note(self.solver, point.repair, m.polished),),
         )
 
     def solve_many(self, disagreements: Any) -> BatchSolution:
