@@ -27,11 +27,12 @@ type outside ``J`` gets more than ``U*`` from every best reply to beliefs on the
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from negotiate.errors import TooLargeError
 from negotiate.solvers.pbe_beliefs import OffPathBeliefs, br_vertices, expected, polytope_vertices
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["assemble", "candidate_count", "residuals", "solve_exact"]
 
 Mix = dict[int, Fraction]
+_ZERO = Fraction(0)
 
 
 def candidate_count(game: SignalingGame) -> int:
@@ -78,7 +80,7 @@ def solve_exact(
 
 
 def _posterior(game: SignalingGame, sender: Sequence[Mix], m: int) -> list[Fraction] | None:
-    weights = [Fraction(game.priors[t]) * sender[t].get(m, Fraction(0)) for t in range(len(sender))]
+    weights = [cast(Fraction, game.priors[t]) * sender[t].get(m, _ZERO) for t in range(len(sender))]
     total = sum(weights, Fraction(0))
     return None if total == 0 else [w / total for w in weights]
 
@@ -112,7 +114,7 @@ def _complete(
 
 def _value(game: SignalingGame, t: int, m: int, mix: Mix) -> Fraction:
     U = game.sender_payoffs
-    return sum((r * Fraction(U[t][m][a]) for a, r in mix.items()), Fraction(0))
+    return sum((r * cast(Fraction, U[t][m][a]) for a, r in mix.items()), _ZERO)
 
 
 def _finish(
@@ -196,6 +198,11 @@ def _mixed_options(
 
 
 def _region(game: SignalingGame, m: int, acts: Sequence[int]) -> OffPathBeliefs | None:
+    return _region_cached(game, m, tuple(acts))
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_cached(game: SignalingGame, m: int, acts: tuple[int, ...]) -> OffPathBeliefs | None:
     V = game.receiver_payoffs
     verts = br_vertices(V, m, acts)
     if not verts:
@@ -210,16 +217,22 @@ def _region(game: SignalingGame, m: int, acts: Sequence[int]) -> OffPathBeliefs 
     return OffPathBeliefs.from_vertices(game.messages[m], labels, game.types, verts, rows)
 
 
+@functools.lru_cache(maxsize=4096)
+def _supportable(game: SignalingGame, m: int, a: int, support: tuple[int, ...] | None) -> bool:
+    """Whether ``a`` is a best reply at ``m`` to some belief (on ``support``, if given)."""
+    return bool(br_vertices(game.receiver_payoffs, m, a, support=support))
+
+
 def _intuitive(game: SignalingGame, star: Sequence[Fraction], off: Sequence[int]) -> bool:
-    U, V = game.sender_payoffs, game.receiver_payoffs
+    U = game.sender_payoffs
     nt, na = len(game.types), len(game.actions)
     for m in off:
-        replies = [a for a in range(na) if br_vertices(V, m, a)]
+        replies = [a for a in range(na) if _supportable(game, m, a, None)]
         dominated = {t for t in range(nt) if star[t] > max(Fraction(U[t][m][a]) for a in replies)}
         rest = [t for t in range(nt) if t not in dominated]
         if not rest:
             continue
-        restricted = [a for a in range(na) if br_vertices(V, m, a, support=rest)]
+        restricted = [a for a in range(na) if _supportable(game, m, a, tuple(rest))]
         for t in rest:
             if star[t] < min(Fraction(U[t][m][a]) for a in restricted):
                 return False
