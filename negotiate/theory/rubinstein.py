@@ -308,8 +308,11 @@ class Rubinstein:
         counter = shares[1] if self.horizon > 1 else Fraction(0)
         binding = []
         for t, w, b, c, k in ((1, w1, b1, c1, k1), (0, w2, b2, c2, k2)):
+            if w is None or t >= self.horizon:
+                binding.append(False)
+                continue
             cont = b if t == self.horizon - 1 else c + k * shares[t + 1]
-            binding.append(False if w is None or t >= self.horizon else _gt(w, cont))
+            binding.append(_gt(w, cont))
         return RubinsteinResult(
             self,
             x,
