@@ -86,7 +86,7 @@ def test_symbolic_risk_return_and_neutrality():
     assert res.war_probability.subs({p: F(1, 2), ca: F(1, 10), cm: F(3, 10)}) == F(1, 3)
     assert sp.diff(interior, p) == 0
     assert res.verify().ok
-    lo, hi = CrisisBargaining(p, ca, cm).solve().range
+    lo, _hi = CrisisBargaining(p, ca, cm).solve().range
     assert lo.subs({p: F(1, 2), ca: F(1, 10)}) == F(2, 5)
     assert CrisisBargaining(p, ca, cm).solve().verify().ok
 

@@ -3,6 +3,7 @@ discount factors, breakdown risk, finite horizons, explicit game trees, symbolic
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction as F
 
 import pytest
@@ -50,7 +51,7 @@ def test_m2_t2_limit_is_the_nash_solution_with_d_equal_to_b():
         for k in range(1, 8)
     ]
     gaps = [abs(s - F(3, 5)) for s in shares]
-    assert all(a > b for a, b in zip(gaps, gaps[1:], strict=False)) and gaps[-1] < F(1, 10**7)
+    assert all(a > b for a, b in itertools.pairwise(gaps)) and gaps[-1] < F(1, 10**7)
 
 
 @pytest.mark.parametrize(
