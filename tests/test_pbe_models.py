@@ -305,3 +305,45 @@ def test_m9_tying_hands_threshold_as_a_condition_on_h():
     for value in (F(0), F(1, 5), F(2, 5), F(3, 5), F(1)):
         assert holds(pool.condition, {"h": value}) == (value * c <= F(1, 5))
     assert result.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("prior", "eps", "w", "posterior"),
+    [("3/5", "1/10", "4/5", F(3, 19)), ("1/2", "1/5", "3/5", F(1, 4))],  # M7-T2a, M7-T2b
+)
+def test_m7_t2_posterior_after_an_exit_is_bayes_rule_in_an_assessment(prior, eps, w, posterior):
+    """An exogenous exit (the US is indifferent, so any exit rate is a best reply): the
+    assessment with exit rates eps and w is a PBE exactly when Iran best-replies to the
+    Bayes posteriors, and its belief after the exit is Trust's posterior."""
+    from negotiate.solvers.pbe_exact import residuals
+    from negotiate.solvers.pbe_result import build_equilibrium
+
+    trust = Trust(prior=prior, sucker_cost=1, p_exit_trustworthy=eps, p_exit_untrustworthy=w)
+    closed = trust.solve()
+    assert closed.posterior == posterior
+    game = SignalingGame.from_dict(
+        {
+            "sender": "US",
+            "receiver": "Iran",
+            "types": {"trustworthy": {"prior": prior}, "untrustworthy": {"prior": 1 - F(prior)}},
+            "messages": ["exit", "stay"],
+            "actions": ["cooperate", "defect"],
+            "payoffs": {
+                t: {
+                    m: {
+                        "cooperate": {"US": 0, "Iran": 1 if t == "trustworthy" else -1},
+                        "defect": {"US": 0, "Iran": 0},
+                    }
+                    for m in ("exit", "stay")
+                }
+                for t in ("trustworthy", "untrustworthy")
+            },
+        }
+    )
+    sender = [{0: F(eps), 1: 1 - F(eps)}, {0: F(w), 1: 1 - F(w)}]
+    after_exit = 0 if closed.cooperates else 1  # trust iff pi' >= pi* (ties trust)
+    eq = build_equilibrium(game, sender, [{after_exit: F(1)}, {0: F(1)}], {})
+    assert eq.beliefs["exit"]["trustworthy"] == closed.posterior
+    assert all(v == 0 for v in residuals(game, eq).values())
+    wrong = build_equilibrium(game, sender, [{1 - after_exit: F(1)}, {0: F(1)}], {})
+    assert residuals(game, wrong)["receiver_regret"] > 0
