@@ -152,3 +152,10 @@ def test_unbound_parameters_are_named_on_evaluation():
     result = perfect_bayesian(game)
     with pytest.raises(ModelError, match="f"):
         result.evaluate({"pi": F(1, 2)})
+
+
+def test_symbolic_budget():
+    from negotiate.errors import TooLargeError
+
+    with pytest.raises(TooLargeError, match="Bind some parameters"):
+        perfect_bayesian(beer_quiche(), max_cost=1000)

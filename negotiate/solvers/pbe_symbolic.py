@@ -52,7 +52,10 @@ from negotiate.solvers.pbe_result import (
 if TYPE_CHECKING:
     from negotiate.games.signaling import SignalingGame
 
-__all__ = ["solve_symbolic"]
+__all__ = ["SYMBOLIC_WEIGHT", "solve_symbolic"]
+
+#: A symbolic candidate costs about as much as this many exact ones (budget accounting).
+SYMBOLIC_WEIGHT = 100
 
 
 class _Kernel:
@@ -201,7 +204,7 @@ def solve_symbolic(game: SignalingGame, max_cost: int) -> PBEResult:
     """Every candidate of the enumerated classes with its condition on the parameters."""
     from negotiate.solvers.pbe_exact import candidate_count
 
-    cost = candidate_count(game)
+    cost = candidate_count(game) * SYMBOLIC_WEIGHT
     if cost > max_cost:
         raise TooLargeError(
             f"deriving PBE conditions for {game!r}",
