@@ -7,10 +7,16 @@ Two methods, chosen with ``method=`` (``"auto"`` picks by the game):
   mixes between two messages with a probability pinned by the receiver's indifference, in
   exact rational arithmetic (:mod:`negotiate.solvers.pbe_exact`).  Each equilibrium carries
   its Bayes posteriors on the path, the exact set of off-path beliefs that support the
-  receiver's response, and whether it survives the Intuitive Criterion (Cho & Kreps 1987).
-* ``"symbolic"``: two-type games whose priors or payoffs are expressions.  The same classes,
-  each with the condition on the parameters (a sympy Boolean) under which it is an
-  equilibrium, and ``regions[kind]`` their union (:mod:`negotiate.solvers.pbe_symbolic`).
+  receiver's response (a mixed one only where no pure response deters), and whether it
+  survives the Intuitive Criterion (Cho & Kreps 1987).
+* ``"symbolic"``: two-type games whose priors or payoffs are expressions.  The same classes
+  with pure off-path responses, each with the condition on the parameters (a sympy Boolean)
+  under which it is an equilibrium, and ``regions[kind]`` their union
+  (:mod:`negotiate.solvers.pbe_symbolic`).
+
+Not enumerated (a ``SolverError`` names them when nothing else exists): two or more types
+mixing at once, the receiver mixing on the path of a pure sender strategy, and continua in
+which a mixing probability is not pinned by an indifference.
 
 Sources: Fudenberg & Tirole (1991), *Game Theory*, ch. 8 (PBE, signalling games);
 Cho & Kreps (1987), "Signaling games and stable equilibria", *QJE* 102(2): 179-221.
