@@ -101,7 +101,12 @@ def test_expressions_in_payoffs_and_sympy_input():
 
 
 def test_round_trip_through_to_dict():
-    for data in (beer_quiche(), symbolic_beer_quiche()):
+    functions = symbolic_beer_quiche()
+    functions["parameters"]["c"] = {"domain": [0, 3], "source": "assumption"}
+    functions["payoffs"]["weak"]["beer"]["fight"]["Sender"] = (
+        "max(c, 1) - abs(c - 2) + min(c, pi, 1/2) + sqrt(c)*exp(-c) + log(1 + c)"
+    )
+    for data in (beer_quiche(), symbolic_beer_quiche(), functions):
         game = SignalingGame.from_dict(data)
         again = SignalingGame.from_dict(game.to_dict())
         assert again.priors == game.priors

@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any, TypeAlias
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from negotiate._exact import as_fraction, is_float_input
 from negotiate.errors import FloatInputWarning, ModelError
@@ -391,7 +392,7 @@ class SignalingGame:
         def text(v: Value) -> str | int:
             if isinstance(v, Fraction):
                 return int(v) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
-            return str(v)
+            return _Printer().doprint(v)
 
         out: dict[str, Any] = {
             "title": self.title,
@@ -424,6 +425,19 @@ class SignalingGame:
             f"{len(self.types)} types, {len(self.messages)} messages, {len(self.actions)} actions"
         )
         return f"<SignalingGame{name} {self.sender} -> {self.receiver}: {sizes}>"
+
+
+class _Printer(StrPrinter):
+    """sympy's text form, with the function names :func:`negotiate.expr.parse` reads."""
+
+    def _print_Abs(self, expr: sp.Expr) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Min(self, expr: sp.Expr) -> str:
+        return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Max(self, expr: sp.Expr) -> str:
+        return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
 
 
 def _param_dict(p: Parameter) -> dict[str, Any]:
