@@ -301,3 +301,37 @@ def test_no_equilibrium_in_the_enumerated_classes_raises():
     )
     with pytest.raises(SolverError, match="enumerated classes"):
         perfect_bayesian(game)
+
+
+@pytest.mark.parametrize(
+    ("n_types", "n_messages", "n_actions", "kinds"),
+    [
+        (1, 2, 2, ["pooling", "pooling"]),
+        (2, 1, 2, ["pooling"]),
+        (2, 2, 1, ["pooling", "separating", "separating", "pooling"]),
+        (1, 1, 1, ["pooling"]),
+    ],
+)
+def test_one_type_message_or_action_is_solved_not_refused(n_types, n_messages, n_actions, kinds):
+    types = [f"t{i}" for i in range(n_types)]
+    messages = [f"m{j}" for j in range(n_messages)]
+    actions = [f"a{k}" for k in range(n_actions)]
+    game = SignalingGame.from_dict(
+        {
+            "sender": "S",
+            "receiver": "R",
+            "types": {t: {"prior": F(1, n_types)} for t in types},
+            "messages": messages,
+            "actions": actions,
+            "payoffs": {
+                t: {
+                    m: {a: {"S": i + k, "R": i - k} for k, a in enumerate(actions)}
+                    for m in messages
+                }
+                for i, t in enumerate(types)
+            },
+        }
+    )
+    result = perfect_bayesian(game)
+    assert [e.kind for e in result.equilibria] == kinds
+    assert result.verify().ok
