@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from negotiate._exact import as_fraction, is_float_input
@@ -216,6 +217,10 @@ class IssueSpace:
         the split between tied issues is not unique).
         """
         self._require_linear("the frontier")
+        return self._frontier
+
+    @cached_property
+    def _frontier(self) -> tuple[FrontierVertex, ...]:
         y = {i.label: (_ONE if i.weights[1] == 0 else Fraction(0)) for i in self.issues}
         movable = [i for i in self.issues if i.weights[0] > 0 and i.weights[1] > 0]
         movable.sort(key=lambda i: -i.weights[0] / i.weights[1])
@@ -228,6 +233,10 @@ class IssueSpace:
     def polytope(self) -> Polytope:
         """F as an exact polygon (a zonotope): hull of the two monotone transfer paths."""
         self._require_linear("the polytope")
+        return self._polytope
+
+    @cached_property
+    def _polytope(self) -> Polytope:
         pts: list[Point] = []
         order = sorted(self.issues, key=_angle_key)
         for seq in (order, list(reversed(order))):

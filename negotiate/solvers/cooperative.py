@@ -353,7 +353,7 @@ def _cvx(
     ideal = model.ideal
     if ideal[0] <= d[0] or ideal[1] <= d[1]:
         return _no_agreement(problem, concept, method, w, "d is at or above the ideal point")
-    model.set_disagreement(d, ideal)
+    model.set_disagreement(d)
     level, _ = model.max_min_gain()
     if level <= PRECHECK_TOL:
         return _no_agreement(
@@ -368,12 +368,11 @@ def _cvx(
         i1 = model.max_weighted((1.0, 0.0)).utilities[0]
         i2 = model.max_weighted((0.0, 1.0)).utilities[1]
         ks_ideal = (i1, i2)
-        model.set_disagreement(d, ks_ideal)
-        _, point = model.max_min_gain(second_stage=True)
+        r = model.normalise(ks_ideal) - model.normalise(d)
+        _, point = model.max_min_gain((float(r[0]), float(r[1])), second_stage=True)
     else:
-        span = max(ideal[0] - d[0], ideal[1] - d[1])
-        model.set_disagreement(d, (d[0] + span, d[1] + span))
-        _, point = model.max_min_gain(second_stage=True)
+        r = 1.0 / model.span
+        _, point = model.max_min_gain((float(r[0]), float(r[1])), second_stage=True)
     return BargainingSolution(
         problem,
         concept,

@@ -211,7 +211,9 @@ class CompiledNash:
 
     ``solve(d)`` returns a :class:`BargainingSolution` like ``nash_bargaining(...,
     method="cvxpy")`` but without rebuilding the problem; ``solve_many`` returns a
-    :class:`BatchSolution`.
+    :class:`BatchSolution`.  With ``fast`` (default) each compiled problem's solver data are
+    kept as an affine map of d and passed straight to the solver; without it, cvxpy's own
+    parameter re-application runs at every solve.
     """
 
     def __init__(
@@ -219,12 +221,14 @@ class CompiledNash:
         problem_or_space: BargainingProblem | IssueSpace,
         weights: Sequence[Any] | None = None,
         solver: str = "CLARABEL",
+        *,
+        fast: bool = True,
     ) -> None:
         from negotiate.solvers.cooperative_cvx import ConvexModel
 
         self.problem = _as_problem(problem_or_space, np.zeros(2))
         self.weights = _weights(weights)
-        self.model = ConvexModel(self.problem, solver)
+        self.model = ConvexModel(self.problem, solver, sweep=fast)
         self.solver = solver
 
     def solve(self, disagreement: Sequence[Any]) -> BargainingSolution:
@@ -243,7 +247,7 @@ class CompiledNash:
             return _no_agreement(
                 problem, "nash", method, self.weights, "d is at or above the ideal point"
             )
-        m.set_disagreement(df, m.ideal)
+        m.set_disagreement(df)
         level, _ = m.max_min_gain()
         if level <= PRECHECK_TOL:
             return _no_agreement(problem, "nash", method, self.weights, "no strict gain")

@@ -5,11 +5,14 @@ frontiers) and as an independent cross-check of the exact path.  The status disc
 PITFALLS.md section 2:
 
 1. only finite data reach the solver (the games layer rejects NaN and infinities);
-2. gains are normalised, ``g_i = (u_i - d_i) / (I_i - d_i)`` with I the ideal point of F (the
-   Nash solution is invariant to this affine map), so magnitudes never reach the solver;
-3. a pre-check ``max t s.t. g >= t`` decides whether any agreement is strictly better than d
-   for both players; if not (``t <= PRECHECK_TOL``) no log objective is ever built at the
-   boundary, and the caller returns a typed *no strict gain* result;
+2. utilities are normalised per axis to the range of F, ``u'_i = (u_i - lo_i) / (I_i - lo_i)``
+   with I the ideal point and lo the lowest point of F (Nash and Kalai-Smorodinsky are
+   invariant to these affine maps; the egalitarian and utilitarian objectives are rescaled to
+   match), so magnitudes and mixed scales never reach the solver;
+3. a pre-check ``max t s.t. u' - d' >= t`` decides whether any agreement is strictly better
+   than d for both players; if not (``t <= PRECHECK_TOL``, in units of F's range) no log
+   objective is ever built at the boundary, and the caller returns a typed *no strict gain*
+   result;
 4. only ``OPTIMAL`` is accepted; any other status, or a ``cvxpy.error.SolverError``, raises
    :class:`~negotiate.errors.SolverError` with the solver, the status and the largest
    constraint violation;
@@ -17,10 +20,11 @@ PITFALLS.md section 2:
    renormalised, u2 capped by the frontier), utilities are recomputed from it, and the size of
    that repair is checked against ``FEASIBILITY_TOL``.
 
-The disagreement point enters only through the parameters ``scale`` and ``offset``
-(``g = scale * u - offset``), so each model is DPP: cvxpy compiles it once and a sweep over
-disagreement points re-solves it without rebuilding (Agrawal et al. 2019, "Differentiable
-convex optimization layers", section on disciplined parametrized programming).
+The disagreement point enters only through the parameter ``d'`` (the normalised
+disagreement point, a constant term: gains are ``g = u' - d'``), so each model is DPP: cvxpy
+compiles it once and a sweep over disagreement points re-solves it without rebuilding
+(Agrawal et al. 2019, "Differentiable convex optimization layers", on disciplined
+parametrized programming).
 """
 
 from __future__ import annotations
@@ -102,19 +106,23 @@ def _to_cvx(expr: sp.Expr, u1: cp.Expression) -> cp.Expression:
 class ConvexModel:
     """cvxpy description of F for one problem, with DPP problems compiled on demand.
 
-    ``u`` is the cvxpy expression of the two utilities, ``constraints`` define F, and
-    ``ideal`` is (max u1, max u2) over F (floats).  ``scale`` and ``offset`` are the
-    parameters that carry the disagreement point.
+    ``u`` is the cvxpy expression of the two utilities, ``constraints`` define F, ``ideal``
+    is (max u1, max u2) and ``low`` (min u1, min u2) over F (floats); ``un`` are the utilities
+    normalised to ``[0, 1]`` per axis and the parameter ``dn`` is the normalised disagreement
+    point.
     """
 
-    def __init__(self, problem: BargainingProblem, solver: str = "CLARABEL") -> None:
+    def __init__(
+        self, problem: BargainingProblem, solver: str = "CLARABEL", *, sweep: bool = False
+    ) -> None:
         if solver not in SOLVERS:
             raise NotApplicableError(f"unknown convex solver {solver!r}", tuple(SOLVERS))
         self.problem = problem
         self.solver = solver
-        self.scale = cp.Parameter(2, nonneg=True, name="scale")
-        self.offset = cp.Parameter(2, name="offset")
+        self.dn = cp.Parameter(2, name="d")
         self._problems: dict[Any, tuple[cp.Problem, Any]] = {}
+        self._affine: dict[tuple[int, str], _AffineData | None] = {}
+        self.sweep = sweep
         self.polished = False
         feas = problem.feasible
         self.labels: tuple[str, ...] = ()
@@ -124,6 +132,9 @@ class ConvexModel:
             self._frontier(feas)
         else:
             self._issues(feas)
+        span = np.array(self.ideal) - np.array(self.low)
+        self.span = np.where(span > 0, span, 1.0)
+        self.un = cp.multiply(1.0 / self.span, self.u - np.array(self.low))
 
     # ------------------------------------------------------------------ feasible sets
     def _polytope(self, poly: Polytope) -> None:
@@ -132,6 +143,7 @@ class ConvexModel:
         self.u = verts.T @ lam
         self.constraints = [cp.sum(lam) == 1]
         self.ideal = (float(poly.ideal[0]), float(poly.ideal[1]))
+        self.low = (float(verts[:, 0].min()), float(verts[:, 1].min()))
 
         def recover() -> ConvexPoint:
             raw = _value(lam)
@@ -154,6 +166,7 @@ class ConvexModel:
                 f"the frontier {fr.expr} is not DCP-concave in cvxpy's rules", ("frontier",)
             )
         self.ideal = (hi, fr.value(lo))
+        self.low = (lo, fr.value(hi))
 
         def recover() -> ConvexPoint:
             x0, y0 = float(_value(x)), float(_value(y))
@@ -178,6 +191,7 @@ class ConvexModel:
             self.u = cp.hstack([w1 @ cp.hstack(t1), w2 @ cp.hstack(t2)])
         self.constraints = [y >= 0, y <= 1]
         self.ideal = (float(w1.sum()), float(w2.sum()))
+        self.low = (0.0, 0.0)
         e1 = np.array([float(r) for r in r1])
         e2 = np.array([float(r) for r in r2])
 
@@ -192,7 +206,11 @@ class ConvexModel:
 
     # ------------------------------------------------------------------ problems
     def _gains(self) -> cp.Expression:
-        return cp.multiply(self.scale, self.u) - self.offset
+        return self.un - self.dn
+
+    def normalise(self, u: Any) -> np.ndarray:
+        """Normalised utilities ``(u - low) / span``."""
+        return (np.asarray(u, dtype=float) - np.array(self.low)) / self.span
 
     def _get(self, key: Any, build: Callable[[], tuple[cp.Problem, Any]]) -> tuple[cp.Problem, Any]:
         if key not in self._problems:
@@ -202,56 +220,62 @@ class ConvexModel:
             self._problems[key] = (prob, aux)
         return self._problems[key]
 
-    def set_disagreement(self, d: tuple[float, float], ref: tuple[float, float]) -> None:
-        """Gains normalised by ``ref - d`` (``ref`` > d componentwise)."""
-        s = np.array([1.0 / (ref[0] - d[0]), 1.0 / (ref[1] - d[1])])
-        self.scale.value = s
-        self.offset.value = s * np.array(d)
+    def set_disagreement(self, d: tuple[float, float]) -> None:
+        """Set the disagreement point (normalised into the parameter ``dn``)."""
+        self.dn.value = self.normalise(d)
 
-    def max_min_gain(self, second_stage: bool = False) -> tuple[float, ConvexPoint]:
-        """``max t s.t. g >= t``; with ``second_stage``, leximin: if the answer lies on a flat
-        face (one gain above t), maximise that gain keeping the other within 1e-6 of t."""
+    def max_min_gain(
+        self, direction: tuple[float, float] = (1.0, 1.0), second_stage: bool = False
+    ) -> tuple[float, ConvexPoint]:
+        """``max t s.t. g >= t r`` for the direction ``r >= 0`` (normalised units).
+
+        ``r = (1, 1)`` is the pre-check, ``r = I' - d'`` Kalai-Smorodinsky and ``r = 1/span``
+        equal raw gains.  With ``second_stage`` (leximin): if one gain exceeds ``t r`` (a flat
+        face), it is maximised keeping the other within 1e-6 of ``t r``.
+        """
 
         def build() -> tuple[cp.Problem, Any]:
             t = cp.Variable(name="t")
-            g = self._gains()
-            return cp.Problem(cp.Maximize(t), [*self.constraints, g >= t]), t
+            r = cp.Parameter(2, nonneg=True, name="direction")
+            cons = [*self.constraints, self._gains() >= cp.multiply(r, t)]
+            return cp.Problem(cp.Maximize(t), cons), (t, r)
 
-        prob, t = self._get("maxmin", build)
+        prob, (t, r) = self._get("maxmin", build)
+        r.value = np.asarray(direction, dtype=float)
         self._solve(prob, "max-min gain")
         level = float(_value(t))
         point = self._checked()
         if not second_stage:
             return level, point
-        s = np.asarray(self.scale.value, dtype=float)
-        g = s * np.asarray(point.utilities) - np.asarray(self.offset.value, dtype=float)
+        rv = np.asarray(direction, dtype=float)
+        excess = self.normalise(point.utilities) - np.asarray(self.dn.value) - level * rv
         slack = 1e-6 * max(1.0, abs(level))
-        if float(g.max()) - level <= slack:
+        if float(excess.max()) <= slack * float(rv.max()):
             return level, point
-        low = int(np.argmin(g))
+        high = int(np.argmax(excess))
 
         def build2() -> tuple[cp.Problem, Any]:
-            floor = cp.Parameter(name="floor")
+            floors = cp.Parameter(2, name="floors")
             gains = self._gains()
-            cons = [*self.constraints, gains[low] >= floor, gains[1 - low] >= floor]
-            return cp.Problem(cp.Maximize(gains[1 - low]), cons), floor
+            cons = [*self.constraints, gains >= floors]
+            return cp.Problem(cp.Maximize(gains[high]), cons), floors
 
-        prob2, floor = self._get(("leximin", low), build2)
-        floor.value = level - slack
+        prob2, floors = self._get(("leximin", high), build2)
+        floors.value = (level - slack) * rv
         self._solve(prob2, "leximin second stage")
         return level, self._checked()
 
     def max_weighted(self, w: tuple[float, float]) -> ConvexPoint:
-        """``max w . u`` over the individually rational part (``g >= 0``); ``w >= 0``."""
+        """``max w . u`` (raw utilities) over the individually rational part; ``w >= 0``."""
 
         def build() -> tuple[cp.Problem, Any]:
             wp = cp.Parameter(2, nonneg=True, name="w")
-            span = max(1.0, *(abs(v) for v in self.ideal))
-            obj = cp.Maximize(wp @ self.u / span)
+            obj = cp.Maximize(wp @ self.un)
             return cp.Problem(obj, [*self.constraints, self._gains() >= 0]), wp
 
         prob, wp = self._get("weighted", build)
-        wp.value = np.array(w) / max(w)
+        scaled = np.asarray(w, dtype=float) * self.span  # w . u = (w * span) . u' + const
+        wp.value = scaled / scaled.max()
         self._solve(prob, "weighted utilitarian")
         return self._checked()
 
@@ -297,10 +321,15 @@ class ConvexModel:
     def _solve(self, prob: cp.Problem, what: str, solver: str | None = None) -> None:
         name = solver or self.solver
         for options in LADDER[name]:
+            opts = {**SOLVERS[name], **options}
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)  # "may be inaccurate": we check
-                    prob.solve(solver=name, **SOLVERS[name], **options)
+                    fast = self._affine_data(prob, name) if self.sweep else None
+                    if fast is not None:
+                        fast.solve(prob, np.asarray(self.dn.value, dtype=float), opts)
+                    else:
+                        prob.solve(solver=name, **opts)
             except cp.error.SolverError as exc:
                 raise SolverError(
                     f"{what}: the convex solver failed ({exc})",
@@ -316,6 +345,18 @@ class ConvexModel:
             residual=_violation(prob),
         )
 
+    def _affine_data(self, prob: cp.Problem, solver: str) -> _AffineData | None:
+        """The compiled data of ``prob`` as an affine map of ``dn`` (sweeps only)."""
+        others = tuple(
+            (p.name(), np.asarray(p.value).tobytes()) for p in prob.parameters() if p is not self.dn
+        )
+        key = (id(prob), solver)
+        cached = self._affine.get(key)
+        if cached is None or cached.others != others:
+            cached = _AffineData.build(prob, solver, self.dn, others)
+            self._affine[key] = cached
+        return cached
+
     def _checked(self, solver: str | None = None) -> ConvexPoint:
         point = self._recover()
         scale = max(1.0, *(abs(v) for v in self.ideal))
@@ -327,6 +368,54 @@ class ConvexModel:
                 residual=point.repair,
             )
         return point
+
+
+@dataclass
+class _AffineData:
+    """A DPP problem's solver data with the disagreement point as its only varying parameter.
+
+    In DPP the solver data are an affine function of the parameters (Agrawal et al. 2019);
+    ``dn`` enters only the constant vector ``b``, so ``b = b0 + B dn`` is read off three
+    compilations (checked at a fourth point, with ``A`` and ``c`` unchanged) and each re-solve
+    passes the data straight to the solver (``SolvingChain.solve_via_data``), skipping
+    cvxpy's per-solve parameter application.
+    """
+
+    data: dict[str, Any]
+    b0: np.ndarray
+    B: np.ndarray
+    chain: Any
+    inverse: Any
+    others: tuple[Any, ...]
+
+    @classmethod
+    def build(
+        cls, prob: cp.Problem, solver: str, dn: cp.Parameter, others: tuple[Any, ...]
+    ) -> _AffineData | None:
+        saved = None if dn.value is None else np.array(dn.value, dtype=float)
+        try:
+            compiled = []
+            for point in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.37, -0.61)):
+                dn.value = np.array(point)
+                compiled.append(prob.get_problem_data(solver, solver_opts={}))
+        finally:
+            dn.value = saved
+        datas = [c[0] for c in compiled]
+        b0 = np.asarray(datas[0]["b"], dtype=float)
+        B = np.stack([datas[1]["b"] - b0, datas[2]["b"] - b0], axis=1)
+        for d in datas[1:]:
+            if (d["A"] != datas[0]["A"]).nnz or not np.array_equal(d["c"], datas[0]["c"]):
+                return None  # pragma: no cover - dn enters only b by construction
+        if not np.allclose(datas[3]["b"], b0 + B @ np.array((0.37, -0.61)), rtol=0, atol=1e-12):
+            return None  # pragma: no cover
+        _, chain, inverse = compiled[0]
+        return cls(dict(datas[0]), b0, B, chain, inverse, others)
+
+    def solve(self, prob: cp.Problem, dn: np.ndarray, options: dict[str, Any]) -> None:
+        data = dict(self.data)
+        data["b"] = self.b0 + self.B @ dn
+        raw = self.chain.solve_via_data(prob, data, False, False, options)
+        prob.unpack_results(raw, self.chain, self.inverse)
 
 
 def _power(x: cp.Expression, r: Fraction) -> cp.Expression:

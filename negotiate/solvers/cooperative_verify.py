@@ -244,7 +244,7 @@ def _no_agreement(sol: BargainingSolution) -> Certificate:
     if ideal[0] <= df[0] or ideal[1] <= df[1]:
         level = min(ideal[0] - df[0], ideal[1] - df[1])
     else:
-        model.set_disagreement(df, ideal)
+        model.set_disagreement(df)
         level, _ = model.max_min_gain()
     q = {"max_min_normalised_gain": level}
     ok = level <= max(PRECHECK_TOL, 1e-6)
