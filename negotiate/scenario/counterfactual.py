@@ -11,6 +11,9 @@ Three families, each evaluated exactly at the analysed point of a :class:`Scenar
   made irreversible (escrowed or front-loaded: MODELS.md section 3.2, "put irreversible
   transfers first").  A change *restores a zone of agreement* when both participation slacks
   become positive.
+* **Bargaining spaces**: the analysed bargaining problem and, when a credibility discount
+  applies, the same problem at face value, each with its Nash (asymmetric, with the
+  scenario's bargaining power) and Kalai-Smorodinsky solutions (MODELS.md M1).
 * **Threats** of the no-deal game: at every decision node reached by the subgame-perfect
   strategy with at most one deviation from it, the mover's continuation value of each action
   (the equilibrium is kept below the node) and its margin against the action played.  An
@@ -44,6 +47,7 @@ from negotiate.scenario.evaluate import PointState, evaluate_point
 from negotiate.scenario.result import ScenarioResult, TippingPoint
 
 __all__ = [
+    "BargainingView",
     "Counterfactuals",
     "DiscountLoss",
     "LeverEffect",
@@ -67,8 +71,12 @@ class PointOutcome:
     values: Mapping[str, Fraction]
     outcome: str
     slacks: tuple[Fraction, Fraction] | None
-    disagreement: tuple[Fraction, Fraction]
+    state: PointState
     solution: Any = None
+
+    @property
+    def disagreement(self) -> tuple[Fraction, Fraction]:
+        return self.state.disagreement
 
     @property
     def deal(self) -> dict[str, Fraction] | None:
@@ -105,7 +113,7 @@ def _assess(scenario: Any, state: PointState, values: Mapping[str, Fraction]) ->
     zone = None if slacks is None else slacks[0] > 0 < slacks[1]
     outcome = _classify(scenario, state, zone)
     solution = deal_at(scenario, state) if outcome == "agreement" and zone else None
-    return PointOutcome(dict(values), outcome, slacks, state.disagreement, solution)
+    return PointOutcome(dict(values), outcome, slacks, state, solution)
 
 
 def point_outcome(
@@ -143,7 +151,7 @@ class StructuralChange:
     """One layer switched off (or one issue made irreversible), all parameters fixed."""
 
     name: str
-    description: str
+    description: str  # a clause: "if <description>, ..."
     point: PointOutcome
 
     @property
@@ -205,6 +213,19 @@ def discount_loss(result: ScenarioResult) -> tuple[DiscountLoss, ...]:
     )
 
 
+@dataclass(frozen=True)
+class BargainingView:
+    """A bargaining problem of the scenario with its Nash and Kalai-Smorodinsky solutions.
+
+    ``name`` is ``"discounted"`` (the analysed problem) or ``"face_value"`` (kappa = 1).
+    """
+
+    name: str
+    problem: Any
+    nash: Any
+    kalai_smorodinsky: Any
+
+
 @dataclass(frozen=True, eq=False)
 class Counterfactuals:
     """Lever effects, structural changes and threat checks of one analysed scenario."""
@@ -213,6 +234,7 @@ class Counterfactuals:
     levers: tuple[LeverEffect, ...]
     structural: tuple[StructuralChange, ...]
     threats: tuple[ThreatCheck, ...]
+    spaces: tuple[BargainingView, ...] = ()
 
     def restoring(self) -> tuple[str, ...]:
         """Single changes after which the outcome is an agreement (baseline not one)."""
@@ -243,6 +265,10 @@ class Counterfactuals:
             if c.point.solution is not None:
                 ok = ok and c.point.solution.verify().ok
                 checks.append(f"{c.name}: deal re-checked")
+        for v in self.spaces:
+            for sol in (v.nash, v.kalai_smorodinsky):
+                ok = ok and sol.verify().ok
+            checks.append(f"bargaining space {v.name}: Nash and Kalai-Smorodinsky re-checked")
         values = self.result.state.values
         worst = Fraction(0)
         for t in self.threats:
@@ -359,6 +385,7 @@ def counterfactuals(
         levers=tuple(_lever(result, lever, cache) for lever in chosen),
         structural=_structural(result),
         threats=_threats(result),
+        spaces=_spaces(result),
     )
 
 
@@ -396,7 +423,7 @@ def _structural(result: ScenarioResult) -> tuple[StructuralChange, ...]:
         who = scenario.commitment.beneficiary
         add(
             "credibility",
-            f"{who} values reversible concessions at face value (kappa = 1)",
+            f"{who} valued reversible concessions at face value (no credibility discount)",
             dataclasses.replace(st, weights=st.raw_weights),
         )
         rev = [
@@ -405,29 +432,46 @@ def _structural(result: ScenarioResult) -> tuple[StructuralChange, ...]:
         for name in rev:
             add(
                 f"irreversible:{name}",
-                f"{name} delivered irreversibly (escrowed or front-loaded)",
+                f"{name} were delivered irreversibly (escrowed or front-loaded)",
                 dataclasses.replace(st, weights={**st.weights, name: st.raw_weights[name]}),
             )
         if len(rev) > 1:
             add(
                 "irreversible:all",
-                "every reversible concession delivered irreversibly",
+                "every reversible concession were delivered irreversibly",
                 dataclasses.replace(st, weights=st.raw_weights),
             )
     if st.disagreement != st.no_deal_point:
         add(
             "floors",
-            "no ratification floors: the disagreement point is the no-deal value",
+            "there were no ratification floors (d would be the no-deal value)",
             dataclasses.replace(st, disagreement=st.no_deal_point),
         )
     if st.conditions and not all(ok for ok, _ in st.conditions.values()):
         add(
             "conditions",
-            "the extra conditions are waived",
+            "the extra conditions were waived",
             dataclasses.replace(
                 st, conditions={n: (True, s) for n, (_, s) in st.conditions.items()}
             ),
         )
+    return tuple(out)
+
+
+def _spaces(result: ScenarioResult) -> tuple[BargainingView, ...]:
+    from negotiate.solvers.cooperative import kalai_smorodinsky, nash_bargaining
+
+    scenario, st = result.scenario, result.state
+    if not scenario.issues and st.points is None:
+        return ()
+    states = [("discounted", st)]
+    if st.weights != st.raw_weights:
+        states.append(("face_value", dataclasses.replace(st, weights=st.raw_weights)))
+    out = []
+    for name, state in states:
+        problem = bargaining_problem(scenario, state)
+        nash = nash_bargaining(problem, weights=state.power)
+        out.append(BargainingView(name, problem, nash, kalai_smorodinsky(problem)))
     return tuple(out)
 
 

@@ -1,0 +1,264 @@
+"""Certificates of the report's findings, each re-derived by a route of its own.
+
+* Participation slacks ``max{U_i : U_j >= d_j} - d_i``: for linear issue spaces by the
+  fractional knapsack (give the other side the issues it values most per unit of one's own
+  utility; Dantzig 1957), for a hull of outcome points by checking every segment between two
+  points -- neither uses the polygon code the scenario layer uses.
+* The credibility discount: the closed form of MODELS.md M6, written out afresh.
+* The outcome and tipping points: :func:`negotiate.scenario.analysis.outcome_at` at the point
+  and on both sides of each bracket.
+* The no-deal game: subgame perfection re-checked at every node of the bound tree; claims
+  about threats by :meth:`SPEResult.credible`; conditions by sympy's own truth evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from itertools import combinations_with_replacement
+from typing import Any
+
+import sympy as sp
+
+from negotiate.results import Certificate
+from negotiate.scenario.analysis import outcome_at
+
+__all__ = ["Checker"]
+
+
+def _cert(ok: bool, checks: tuple[str, ...], **quantities: Any) -> Certificate:
+    return Certificate(ok=bool(ok), quantities=quantities, exact=True, checks=checks)
+
+
+class Checker:
+    """Certificates for the findings of one analysed scenario (caches shared work)."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        self.scenario = result.scenario
+        self.values: Mapping[str, Fraction] = result.state.values
+        self._outcomes: dict[Any, str] = {}
+        self._spe_cache: dict[Any, Any] = {}
+        self._spe: Any = None
+
+    # ------------------------------------------------------------------ outcome
+    def outcome_at(self, values: Mapping[str, Fraction]) -> str:
+        key = tuple(sorted(values.items()))
+        if key not in self._outcomes:
+            self._outcomes[key] = outcome_at(self.scenario, values, self._spe_cache)
+        return self._outcomes[key]
+
+    def outcome(self, values: Mapping[str, Fraction], expected: str) -> Certificate:
+        again = self.outcome_at(values)
+        return _cert(
+            again == expected,
+            ("outcome re-derived from the layers at the point",),
+            outcome=again,
+        )
+
+    def tipping(self, tp: Any) -> Certificate:
+        base = self.result.parameters
+        inside, outside = tp.bracket if tp.direction == "up" else tp.bracket[::-1]
+        before = self.outcome_at({**base, tp.parameter: inside})
+        after = self.outcome_at({**base, tp.parameter: outside})
+        ok = (
+            before == tp.outcome_before
+            and after == tp.outcome_after
+            and tp.bracket[0] <= tp.threshold <= tp.bracket[1]
+        )
+        return _cert(
+            ok,
+            (
+                "outcome re-derived on both sides of the bracket",
+                "threshold lies inside the bracket",
+            ),
+            before=before,
+            after=after,
+            bracket_width=tp.bracket[1] - tp.bracket[0],
+        )
+
+    def point(self, point: Any) -> Certificate:
+        """A counterfactual point: its outcome re-derived and its deal re-checked."""
+        again = self.outcome_at(point.values)
+        ok = again == point.outcome
+        checks = ["outcome re-derived from the layers at the point"]
+        if point.solution is not None:
+            ok = ok and point.solution.verify().ok
+            checks.append("deal: feasibility, rationality, Pareto optimality, optimality")
+        return _cert(ok, tuple(checks), outcome=again)
+
+    def point_structural(self, point: Any) -> Certificate:
+        """A point with one layer switched off: slacks re-derived, deal re-checked."""
+        st = point.state
+        cert = self.slacks(st.weights, st.points, st.disagreement, point.slacks)
+        ok, checks = cert.ok, list(cert.checks)
+        zone = point.slacks is not None and min(point.slacks) > 0
+        conditions = all(good for good, _ in st.conditions.values())
+        ok = ok and (point.outcome == "agreement") == (zone and conditions)
+        checks.append("outcome consistent with the slacks and the conditions")
+        if point.solution is not None:
+            ok = ok and point.solution.verify().ok
+            checks.append("deal: feasibility, rationality, Pareto optimality, optimality")
+        return _cert(ok, tuple(checks), slacks=cert.quantities["slacks"])
+
+    # ------------------------------------------------------------------ bargaining
+    def slacks(
+        self,
+        weights: Mapping[str, tuple[Fraction, Fraction]] | None,
+        points: Any,
+        d: tuple[Fraction, Fraction],
+        expected: tuple[Fraction, Fraction],
+    ) -> Certificate:
+        """Participation slacks recomputed independently (knapsack or segment scan)."""
+        if weights is not None and self.scenario.issues:
+            w = [x for x in weights.values() if x != (0, 0)]
+            again = (_knapsack_slack(w, d, 0), _knapsack_slack(w, d, 1))
+            how = "participation slacks re-derived by the fractional knapsack on the issues"
+        else:
+            again = (_segment_slack(points, d, 0), _segment_slack(points, d, 1))
+            how = "participation slacks re-derived over every segment between outcome points"
+        return _cert(again == tuple(expected), (how,), slacks=again)
+
+    def solution(self, solution: Any) -> Certificate:
+        cert = solution.verify()
+        return Certificate(
+            ok=cert.ok,
+            quantities=dict(cert.quantities),
+            exact=cert.exact,
+            tolerance=cert.tolerance,
+            checks=tuple(f"bargaining solution: {c}" for c in cert.checks),
+            notes=cert.notes,
+        )
+
+    def kappa(self) -> Certificate:
+        from negotiate.expr import substitute
+
+        c = self.scenario.commitment
+        delta, rho, g = (substitute(x, self.values) for x in (c.patience, c.hazard, c.guarantee))
+        # written out here rather than imported: the present value of a flow that ends with
+        # per-period hazard rho (1 - g), relative to a permanent flow (a geometric series)
+        again = (1 - delta) / (1 - delta * (1 - rho * (1 - g)))
+        return _cert(
+            again == self.result.state.kappa,
+            ("kappa re-derived from the closed form of MODELS.md M6",),
+            kappa=again,
+        )
+
+    # ------------------------------------------------------------------ conditions
+    def truth(self, condition: sp.Basic, expected: bool) -> Certificate:
+        """A condition's truth decided by sympy after exact substitution."""
+        subs = {
+            s: sp.Rational(self.values[s.name].numerator, self.values[s.name].denominator)
+            for s in condition.free_symbols
+        }
+        out = condition.xreplace(subs)
+        decided = out in (sp.true, sp.false)
+        return _cert(
+            decided and bool(out) == expected,
+            ("condition decided by sympy at the exact values",),
+            truth=bool(out) if decided else str(out),
+        )
+
+    def expression(self, expr: sp.Basic, expected: Fraction, what: str) -> Certificate:
+        from negotiate.expr import substitute
+
+        again = substitute(expr, self.values, field=what)
+        return _cert(again == expected, (f"{what} re-evaluated exactly",), value=again)
+
+    def domain(self, name: str) -> Certificate:
+        p = self.scenario.parameters[name]
+        v = self.result.parameters[name]
+        ok = p.domain is None or p.domain[0] <= v <= p.domain[1]
+        return _cert(ok, ("value lies in its declared domain",), value=v)
+
+    # ------------------------------------------------------------------ no-deal game
+    def spe(self) -> Any:
+        if self._spe is None:
+            from negotiate.solvers.spe import subgame_perfect
+
+            tree = self.scenario.deterrence["tree"].bind(dict(self.values))
+            self._spe = subgame_perfect(tree)
+        return self._spe
+
+    def no_deal(self) -> Certificate:
+        spe = self.spe()
+        cert = spe.verify()
+        nd = self.result.state.no_deal
+        same = tuple(spe.equilibria[0].path) == tuple(nd.path) and all(
+            spe.equilibria[0].payoffs[p] == nd.values[p] for p in self.scenario.players
+        )
+        return _cert(
+            cert.ok and same,
+            (
+                "subgame perfection re-checked at every decision node",
+                "equilibrium path and no-deal values re-derived",
+            ),
+            max_regret=cert.quantities.get("max_regret"),
+        )
+
+    def credible(self, path: tuple[str, ...], action: str, expected: bool) -> Certificate:
+        again = self.spe().credible(path, action)
+        return _cert(
+            again == expected,
+            ("credibility re-checked in the subgame-perfect equilibria",),
+            credible=again,
+        )
+
+    def threat(self, t: Any) -> Certificate:
+        """A threat's margin: its symbolic condition at the point equals the exact margin,
+        and it is played exactly when the equilibrium re-derivation says so."""
+        from negotiate.expr import substitute
+
+        at = substitute(t.condition, self.values, field="threat")
+        chosen = self.spe().equilibria[0].strategy[t.node] == t.action
+        return _cert(
+            at == t.margin and chosen == t.credible and (t.credible or t.margin <= 0),
+            (
+                "symbolic credibility condition evaluated at the point equals the margin",
+                "action played re-checked in the subgame-perfect equilibrium",
+            ),
+            margin=at,
+        )
+
+
+def _knapsack_slack(
+    weights: list[tuple[Fraction, Fraction]], d: tuple[Fraction, Fraction], i: int
+) -> Fraction:
+    """``max{U_i : U_j >= d_j} - d_i`` on the linear issue space, by the fractional knapsack."""
+    j = 1 - i
+    top_i = sum((w[i] for w in weights), Fraction(0))
+    top_j = sum((w[j] for w in weights), Fraction(0))
+    if top_i < d[i]:
+        return top_i - d[i]
+    if top_j < d[j]:  # j cannot reach d_j: measure i at the point best for j
+        return sum((w[i] for w in weights if w[j] == 0), Fraction(0)) - d[i]
+    need, cost = d[j], Fraction(0)
+    for w in sorted((w for w in weights if w[j] > 0), key=lambda w: w[i] / w[j]):
+        if need <= 0:
+            break
+        share = min(Fraction(1), need / w[j])
+        cost += share * w[i]
+        need -= share * w[j]
+    return top_i - cost - d[i]
+
+
+def _segment_slack(points: Any, d: tuple[Fraction, Fraction], i: int) -> Fraction:
+    """The same slack over the convex hull of ``points``, scanning every pair of points."""
+    j = 1 - i
+    pts = [tuple(p) for p in points]
+    top_i = max(p[i] for p in pts)
+    top_j = max(p[j] for p in pts)
+    if top_i < d[i]:
+        return top_i - d[i]
+    if top_j < d[j]:
+        return max(p[i] for p in pts if p[j] == top_j) - d[i]
+    best: Fraction | None = None
+    for a, b in combinations_with_replacement(pts, 2):
+        cands = [p[i] for p in (a, b) if p[j] >= d[j]]
+        if (a[j] - d[j]) * (b[j] - d[j]) < 0:
+            t = (d[j] - a[j]) / (b[j] - a[j])
+            cands.append(a[i] + t * (b[i] - a[i]))
+        for c in cands:
+            best = c if best is None else max(best, c)
+    assert best is not None
+    return best - d[i]

@@ -1,0 +1,419 @@
+"""Findings of the sections "What would change it" and "The bargaining space"."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from negotiate.reports.collect import (
+    OUTCOME_PHRASE,
+    VERB,
+    Builder,
+    all_ok,
+    e,
+    slug,
+    structural_finding,
+    t,
+    u,
+)
+from negotiate.reports.findings import Block, Code, Figure, Note, Num, Paragraph, TableBlock
+from negotiate.results import Certificate
+
+__all__ = ["bargaining_space", "what_would_change"]
+
+#: Design levers named by issue #8, recognised by the name or meaning of a parameter.
+CATEGORIES = (
+    ("guarantees", r"guarant"),
+    ("escrow or front-loading", r"escrow|front-load"),
+    ("phasing", r"phas"),
+    ("monitoring", r"monitor|detect|inspect|verif"),
+    ("reduced hazard", r"hazard|reneg"),
+    ("trust", r"trust|credib"),
+)
+
+
+def category(b: Builder, lever: str) -> str:
+    p = b.scenario.parameters[lever]
+    text = f"{lever} {p.meaning}".lower()
+    return next((name for name, pat in CATEGORIES if re.search(pat, text)), "other")
+
+
+def what_would_change(b: Builder, regime: Any = None) -> None:
+    r = b.result
+    p1, p2 = b.players
+    lever_ids, deal_ids, sens_ids = [], [], []
+    for eff in b.cf.levers:
+        lever_ids.append(_lever(b, eff))
+        deal_ids += _deals(b, eff)
+        if eff.low.margin is not None:
+            sens_ids.append(_sensitivity(b, eff))
+    blocks: list[Block] = []
+    if lever_ids:
+        blocks.append(Paragraph(tuple(lever_ids)))
+        blocks.append(
+            TableBlock(
+                "Levers: tipping points",
+                ("lever", "kind", "now", "threshold", "direction", "then"),
+                ("lever", "category", "base", "thr", "direction", "after"),
+                tuple(lever_ids),
+            )
+        )
+    else:
+        blocks.append(Note("The scenario names no levers, so no tipping points are reported."))
+    if b.scenario.commitment is not None:
+        found = {category(b, eff.lever) for eff in b.cf.levers}
+        missing = [name for name, _ in CATEGORIES[:5] if name not in found]
+        if missing:
+            blocks.append(Note("No lever of this scenario represents: " + ", ".join(missing) + "."))
+    if deal_ids:
+        issues = [i.name for i in b.scenario.issues]
+        blocks.append(
+            TableBlock(
+                f"The deals that appear (issues: share going {p1}'s way)",
+                ("lever", "at", "outcome", p1, p2, *issues),
+                ("lever", "x", "outcome", "u1", "u2", *(f"x_{slug(i)}" for i in issues)),
+                tuple(deal_ids),
+            )
+        )
+    design = [c for c in b.cf.structural if c.name.startswith("irreversible:")]
+    if design:
+        blocks.append(
+            Note(
+                "Relief design: each reversible concession delivered irreversibly "
+                "(escrowed or front-loaded), all else as analysed."
+            )
+        )
+        blocks.append(Paragraph(tuple(structural_finding(b, c) for c in design)))
+    if regime is not None:
+        blocks += _regime(b, regime)
+    if sens_ids:
+        blocks.append(
+            Figure(
+                "tornado",
+                "Sensitivity: the smaller participation slack at the two ends of each "
+                "lever's domain (a zone of agreement needs it above zero)",
+                tuple(sens_ids),
+            )
+        )
+        blocks.append(
+            TableBlock(
+                "Sensitivity of the smaller participation slack",
+                ("lever", "low end", "slack there", "high end", "slack there", "now"),
+                ("lever", "lo", "m_lo", "hi", "m_hi", "m_base"),
+                tuple(sens_ids),
+            )
+        )
+    del r
+    b.section("change", "What would change it", blocks)
+
+
+def _lever(b: Builder, eff: Any) -> str:
+    tp = eff.tipping_point
+    certs = [b.check.point(p) for _, p in eff.points()]
+    fields: dict[str, Any] = dict(
+        lever=Code(eff.lever),
+        category=category(b, eff.lever),
+        base=e(eff.baseline),
+        lo=e(eff.domain[0]),
+        hi=e(eff.domain[1]),
+        outcome=OUTCOME_PHRASE[b.result.outcome],
+        thr="none",
+        direction="",
+        after="",
+    )
+    if tp is None:
+        tpl = (
+            "{lever} alone does not change the outcome: {outcome} at both ends of its "
+            "domain ({lo} and {hi}) and at every grid point searched."
+        )
+        return b.add(
+            f"change.lever.{eff.lever}",
+            None,
+            tpl,
+            all_ok(*certs),
+            f"LeverEffect[{eff.lever}]",
+            **fields,
+        )
+    fields |= dict(
+        thr=t(tp.threshold), direction=tp.direction, verb=VERB[tp.direction], after=tp.outcome_after
+    )
+    head = {
+        "agreement": "An agreement appears",
+        "stalemate": "The talks stall",
+        "war": "War follows",
+    }[tp.outcome_after]
+    tpl = head + " when {lever} {verb} {thr} (now {base}; its domain runs from {lo} to {hi})."
+    return b.add(
+        f"change.lever.{eff.lever}",
+        tp.threshold,
+        tpl,
+        all_ok(b.check.tipping(tp), *certs),
+        f"ScenarioResult.tipping_points[{eff.lever}]",
+        **fields,
+    )
+
+
+def _deal_fields(b: Builder, point: Any) -> dict[str, Any]:
+    p1, p2 = b.players
+    fields: dict[str, Any] = dict(p1=p1, p2=p2, outcome=point.outcome, u1="", u2="")
+    fields |= {f"x_{slug(i.name)}": "" for i in b.scenario.issues}
+    if point.utilities is not None:
+        fields |= dict(u1=u(point.utilities[0]), u2=u(point.utilities[1]))
+        if b.scenario.issues:
+            fields |= {f"x_{slug(k)}": Num(v, 2) for k, v in point.deal.items()}
+    return fields
+
+
+def _deals(b: Builder, eff: Any) -> list[str]:
+    out = []
+    base = b.result.outcome
+    if eff.past_tipping is not None:
+        p = eff.past_tipping
+        f = _deal_fields(b, p) | dict(lever=Code(eff.lever), x=t(p.values[eff.lever]))
+        tpl = (
+            "Just past that threshold ({lever} = {x}) the deal gives {p1} {u1} and {p2} {u2}."
+            if p.solution is not None
+            else "Just past that threshold ({lever} = {x}) the outcome is {outcome}."
+        )
+        out.append(
+            b.add(
+                f"change.deal.{eff.lever}",
+                p.deal,
+                tpl,
+                b.check.point(p),
+                f"LeverEffect[{eff.lever}].past_tipping",
+                **f,
+            )
+        )
+    for where, p in (("low", eff.low), ("high", eff.high)):
+        if p.outcome == base and p.solution is None:
+            continue
+        f = _deal_fields(b, p) | dict(lever=Code(eff.lever), x=e(p.values[eff.lever]), end=where)
+        tpl = (
+            "At {lever} = {x} (the {end} end of its domain) the deal gives {p1} {u1} and {p2} {u2}."
+            if p.solution is not None
+            else "At {lever} = {x} (the {end} end of its domain) the outcome is {outcome}."
+        )
+        out.append(
+            b.add(
+                f"change.end.{eff.lever}.{where}",
+                p.deal,
+                tpl,
+                b.check.point(p),
+                f"LeverEffect[{eff.lever}].{where}",
+                **f,
+            )
+        )
+    return out
+
+
+def _sensitivity(b: Builder, eff: Any) -> str:
+    base = min(s.slack for s in b.result.constraints if s.kind == "participation")
+    certs = [b.check.point_structural(p) for p in (eff.low, eff.high)]
+    return b.add(
+        f"change.sens.{eff.lever}",
+        {"low": eff.low.margin, "high": eff.high.margin, "now": base},
+        "{lever}: the smaller participation slack is {m_lo} at {lo} and {m_hi} at {hi} "
+        "(now {m_base}).",
+        all_ok(b.participation_cert(), *certs),
+        f"LeverEffect[{eff.lever}].low/high",
+        lever=Code(eff.lever),
+        lo=e(eff.domain[0]),
+        hi=e(eff.domain[1]),
+        m_lo=Num(eff.low.margin, 3, signed=True),
+        m_hi=Num(eff.high.margin, 3, signed=True),
+        m_base=Num(base, 3, signed=True),
+    )
+
+
+def _regime(b: Builder, regime: Any) -> list[Block]:
+    cert = regime.certificate(b.check)
+    shares = regime.shares()
+    fid = b.add(
+        "change.regime",
+        regime.to_value(),
+        "Over the grid of {n} points in {x} and {y}, the outcome is an agreement at {agree} "
+        "of them, a stalemate at {stall} and war at {war}.",
+        cert,
+        "negotiate.sweeps.sweep",
+        n=Num(Fraction(regime.size), 0),
+        x=Code(regime.x),
+        y=Code(regime.y),
+        agree=Num(Fraction(shares.get("agreement", 0)), 0),
+        stall=Num(Fraction(shares.get("stalemate", 0)), 0),
+        war=Num(Fraction(shares.get("war", 0)), 0),
+    )
+    return [
+        Paragraph((fid,)),
+        Figure("regime", f"Regime map over {regime.x} and {regime.y}, baseline marked", (fid,)),
+    ]
+
+
+# ---------------------------------------------------------------------- the bargaining space
+def bargaining_space(b: Builder) -> None:
+    st, sc = b.result.state, b.scenario
+    p1, p2 = b.players
+    blocks: list[Block] = []
+    if not b.cf.spaces:
+        blocks.append(Note("This scenario has no bargaining layer: the no-deal game decides."))
+        b.section("space", "The bargaining space", blocks)
+        return
+    if sc.issues:
+        k = sc.players.index(sc.commitment.beneficiary) if sc.commitment else None
+        rows = []
+        for issue in sc.issues:
+            raw, disc = st.raw_weights[issue.name], st.weights[issue.name]
+            certs = [
+                b.check.expression(issue.weights[p], raw[i], f"issues.{issue.name}.weights.{p}")
+                for i, p in enumerate(sc.players)
+            ]
+            rows.append(
+                b.add(
+                    f"space.issue.{slug(issue.name)}",
+                    {"raw": raw, "discounted": disc},
+                    "{issue} ({meaning}): weight {w1} for {p1} ({disc} after the credibility "
+                    "discount) and {w2} for {p2}; reversible share {rev}.",
+                    all_ok(*certs),
+                    f"PointState.raw_weights[{issue.name}]",
+                    issue=Code(issue.name),
+                    meaning=issue.meaning,
+                    p1=p1,
+                    p2=p2,
+                    w1=u(raw[0]),
+                    w2=u(raw[1]),
+                    rev=e(st.reversibility[issue.name]),
+                    disc=u(disc[k]) if k is not None else u(raw[0]),
+                )
+            )
+        who = sc.commitment.beneficiary if sc.commitment else p1
+        blocks.append(
+            TableBlock(
+                "Issues and valuations",
+                (
+                    "issue",
+                    "meaning",
+                    f"{p1} weight",
+                    f"{p2} weight",
+                    "reversible share",
+                    f"{who} weight, discounted",
+                ),
+                ("issue", "meaning", "w1", "w2", "rev", "disc"),
+                tuple(rows),
+            )
+        )
+    d_cert = _d_cert(b)
+    did = b.add(
+        "space.d",
+        st.disagreement,
+        "The disagreement point is d = ({d1}, {d2}): the no-deal values ({n1}, {n2}), each "
+        "raised to its ratification floor ({f1}, {f2}) where that is higher.",
+        d_cert,
+        "PointState.disagreement",
+        d1=u(st.disagreement[0]),
+        d2=u(st.disagreement[1]),
+        n1=u(st.no_deal_point[0]),
+        n2=u(st.no_deal_point[1]),
+        f1=u(st.floors[0]),
+        f2=u(st.floors[1]),
+    )
+    ids = [did]
+    for view in b.cf.spaces:
+        ids += _view(b, view)
+    blocks.append(Paragraph(tuple(ids)))
+    blocks.append(
+        Figure(
+            "frontier",
+            "The Pareto frontier with and without the credibility discount, the disagreement "
+            "point d and the Nash and Kalai-Smorodinsky points",
+            tuple(ids),
+        )
+    )
+    b.section("space", "The bargaining space", blocks)
+
+
+def _d_cert(b: Builder) -> Certificate:
+    st = b.result.state
+    again = tuple(max(n, f) for n, f in zip(st.no_deal_point, st.floors, strict=True))
+    ok = again == tuple(st.disagreement)
+    certs = [
+        Certificate(
+            ok=ok,
+            quantities={"d": again},
+            exact=True,
+            checks=("d re-derived as the larger of no-deal value and floor",),
+        )
+    ]
+    if st.no_deal is not None and b.scenario.disagreement is None:
+        certs.append(b.check.no_deal())
+    return all_ok(*certs)
+
+
+VIEW_LABEL = {
+    "discounted": "With the credibility discount",
+    "face_value": "At face value (no credibility discount)",
+}
+
+
+def _view(b: Builder, view: Any) -> list[str]:
+    p1, p2 = b.players
+    poly = view.problem.polytope
+    pareto = poly.pareto
+    label = VIEW_LABEL[view.name] if b.result.state.kappa is not None else "The feasible set"
+    ideal = poly.ideal
+    weights = b.result.state.weights if view.name == "discounted" else b.result.state.raw_weights
+    again = (
+        tuple(sum((w[i] for w in weights.values()), Fraction(0)) for i in (0, 1))
+        if b.scenario.issues
+        else tuple(max(p[i] for p in b.result.state.points) for i in (0, 1))
+    )
+    cert = Certificate(
+        ok=again == tuple(ideal),
+        quantities={"ideal": again},
+        exact=True,
+        checks=("ideal point re-derived from the weights or outcome points",),
+    )
+    out = [
+        b.add(
+            f"space.frontier.{view.name}",
+            [tuple(p) for p in pareto],
+            "{label}, the Pareto frontier runs from ({a1}, {a2}) to ({z1}, {z2}); the best "
+            "possible deal is worth {i1} to {p1} and {i2} to {p2}.",
+            cert,
+            f"BargainingView[{view.name}].problem",
+            label=label,
+            a1=u(pareto[0][0]),
+            a2=u(pareto[0][1]),
+            z1=u(pareto[-1][0]),
+            z2=u(pareto[-1][1]),
+            i1=u(ideal[0]),
+            i2=u(ideal[1]),
+            p1=p1,
+            p2=p2,
+        )
+    ]
+    for key, sol, name in (
+        ("nash", view.nash, "Nash"),
+        ("ks", view.kalai_smorodinsky, "Kalai-Smorodinsky"),
+    ):
+        short = {"discounted": "discounted valuations", "face_value": "face-value valuations"}
+        fields: dict[str, Any] = dict(name=name, label=short[view.name], p1=p1, p2=p2)
+        if sol.agreement:
+            tpl = "{name} solution ({label}): {p1} {u1}, {p2} {u2}."
+            fields |= dict(u1=u(sol.utilities[0]), u2=u(sol.utilities[1]))
+        else:
+            tpl = (
+                "{name} solution ({label}): no agreement, as no feasible deal gives both "
+                "sides more than d."
+            )
+        out.append(
+            b.add(
+                f"space.{key}.{view.name}",
+                tuple(sol.utilities) if sol.agreement else None,
+                tpl,
+                b.check.solution(sol),
+                f"BargainingView[{view.name}].{key}",
+                **fields,
+            )
+        )
+    return out

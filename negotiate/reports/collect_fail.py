@@ -1,0 +1,378 @@
+"""Findings of the sections "If the talks fail", "The seed's claims, checked" and the appendix."""
+
+from __future__ import annotations
+
+import platform
+from fractions import Fraction
+from importlib import metadata
+from typing import Any
+
+import sympy as sp
+
+from negotiate.reports.collect import Builder, all_ok, e, slug, u
+from negotiate.reports.findings import Block, Code, Figure, Note, Num, Paragraph, Quote, TableBlock
+from negotiate.results import Certificate
+
+__all__ = ["appendix", "claims", "condition_text", "if_talks_fail"]
+
+
+def condition_text(expr: sp.Expr) -> str:
+    """``expr >= 0`` written with positive terms on the left: ``a - b - c >= 0`` becomes
+    ``a >= b + c``."""
+    terms = sp.Add.make_args(sp.expand(expr))
+    pos = [x for x in terms if not x.could_extract_minus_sign()]
+    neg = [-x for x in terms if x.could_extract_minus_sign()]
+    lhs = sp.Add(*pos) if pos else sp.Integer(0)
+    rhs = sp.Add(*neg) if neg else sp.Integer(0)
+    return f"{sp.sstr(lhs)} >= {sp.sstr(rhs)}"
+
+
+def _node(path: tuple[str, ...]) -> Code:
+    return Code(" → ".join(path) if path else "the root")
+
+
+def _groups(threats: tuple[Any, ...]) -> list[list[Any]]:
+    """Threat checks grouped by node; nodes with the same mover, choice and margins merged."""
+    by_node: dict[tuple[str, ...], list[Any]] = {}
+    for t in threats:
+        by_node.setdefault(t.node, []).append(t)
+    merged: dict[Any, list[list[Any]]] = {}
+    for checks in by_node.values():
+        key = tuple((c.player, c.action, c.chosen, c.margin, str(c.condition)) for c in checks)
+        merged.setdefault(key, []).append(checks)
+    return [[*groups[0], *(c for g in groups[1:] for c in g)] for groups in merged.values()]
+
+
+def if_talks_fail(b: Builder) -> None:
+    st, sc = b.result.state, b.scenario
+    p1, p2 = b.players
+    if st.no_deal is None:
+        b.section(
+            "fail",
+            "If the talks fail",
+            [
+                Note(
+                    "This scenario has no no-deal game: its disagreement point is given in "
+                    "the file."
+                )
+            ],
+        )
+        return
+    nd = st.no_deal
+    ids = [
+        b.add(
+            "fail.path",
+            {"path": list(nd.path), "strategy": {"/".join(k): v for k, v in nd.strategy.items()}},
+            "If the talks fail, play follows {path}: {p1} gets {v1} and {p2} gets {v2}, and a war "
+            "action ({wars}) is played with probability {war}.",
+            b.check.no_deal(),
+            "PointState.no_deal",
+            path=_node(nd.path),
+            p1=p1,
+            p2=p2,
+            v1=u(nd.values[p1]),
+            v2=u(nd.values[p2]),
+            wars=tuple(Code(a) for a in sc.war_actions) or "none declared",
+            war=u(nd.war_probability),
+        )
+    ]
+    if nd.n_equilibria > 1:
+        ids.append(
+            b.add(
+                "fail.equilibria",
+                nd.n_equilibria,
+                "The no-deal game has {n} subgame-perfect equilibria; this report follows "
+                "the first.",
+                b.check.no_deal(),
+                "NoDeal.n_equilibria",
+                n=Num(Fraction(nd.n_equilibria), 0),
+            )
+        )
+    blocks: list[Block] = [Paragraph(tuple(ids))]
+    blocks.append(
+        Figure("tree", "The no-deal game, the subgame-perfect path highlighted", ("fail.path",))
+    )
+    node_ids, rows = [], []
+    for group in _groups(b.cf.threats):
+        first = [c for c in group if c.node == group[0].node]
+        others = sorted({c.node for c in group} - {group[0].node})
+        if len(first) > 1:
+            node_ids.append(_node_finding(b, first, others))
+        rows += [_threat_row(b, c, others) for c in first if not c.credible]
+    if node_ids:
+        blocks.append(
+            Note(
+                "Who does what at each decision reached with at most one deviation "
+                "from the equilibrium path:"
+            )
+        )
+        blocks.append(Paragraph(tuple(node_ids)))
+    if rows:
+        blocks.append(
+            TableBlock(
+                "The credibility of each threat: the mover's payoff from the action against the "
+                "action played (the play below unchanged)",
+                ("node", "player", "action", "margin", "credible if"),
+                ("node", "player", "action", "margin", "condition"),
+                tuple(rows),
+            )
+        )
+    b.section("fail", "If the talks fail", blocks)
+
+
+def _node_finding(b: Builder, checks: list[Any], others: list[tuple[str, ...]]) -> str:
+    played = next(c for c in checks if c.credible)
+    alts = sorted((c for c in checks if not c.credible), key=lambda c: -c.margin)
+    best = alts[0]
+    fields: dict[str, Any] = dict(
+        node=_node(played.node),
+        player=played.player,
+        chosen=Code(played.chosen),
+        v=u(played.value),
+        alt=Code(best.action),
+        gap=u(-best.margin),
+        where="on the equilibrium path" if played.deviations == 0 else "off the equilibrium path",
+        k=Num(Fraction(len(others)), 0),
+    )
+    tpl = "At {node} ({where}), {player} plays {chosen}, worth {v} to it; "
+    tpl += (
+        "the next best, {alt}, ties with it and the tie-break order picks {chosen}"
+        if best.margin == 0
+        else "the next best, {alt}, gives {gap} less"
+    )
+    tpl += " (the same at {k} similar nodes)." if others else "."
+    return b.add(
+        f"fail.node.{slug('_'.join(played.node) or 'root')}",
+        {"played": played.chosen, "value": played.value},
+        tpl,
+        all_ok(*(b.check.threat(c) for c in checks)),
+        f"Counterfactuals.threats[{'/'.join(played.node)}]",
+        **fields,
+    )
+
+
+def _threat_row(b: Builder, c: Any, others: list[tuple[str, ...]]) -> str:
+    node = " → ".join(c.node) or "the root"
+    if others:
+        node += f" (and {len(others)} similar)"
+    return b.add(
+        f"fail.threat.{slug('_'.join(c.node) or 'root')}.{slug(c.action)}",
+        c.margin,
+        "{action} at {node}: {player} would get {gap} {less} than from {chosen}; it would be "
+        "played only if {condition}.",
+        b.check.threat(c),
+        f"Counterfactuals.threats[{'/'.join(c.node)}:{c.action}]",
+        action=Code(c.action),
+        node=Code(node),
+        player=c.player,
+        gap=u(abs(c.margin)),
+        less="less" if c.margin <= 0 else "more",
+        chosen=Code(c.chosen),
+        margin=Num(c.margin, 3, signed=True),
+        condition=Code(condition_text(c.condition)),
+    )
+
+
+# ---------------------------------------------------------------------- claims
+def claims(b: Builder) -> None:
+    r = b.result
+    if not r.claims:
+        b.section(
+            "claims",
+            "The seed's claims, checked",
+            [Note("This scenario records no claims of a source text.")],
+        )
+        return
+    specs = {c.name: c for c in b.scenario.claims}
+    threats = {(t.node, t.action): t for t in b.cf.threats}
+    rows = []
+    for check in r.claims:
+        spec = specs[check.name]
+        fields: dict[str, Any] = dict(
+            text=check.text, source=spec.source, supported="yes" if check.supported else "no"
+        )
+        if spec.holds is not None:
+            from negotiate.scenario.evaluate import evaluate_condition
+
+            truth, margin = evaluate_condition(spec, r.state.values)
+            fields |= dict(
+                condition=Code(str(spec.holds)),
+                truth="true" if truth else "false",
+                margin=Num(margin, 3, signed=True) if margin is not None else "",
+            )
+            tpl = "{text} Supported: {supported}; {condition} is {truth} here"
+            tpl += " (margin {margin})." if margin is not None else "."
+            fields["why"] = f"{spec.holds} is {'true' if truth else 'false'}" + (
+                f" (margin {fields['margin']})" if margin is not None else ""
+            )
+            cert = b.check.truth(spec.holds, truth)
+            supported = truth
+        else:
+            played = r.state.no_deal.strategy[spec.path]
+            chosen = played == spec.action
+            threat = threats.get((spec.path, spec.action))
+            fields |= dict(
+                node=_node(spec.path),
+                played=Code(played),
+                action=Code(spec.action),
+                credible="credible" if chosen else "not credible",
+            )
+            tpl = (
+                "{text} Supported: {supported}; at {node} the equilibrium plays {played}, "
+                "so {action} is {credible} there"
+            )
+            why = (
+                f"at {fields['node']} the equilibrium plays {played}; {spec.action} is "
+                f"{fields['credible']}"
+            )
+            if threat is not None and not chosen:
+                fields |= dict(
+                    gap=u(-threat.margin), condition=Code(condition_text(threat.condition))
+                )
+                tpl += " ({gap} short); it would be played only if {condition}."
+                why += f" ({fields['gap']} short; played only if {fields['condition']})"
+            else:
+                tpl += "."
+            fields["why"] = why
+            cert = b.check.credible(spec.path, spec.action, chosen)
+            supported = chosen == spec.expect_chosen
+        ok = cert.ok and check.supported == supported
+        cert = all_ok(
+            cert, Certificate(ok=ok, exact=True, checks=("supported re-derived from the check",))
+        )
+        rows.append(
+            b.add(
+                f"claims.{slug(check.name)}",
+                check.supported,
+                tpl,
+                cert,
+                f"ScenarioResult.claims[{check.name}]",
+                **fields,
+            )
+        )
+    b.section(
+        "claims",
+        "The seed's claims, checked",
+        [
+            TableBlock(
+                "Claims of the source text against the model",
+                ("claim", "source", "supported", "why"),
+                ("text", "source", "supported", "why"),
+                tuple(rows),
+            )
+        ],
+    )
+
+
+# ---------------------------------------------------------------------- appendix
+def appendix(b: Builder) -> None:
+    r, sc = b.result, b.scenario
+    set_by = dict(sc.variants[r.variant].overrides) if r.variant else {}
+    set_by.update({k: r.parameters[k] for k in r.overrides})
+    blocks: list[Block] = []
+    if set_by:
+        blocks.append(
+            Paragraph(
+                (
+                    b.add(
+                        "appendix.set",
+                        {k: v for k, v in set_by.items()},
+                        "Analysed with {variant}: {values}.",
+                        all_ok(*(b.check.domain(k) for k in set_by)),
+                        "ScenarioResult.variant/overrides",
+                        variant=f"the variant {r.variant}" if r.variant else "overrides",
+                        values=tuple(f"{k} = {e(v)}" for k, v in set_by.items()),
+                    ),
+                )
+            )
+        )
+    rows = []
+    for name, p in sc.parameters.items():
+        v = r.parameters[name]
+        rows.append(
+            b.add(
+                f"param.{name}",
+                v,
+                "{name} = {value} in [{lo}, {hi}]{set}: {meaning} (source: {source}).",
+                b.check.domain(name),
+                f"parameters.{name}",
+                name=Code(name),
+                value=e(v),
+                lo=e(p.domain[0]) if p.domain else "",
+                hi=e(p.domain[1]) if p.domain else "",
+                meaning=p.meaning,
+                source=p.source,
+                set=" (set for this report)" if name in set_by else "",
+            )
+        )
+    blocks.append(
+        TableBlock(
+            "Parameters",
+            ("parameter", "value", "low", "high", "meaning", "source"),
+            ("name", "value", "lo", "hi", "meaning", "source"),
+            tuple(rows),
+        )
+    )
+    drows = [
+        b.add(
+            f"derived.{name}",
+            r.state.values[name],
+            "{name} = {expr} = {value}.",
+            b.check.expression(expr, r.state.values[name], f"derived.{name}"),
+            f"derived.{name}",
+            name=Code(name),
+            expr=Code(sp.sstr(expr)),
+            value=Num(r.state.values[name], 4),
+        )
+        for name, expr in sc.derived
+    ]
+    if drows:
+        blocks.append(
+            TableBlock(
+                "Derived quantities",
+                ("name", "definition", "value"),
+                ("name", "expr", "value"),
+                tuple(drows),
+            )
+        )
+    if sc.sources:
+        blocks.append(Note("Sources cited by the scenario file:"))
+        blocks.append(Quote(tuple(sc.sources)))
+    blocks.append(Paragraph((_versions(b),)))
+    blocks.append(
+        Note("Certificates: every finding of this report, with the checks that re-derived it.")
+    )
+    b.section("appendix", "Appendix", blocks)
+
+
+def _versions(b: Builder) -> str:
+    import negotiate
+
+    names = ("numpy", "scipy", "sympy", "matplotlib", "jinja2", "pycddlib")
+    found = {}
+    for n in names:
+        try:
+            found[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            found[n] = "not installed"
+    try:
+        installed = metadata.version("negotiate-solver")
+    except metadata.PackageNotFoundError:
+        installed = "not installed"
+    cert = Certificate(
+        ok=installed == negotiate.__version__,
+        quantities={"installed": installed},
+        exact=True,
+        checks=("negotiate's version agrees with the installed distribution",),
+    )
+    return b.add(
+        "appendix.versions",
+        {"negotiate": negotiate.__version__, "python": platform.python_version(), **found},
+        "Made with negotiate {negotiate} on Python {python} (numpy {numpy}, scipy {scipy}, "
+        "sympy {sympy}, matplotlib {matplotlib}, Jinja2 {jinja2}, pycddlib {pycddlib}).",
+        cert,
+        "importlib.metadata",
+        negotiate=Code(negotiate.__version__),
+        python=Code(platform.python_version()),
+        **{k: Code(v) for k, v in found.items()},
+    )

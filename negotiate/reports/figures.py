@@ -1,0 +1,161 @@
+"""The report's figures as SVG text, each drawn from the values of the findings it cites.
+
+* ``frontier`` -- the Pareto frontiers with and without the credibility discount, d, and the
+  Nash and Kalai-Smorodinsky points (the ``space.*`` findings);
+* ``tornado`` -- the smaller participation slack at both ends of each lever's domain
+  (``change.sens.*``);
+* ``tree`` -- the no-deal game with its subgame-perfect path (``fail.path``), drawn by
+  :mod:`negotiate.figures.tree`;
+* ``regime`` -- the outcome over two levers (``change.regime``), drawn by
+  :mod:`negotiate.figures.sweeps`.
+
+SVG is written with text as text (``svg.fonttype = "none"``), no date, and ids salted with
+the figure's name, so several figures can be inlined in one page without clashing ids.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from negotiate.reports.findings import Figure as FigureBlock
+from negotiate.reports.findings import Findings
+
+__all__ = ["figure_svgs", "frontier_figure", "svg_text", "tornado_figure"]
+
+
+def svg_text(fig: Figure, name: str) -> str:
+    """``fig`` as an SVG document (deterministic ids, text kept as text)."""
+    buf = io.StringIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": f"negotiate-{name}"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _label(text: str) -> str:
+    """Text for matplotlib: dollar signs would start mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def frontier_figure(findings: Findings) -> Figure:
+    """Both Pareto frontiers, d, and the Nash and Kalai-Smorodinsky points."""
+    p1, p2 = (_label(p) for p in findings.meta["players"])
+    fig = Figure(figsize=(6, 5))
+    ax = fig.add_subplot()
+    styles = {
+        "discounted": ("tab:red", "-", "with the credibility discount"),
+        "face_value": ("tab:blue", "--", "at face value"),
+    }
+    for view, (colour, ls, label) in styles.items():
+        fid = f"space.frontier.{view}"
+        if fid not in findings.items:
+            continue
+        pts = findings[fid].value
+        if len(findings.meta.get("views", ())) == 1:
+            label = "Pareto frontier"
+        ax.plot(
+            [float(p[0]) for p in pts],
+            [float(p[1]) for p in pts],
+            ls,
+            color=colour,
+            lw=2,
+            label=label,
+        )
+        for key, marker, name in (("nash", "o", "Nash"), ("ks", "s", "Kalai-Smorodinsky")):
+            sol = findings.items.get(f"space.{key}.{view}")
+            if sol is not None and sol.value is not None:
+                ax.plot(
+                    float(sol.value[0]),
+                    float(sol.value[1]),
+                    marker,
+                    color=colour,
+                    ms=8,
+                    mfc="white" if key == "ks" else colour,
+                    label=f"{name} ({label})",
+                )
+    d = findings["space.d"].value
+    ax.plot(float(d[0]), float(d[1]), "kx", ms=10, mew=2, label="disagreement point d")
+    ax.axvline(float(d[0]), color="0.6", lw=0.8, ls=":")
+    ax.axhline(float(d[1]), color="0.6", lw=0.8, ls=":")
+    ax.set_xlabel(f"utility of {p1}")
+    ax.set_ylabel(f"utility of {p2}")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def tornado_figure(findings: Findings, ids: tuple[str, ...]) -> Figure:
+    """Horizontal bars from each lever's low-end to high-end slack; zero marked."""
+    rows = [findings[i] for i in ids]
+    rows.sort(key=lambda f: abs(float(f.value["high"]) - float(f.value["low"])))
+    fig = Figure(figsize=(6.5, 0.45 * len(rows) + 1.4))
+    ax = fig.add_subplot()
+    now = float(rows[0].value["now"]) if rows else 0.0
+    for k, f in enumerate(rows):
+        lo, hi = float(f.value["low"]), float(f.value["high"])
+        ax.barh(
+            k,
+            lo - now,
+            left=now,
+            color="tab:orange",
+            alpha=0.8,
+            label="low end of the domain" if k == 0 else None,
+        )
+        ax.barh(
+            k,
+            hi - now,
+            left=now,
+            color="tab:blue",
+            alpha=0.8,
+            label="high end of the domain" if k == 0 else None,
+        )
+    ax.set_yticks(range(len(rows)), [_label(f.fields["lever"].text) for f in rows], fontsize=8)
+    ax.axvline(0, color="tab:green", lw=1.5, label="zone of agreement opens")
+    ax.axvline(now, color="0.2", lw=1, ls="--", label="analysed point")
+    ax.set_xlabel("smaller participation slack")
+    ax.legend(fontsize=7, loc="best")
+    return fig
+
+
+def _tree_figure(findings: Findings, result: Any) -> Figure | None:
+    try:
+        tree_figures = importlib.import_module("negotiate.figures.tree")
+    except ImportError:
+        return None
+    draw: Callable[..., Figure] | None = getattr(tree_figures, "tree_figure", None)
+    if draw is None or result.scenario.deterrence is None:
+        return None
+    tree = result.scenario.deterrence["tree"].bind(dict(result.state.values))
+    strategy = result.state.no_deal.strategy
+    return draw(tree, strategy)
+
+
+def figure_svgs(findings: Findings, result: Any, regime: Any = None) -> dict[str, str]:
+    """Every figure the findings' sections ask for, as SVG text (name -> SVG)."""
+    wanted: Mapping[str, tuple[str, ...]] = {
+        b.name: b.findings
+        for s in findings.sections
+        for b in s.blocks
+        if isinstance(b, FigureBlock)
+    }
+    out: dict[str, str] = {}
+    for name, ids in wanted.items():
+        fig: Figure | None
+        if name == "frontier":
+            fig = frontier_figure(findings)
+        elif name == "tornado":
+            fig = tornado_figure(findings, ids)
+        elif name == "tree":
+            fig = _tree_figure(findings, result)
+        elif name == "regime" and regime is not None:
+            fig = regime.figure()
+        else:
+            fig = None
+        if fig is not None:
+            out[name] = svg_text(fig, name)
+    return out

@@ -1,0 +1,174 @@
+"""``report(scenario)``: the report that explains a scenario's outcome.
+
+The scenario layer analyses (:meth:`Scenario.solve`, :func:`counterfactuals`, and a sweep for
+the regime map); :func:`collect` turns that analysis into one :class:`Findings` object, each
+fact with its certificate; the renderers and figures read only that object, so the text,
+the tables and the figures cannot disagree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from negotiate.errors import ModelError
+from negotiate.reports.findings import Findings
+from negotiate.results import Certificate, Summary, Table, to_jsonable
+
+__all__ = ["Report", "report"]
+
+#: ``progress(stage, done, total)`` is called as the report's computations advance.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """A rendered explanation of one analysed scenario.
+
+    ``findings`` holds every fact with its certificate; ``figures`` maps figure names to SVG
+    text; ``timings`` records the seconds spent per stage.
+    """
+
+    result: Any
+    counterfactuals: Any
+    findings: Findings
+    figures: Mapping[str, str]
+    regime: Any = None
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    def to_markdown(self, *, figure_dir: str = "figures") -> str:
+        """Markdown; figures are referenced as ``figure_dir/<name>.svg`` (see :meth:`write`)."""
+        from negotiate.reports.render_markdown import render_markdown
+
+        files = {name: f"{name}.svg" for name in self.figures}
+        return render_markdown(self.findings, files, figure_dir=figure_dir)
+
+    def to_html(self) -> str:
+        """One self-contained HTML page: inline SVG figures, inline CSS, no fetches."""
+        from negotiate.reports.render_html import render_html
+
+        return render_html(self.findings, self.figures)
+
+    def _repr_html_(self) -> str:
+        from negotiate.reports.render_html import render_html
+
+        return render_html(self.findings, self.figures, fragment=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the findings (values exact, with certificates) and their layout."""
+        out = self.findings.to_dict()
+        out["figures"] = sorted(self.figures)
+        out["certified"] = self.findings.ok
+        out["timings"] = to_jsonable(dict(self.timings))
+        return out
+
+    def verify(self) -> Certificate:
+        """Every finding's certificate; ok only if all are."""
+        return self.findings.verify()
+
+    def summary(self) -> Summary:
+        f = self.findings
+        return Summary(
+            title=f"Report: {f.title}",
+            fields=(
+                ("outcome", f.meta.get("outcome")),
+                ("findings", len(f)),
+                ("certified", "all" if f.ok else "NOT all"),
+                ("figures", ", ".join(sorted(self.figures))),
+            ),
+            tables=(
+                Table(
+                    "What happens",
+                    ("finding", "statement"),
+                    tuple((i, f[i].text()) for i in f.sections[0].blocks[0].findings),
+                ),
+            ),
+        )
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write ``report.html``, ``report.md`` and ``figures/*.svg`` into ``out_dir``."""
+        out = Path(out_dir)
+        if out.exists() and not out.is_dir():
+            raise ModelError("out_dir", str(out), "exists and is not a directory")
+        figdir = out / "figures"
+        figdir.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name, svg in self.figures.items():
+            path = figdir / f"{name}.svg"
+            path.write_text(svg, encoding="utf-8")
+            written[f"figures/{name}.svg"] = path
+        for name, text in (("report.md", self.to_markdown()), ("report.html", self.to_html())):
+            path = out / name
+            path.write_text(text, encoding="utf-8")
+            written[name] = path
+        return written
+
+    def __repr__(self) -> str:
+        return f"<Report {self.findings.title!r}: {self.findings.meta.get('outcome')}>"
+
+
+def report(
+    scenario: Any,
+    overrides: Mapping[str, Any] | None = None,
+    variant: str | None = None,
+    *,
+    regime: bool | tuple[str, str] = True,
+    resolution: int = 21,
+    progress: Progress | None = None,
+) -> Report:
+    """The report that explains ``scenario``'s outcome (a scenario file path, a
+    :class:`~negotiate.scenario.Scenario`, or an already analysed
+    :class:`~negotiate.scenario.ScenarioResult`).
+
+    ``overrides`` and ``variant`` are applied as in :meth:`Scenario.solve`.  ``regime``: a
+    pair of parameter names for the regime map, ``True`` for the first two levers with a
+    tipping point, ``False`` for none; ``resolution`` points per axis.
+    """
+    from negotiate.reports.collect import collect
+    from negotiate.reports.figures import figure_svgs
+    from negotiate.scenario import ScenarioResult, load_scenario
+    from negotiate.scenario.counterfactual import counterfactuals
+
+    tick = progress or (lambda stage, done, total: None)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal start
+        now = time.perf_counter()
+        timings[stage] = now - start
+        start = now
+
+    if isinstance(scenario, ScenarioResult):
+        if overrides or variant is not None:
+            raise ModelError("overrides", overrides, "give them to solve(), not with a result")
+        result = scenario
+    else:
+        if isinstance(scenario, str | Path):
+            scenario = load_scenario(scenario)
+        tick("solve", 0, 1)
+        result = scenario.solve(overrides, variant=variant)
+    tick("solve", 1, 1)
+    lap("solve")
+    tick("counterfactuals", 0, 1)
+    cf = counterfactuals(result)
+    tick("counterfactuals", 1, 1)
+    lap("counterfactuals")
+    regime_map = None
+    if regime is not False:
+        from negotiate.reports.regime import regime_map as make_regime
+
+        regime_map = make_regime(result, None if regime is True else regime, resolution, tick)
+        lap("regime map")
+    tick("findings", 0, 1)
+    findings = collect(result, cf, regime_map)
+    tick("findings", 1, 1)
+    lap("findings")
+    tick("figures", 0, 1)
+    figures = figure_svgs(findings, result, regime_map)
+    tick("figures", 1, 1)
+    lap("figures")
+    return Report(result, cf, findings, figures, regime_map, timings)
