@@ -279,6 +279,13 @@ def test_compiled_dpp_model_is_reused():
     assert many.agreement.tolist() == [True, False, True]
     assert many.utilities[0] == pytest.approx([0.625, 0.7625], abs=1e-6)
     assert many.allocation.mask[1].all()
+    standard = CompiledNash(space5(), fast=False)
+    rng = np.random.default_rng(3)
+    for row in rng.uniform(-0.1, 0.8, size=(6, 2)).round(3):
+        a, b = compiled.solve(row.tolist()), standard.solve(row.tolist())
+        assert a.agreement == b.agreement
+        assert a.utilities == pytest.approx(b.utilities, abs=1e-8)
+    assert compiled.model._affine and not standard.model._affine
     concave = CompiledNash(IssueSpace.concave(("A", "B"), {"x": (1, 1), "y": (2, 1)}))
     sol = concave.solve((0, 0))
     assert sol.agreement and sol.verify().ok
