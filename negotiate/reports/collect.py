@@ -21,6 +21,7 @@ from negotiate.reports.findings import (
     Code,
     Finding,
     Findings,
+    Note,
     Num,
     Paragraph,
     Section,
@@ -36,6 +37,12 @@ OUTCOME_PHRASE = {
     "war": "war",
 }
 VERB = {"up": "rises above", "down": "falls below"}
+CONCEPT = {
+    "nash": "Nash bargaining solution",
+    "kalai_smorodinsky": "Kalai-Smorodinsky solution",
+    "egalitarian": "egalitarian solution",
+    "utilitarian": "utilitarian solution",
+}
 
 
 def u(x: Fraction) -> Num:
@@ -102,6 +109,9 @@ class Builder:
             fid = f"{base}_{chr(ord('a') + k - 2)}" if k <= 27 else f"{base}_{'z' * k}"
         self.items[fid] = Finding(fid, value, template, fields, cert, origin)
         return fid
+
+    def has(self, fid: str) -> bool:
+        return fid in self.items
 
     def section(self, key: str, title: str, blocks: list[Block]) -> None:
         self.sections.append(
@@ -188,11 +198,11 @@ def what_happens(b: Builder) -> None:
             b.add(
                 "what.deal",
                 dict(r.utilities),
-                "The deal ({concept}) gives {p1} {u1} and {p2} {u2}, against disagreement "
+                "The deal (the {concept}) gives {p1} {u1} and {p2} {u2}, against disagreement "
                 "values {d1} and {d2}.",
                 b.check.solution(r.solution),
                 "ScenarioResult.utilities",
-                concept=r.solution.concept.replace("_", "-"),
+                concept=CONCEPT[r.solution.concept],
                 p1=p1,
                 p2=p2,
                 u1=u(r.utilities[p1]),
@@ -259,7 +269,7 @@ def what_happens(b: Builder) -> None:
                 kappa=u(st.kappa),
             )
         )
-    b.section("what", "What happens", [Paragraph(tuple(ids))])
+    b.section("what", "What happens", [Paragraph(tuple(ids), style="prose")])
 
 
 def _way_out(b: Builder) -> str | None:
@@ -397,7 +407,17 @@ def why(b: Builder) -> None:
                     meaning=cond.meaning or str(cond.holds),
                 )
             )
-    blocks: list[Block] = [Paragraph(tuple(ids))]
+    blocks: list[Block] = [Paragraph(tuple(ids))] if ids else []
+    if not ids and st.no_deal is not None:
+        from negotiate.reports.collect_fail import on_path_findings
+
+        blocks.append(
+            Note(
+                "No bargaining layer: the no-deal game settles the outcome, by "
+                "these choices on its equilibrium path."
+            )
+        )
+        blocks.append(Paragraph(on_path_findings(b)))
     blocks += _discount(b)
     cf_ids = []
     for change in b.cf.structural:
@@ -462,12 +482,12 @@ def structural_finding(b: Builder, change: Any) -> str:
     return b.add(
         f"why.change.{slug(change.name)}",
         pt.outcome,
-        "{what}: the participation slacks would be {s1} for {p1} and {s2} for {p2}; "
+        "If {what}, the participation slacks would be {s1} for {p1} and {s2} for {p2}; "
         + verdict
         + ".",
         b.check.point_structural(pt),
         f"Counterfactuals.structural[{change.name}]",
-        what=change.description[:1].upper() + change.description[1:],
+        what=change.description,
         p1=p1,
         p2=p2,
         s1=Num(pt.slacks[0], 3, signed=True),
@@ -516,8 +536,8 @@ def _discount(b: Builder) -> list[Block]:
             quantities={"removed": again},
             exact=True,
             checks=(
-                "removed value re-derived as the sum of raw weight x reversible share x (1 - "
-                "kappa)",
+                "removed value re-derived as the sum over issues of raw weight times reversible "
+                "share times the complement of kappa",
             ),
         ),
     )
@@ -547,7 +567,9 @@ def _discount(b: Builder) -> list[Block]:
                     ok=ok,
                     quantities={"discounted": x.discounted},
                     exact=True,
-                    checks=("discounted weight re-derived as raw x (1 - r (1 - kappa))",),
+                    checks=(
+                        "discounted weight re-derived from raw weight, reversible share and kappa",
+                    ),
                 ),
                 f"PointState.weights[{x.issue}]",
                 issue=Code(x.issue),

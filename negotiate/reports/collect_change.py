@@ -45,7 +45,8 @@ def what_would_change(b: Builder, regime: Any = None) -> None:
     lever_ids, deal_ids, sens_ids = [], [], []
     for eff in b.cf.levers:
         lever_ids.append(_lever(b, eff))
-        deal_ids += _deals(b, eff)
+        if b.cf.spaces:
+            deal_ids += _deals(b, eff)
         if eff.low.margin is not None:
             sens_ids.append(_sensitivity(b, eff))
     blocks: list[Block] = []
@@ -70,7 +71,9 @@ def what_would_change(b: Builder, regime: Any = None) -> None:
         issues = [i.name for i in b.scenario.issues]
         blocks.append(
             TableBlock(
-                f"The deals that appear (issues: share going {p1}'s way)",
+                f"The deals that appear (issues: share going {p1}'s way)"
+                if issues
+                else "The deals that appear (utilities)",
                 ("lever", "at", "outcome", p1, p2, *issues),
                 ("lever", "x", "outcome", "u1", "u2", *(f"x_{slug(i)}" for i in issues)),
                 tuple(deal_ids),
@@ -306,8 +309,7 @@ def bargaining_space(b: Builder) -> None:
     did = b.add(
         "space.d",
         st.disagreement,
-        "The disagreement point is d = ({d1}, {d2}): the no-deal values ({n1}, {n2}), each "
-        "raised to its ratification floor ({f1}, {f2}) where that is higher.",
+        _d_template(b),
         d_cert,
         "PointState.disagreement",
         d1=u(st.disagreement[0]),
@@ -330,6 +332,19 @@ def bargaining_space(b: Builder) -> None:
         )
     )
     b.section("space", "The bargaining space", blocks)
+
+
+def _d_template(b: Builder) -> str:
+    head = "The disagreement point is d = ({d1}, {d2})"
+    source = (
+        "the values given in the scenario file"
+        if b.scenario.disagreement is not None
+        else "the no-deal values of the deterrence game"
+    )
+    if b.scenario.floors:
+        return head + ": " + source + " ({n1}, {n2}), each raised to its ratification floor "
+        "({f1}, {f2}) where that is higher."
+    return head + ": " + source + "."
 
 
 def _d_cert(b: Builder) -> Certificate:
@@ -359,7 +374,7 @@ def _view(b: Builder, view: Any) -> list[str]:
     p1, p2 = b.players
     poly = view.problem.polytope
     pareto = poly.pareto
-    label = VIEW_LABEL[view.name] if b.result.state.kappa is not None else "The feasible set"
+    label = VIEW_LABEL[view.name] if b.result.state.kappa is not None else "On the feasible set"
     ideal = poly.ideal
     weights = b.result.state.weights if view.name == "discounted" else b.result.state.raw_weights
     again = (
@@ -397,6 +412,8 @@ def _view(b: Builder, view: Any) -> list[str]:
         ("ks", view.kalai_smorodinsky, "Kalai-Smorodinsky"),
     ):
         short = {"discounted": "discounted valuations", "face_value": "face-value valuations"}
+        if b.result.state.kappa is None:
+            short = {"discounted": "the analysed problem"}
         fields: dict[str, Any] = dict(name=name, label=short[view.name], p1=p1, p2=p2)
         if sol.agreement:
             tpl = "{name} solution ({label}): {p1} {u1}, {p2} {u2}."

@@ -27,8 +27,8 @@ def condition_text(expr: sp.Expr) -> str:
     return f"{sp.sstr(lhs)} >= {sp.sstr(rhs)}"
 
 
-def _node(path: tuple[str, ...]) -> Code:
-    return Code(" → ".join(path) if path else "the root")
+def _node(path: tuple[str, ...]) -> Code | str:
+    return Code(" → ".join(path)) if path else "the root"
 
 
 def _groups(threats: tuple[Any, ...]) -> list[list[Any]]:
@@ -120,6 +120,17 @@ def if_talks_fail(b: Builder) -> None:
     b.section("fail", "If the talks fail", blocks)
 
 
+def on_path_findings(b: Builder) -> tuple[str, ...]:
+    """Sentences for the decisions on the equilibrium path of the no-deal game."""
+    out = []
+    for group in _groups(b.cf.threats):
+        first = [c for c in group if c.node == group[0].node]
+        others = sorted({c.node for c in group} - {group[0].node})
+        if len(first) > 1 and first[0].deviations == 0:
+            out.append(_node_finding(b, first, others))
+    return tuple(out)
+
+
 def _node_finding(b: Builder, checks: list[Any], others: list[tuple[str, ...]]) -> str:
     played = next(c for c in checks if c.credible)
     alts = sorted((c for c in checks if not c.credible), key=lambda c: -c.margin)
@@ -141,8 +152,11 @@ def _node_finding(b: Builder, checks: list[Any], others: list[tuple[str, ...]]) 
         else "the next best, {alt}, gives {gap} less"
     )
     tpl += " (the same at {k} similar nodes)." if others else "."
+    fid = f"fail.node.{slug('_'.join(played.node) or 'root')}"
+    if b.has(fid):
+        return fid
     return b.add(
-        f"fail.node.{slug('_'.join(played.node) or 'root')}",
+        fid,
         {"played": played.chosen, "value": played.value},
         tpl,
         all_ok(*(b.check.threat(c) for c in checks)),

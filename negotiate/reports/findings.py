@@ -164,9 +164,11 @@ def _plain_value(value: Any) -> Any:
 # ---------------------------------------------------------------------- layout
 @dataclass(frozen=True)
 class Paragraph:
-    """Sentences, one per finding, each linked to its finding."""
+    """Sentences, one per finding, each linked to its finding; ``style`` is ``"list"`` (one
+    bullet per sentence) or ``"prose"``."""
 
     findings: tuple[str, ...]
+    style: str = "list"
     kind: str = "paragraph"
 
 

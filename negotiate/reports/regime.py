@@ -100,7 +100,6 @@ def regime_map(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> RegimeMap | None:
     """Sweep the outcome over two levers' domains (``resolution`` points each)."""
-    sweep = importlib.import_module("negotiate.sweeps").sweep
     scenario = result.scenario
     chosen = tuple(axes) if axes is not None else regime_axes(result)
     if chosen is None:
@@ -115,6 +114,7 @@ def regime_map(
         if p is None or p.domain is None:
             raise ModelError("regime", name, "not a parameter with a domain")
         grid[name] = f"{p.domain[0]}:{p.domain[1]}:{resolution}"
+    sweep = importlib.import_module("negotiate.sweeps").sweep
     overrides: Mapping[str, Any] = {k: v for k, v in result.parameters.items() if k not in chosen}
     data = sweep(scenario, grid=grid, overrides=overrides, progress=progress)
     x, y = chosen

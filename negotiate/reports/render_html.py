@@ -83,7 +83,7 @@ def _view(findings: Findings, figures: Mapping[str, str]) -> list[dict[str, Any]
                     {"html": sentence_html(findings[i]), "anchor": findings[i].anchor, "id": i}
                     for i in b.findings
                 ]
-                blocks.append({"kind": "paragraph", "sentences": sentences})
+                blocks.append({"kind": "paragraph", "style": b.style, "sentences": sentences})
             elif isinstance(b, TableBlock):
                 rows = [
                     {

@@ -89,7 +89,8 @@ def _block(
     findings: Findings, block: Any, figures: Mapping[str, str], figure_dir: str
 ) -> list[str]:
     if isinstance(block, Paragraph):
-        return [sentence_md(findings[fid]) for fid in block.findings]
+        bullet = "- " if block.style == "list" else ""
+        return [bullet + sentence_md(findings[fid]) for fid in block.findings]
     if isinstance(block, Note):
         return [md_text(block.text)]
     if isinstance(block, Quote):

@@ -1,0 +1,52 @@
+"""The ``report`` command: files written, variants and overrides, errors named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from negotiate.cli_report import register
+from negotiate.errors import ModelError
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer(pretty_exceptions_enable=False)
+    register(app)
+
+    @app.callback()
+    def _root() -> None:
+        """negotiate (test harness)."""
+
+    return app
+
+
+def test_report_command_writes_files(app: typer.Typer, tmp_path: Path) -> None:
+    out = tmp_path / "rep"
+    args = ["report", str(MODELS / "prisoners_dilemma.toml"), "--out", str(out)]
+    result = CliRunner().invoke(app, [*args, "--set", "delta=0.4", "--regime", "none"])
+    assert result.exit_code == 0, result.output
+    assert "stalemate" in result.output
+    assert "certificates: all verified" in result.output
+    assert (out / "report.html").is_file() and (out / "report.md").is_file()
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "`delta` = 0.4" in md or "delta = 0.4" in md
+
+
+def test_report_command_variant(app: typer.Typer, tmp_path: Path) -> None:
+    args = ["report", str(MODELS / "us_iran_2025.toml"), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--scenario", "nope", "--regime", "none"])
+    assert isinstance(result.exception, ModelError)
+    assert "unknown variant" in str(result.exception)
+
+
+def test_report_command_bad_regime(app: typer.Typer, tmp_path: Path) -> None:
+    args = ["report", str(MODELS / "chicken_crisis.toml"), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--regime", "crash"])
+    assert isinstance(result.exception, ModelError)
+    assert "--regime" in str(result.exception)
