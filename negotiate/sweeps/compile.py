@@ -1,0 +1,212 @@
+"""Compile a scenario once into a vectorised evaluator of its whole per-point pipeline.
+
+The exact pipeline (:func:`negotiate.scenario.evaluate.evaluate_point`, then
+:mod:`negotiate.scenario.analysis`) is, at one point: derived quantities; the no-deal tree's
+subgame-perfect equilibrium; the credibility discount ``kappa = (1 - delta) / (1 - delta
+(1 - rho (1 - g)))`` and the discounted issue weights ``w (1 - r (1 - kappa))``; the
+disagreement point ``max(no-deal value, floor)``; participation slacks on the Pareto frontier;
+the outcome rule; the bargaining solution.  :class:`VectorKernel` runs the same steps on float
+arrays, a chunk of points at a time:
+
+* every expression is compiled once by :func:`negotiate.expr.compile_numeric` (``lambdify``);
+  expressions that depend on no swept parameter are evaluated once, as scalars, and numpy
+  broadcasting carries them (a tree untouched by the sweep is solved once per chunk on
+  scalars);
+* the tree by :mod:`negotiate.sweeps._tree`, the frontier, slacks and deal by
+  :mod:`negotiate.sweeps._chain`;
+* the input checks of the exact path (weights >= 0, reversible shares and hazards in [0, 1],
+  patience in (0, 1), probabilities) raise the same ``ModelError`` fields, naming the point.
+
+Floats decide strict inequalities as floats; points within ``1e-12`` of a tie or threshold
+are flagged ``boundary`` (see :mod:`negotiate.sweeps.outputs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from negotiate.errors import ModelError, NotApplicableError
+from negotiate.expr import compile_numeric
+from negotiate.sweeps._pipeline import pipeline, relational
+from negotiate.sweeps._tree import TreeKernel, TreeValues
+from negotiate.sweeps.outputs import ExactKernel, output_specs
+
+__all__ = ["VectorKernel", "compile_scenario", "vectorisable"]
+
+
+def vectorisable(scenario: Any) -> str | None:
+    """None when the vectorised kernel applies, else the reason it does not."""
+    tree = scenario.deterrence["tree"] if scenario.deterrence is not None else None
+    if tree is not None and tree.has_imperfect_information:
+        return "the no-deal tree has information sets (solved per point by the exact path)"
+    return None
+
+
+def compile_scenario(
+    scenario: Any,
+    swept: Sequence[str],
+    overrides: Mapping[str, Fraction] | None = None,
+    variant: str | None = None,
+    kernel: str = "auto",
+) -> VectorKernel | ExactKernel:
+    """The evaluator of ``scenario`` over the ``swept`` parameters (others at their values
+    after ``variant`` and ``overrides``).  ``kernel`` is "vectorized", "exact" or "auto"."""
+    if kernel not in ("auto", "vectorized", "exact"):
+        raise ModelError("kernel", kernel, "expected 'auto', 'vectorized' or 'exact'")
+    swept = tuple(swept)
+    for name in swept:
+        if name not in scenario.parameters:
+            raise ModelError(
+                "swept", name, f"unknown parameter; declared: {list(scenario.parameters)}"
+            )
+    values = scenario.values(overrides, variant)
+    fixed = {k: values[k] for k in (overrides or {})}
+    reason = vectorisable(scenario)
+    if kernel == "vectorized" and reason is not None:
+        raise NotApplicableError(f"cannot vectorise: {reason}", ("exact",))
+    if kernel == "exact" or reason is not None:
+        return ExactKernel(scenario, swept, fixed, variant)
+    return VectorKernel(scenario, swept, values)
+
+
+class VectorKernel:
+    """The scenario's pipeline on float arrays; see the module docstring."""
+
+    exact = False
+
+    def __init__(self, scenario: Any, swept: tuple[str, ...], values: Mapping[str, Fraction]):
+        self.scenario = scenario
+        self.swept = swept
+        self.outputs = output_specs(scenario)
+        self.names = scenario.names
+        self._env = {k: float(v) for k, v in values.items()}
+        self._env.update({name: 0.0 for name, _ in scenario.derived})  # filled in order below
+        varying = set(swept)
+        self._derived: list[tuple[str, Callable[..., tuple[np.ndarray, ...]], bool]] = []
+        for name, expr in scenario.derived:
+            vary = bool({s.name for s in expr.free_symbols} & varying)
+            if vary:
+                varying.add(name)
+            fn = compile_numeric([expr], self.names)
+            self._derived.append((name, fn, vary))
+            if not vary:
+                self._env[name] = float(self._call(fn, self._env, f"derived.{name}")[0])
+        self._tree = None
+        if scenario.deterrence is not None:
+            self._tree = TreeKernel(
+                scenario.deterrence["tree"], scenario.war_actions, scenario.agreement_actions
+            )
+        self._keys: list[tuple[str, str]] = []  # (group, field)
+        exprs: list[Any] = []
+        for field, expr in self._expressions():
+            self._keys.append(field)
+            exprs.append(expr)
+        const = [k for k, e in enumerate(exprs) if not (_symbols(e) & varying)]
+        vary_idx = [k for k in range(len(exprs)) if k not in set(const)]
+        self._const_idx, self._vary_idx = const, vary_idx
+        self._const_fn = compile_numeric([exprs[k] for k in const], self.names)
+        self._vary_fn = compile_numeric([exprs[k] for k in vary_idx], self.names)
+        self._const_vals = self._call(self._const_fn, self._env, None, const)
+        self._tree_values: TreeValues | None = None
+        if self._tree is not None and not any(
+            g == "tree" for g, _ in (self._keys[k] for k in vary_idx)
+        ):
+            tree_vals = [
+                self._const_vals[const.index(k)]
+                for k, (g, _) in enumerate(self._keys)
+                if g == "tree"
+            ]
+            fixed = {n: self._env[n] for n in swept}
+            self._tree_values = self._tree.solve(tree_vals, lambda k: fixed)
+
+    # ------------------------------------------------------------------ compilation
+    def _expressions(self) -> list[tuple[tuple[str, str], Any]]:
+        s = self.scenario
+        out: list[tuple[tuple[str, str], Any]] = []
+        if self._tree is not None:
+            out += [(("tree", str(k)), e) for k, e in enumerate(self._tree.exprs)]
+        if s.commitment is not None:
+            c = s.commitment
+            for name in ("patience", "hazard", "guarantee"):
+                out.append((("commitment", name), getattr(c, name)))
+        for issue in s.issues:
+            for p in s.players:
+                out.append((("weight", f"issues.{issue.name}.weights.{p}"), issue.weights[p]))
+            out.append((("reversible", f"issues.{issue.name}.reversible"), issue.reversibility))
+        for k, pt in enumerate(s.points or ()):
+            for p in s.players:
+                out.append((("point", f"bargaining.points[{k}].{p}"), pt[p]))
+        for group, table in (
+            ("disagreement", s.disagreement),
+            ("floor", s.floors),
+            ("power", s.power),
+        ):
+            for p in s.players:
+                if table is not None and p in table:
+                    out.append(((group, p), table[p]))
+        for cond in s.conditions:
+            f = f"conditions.{cond.name}.holds"
+            out.append((("condition", f), cond.holds))
+            rels = [cond.holds] if relational(cond.holds) else list(cond.holds.atoms(sp.Rel))
+            for k, rel in enumerate(rels):
+                out.append((("lhs", f"{f}[{k}]"), rel.lhs))
+                out.append((("rhs", f"{f}[{k}]"), rel.rhs))
+        return out
+
+    def _call(
+        self,
+        fn: Callable[..., tuple[np.ndarray, ...]],
+        env: Mapping[str, Any],
+        field: str | None,
+        index: list[int] | None = None,
+    ) -> tuple[np.ndarray, ...]:
+        try:
+            return fn(*(env[n] for n in self.names))
+        except ModelError as exc:
+            if field is None and index is not None and exc.field.startswith("exprs["):
+                k = int(exc.field[6:-1])
+                field = self._keys[index[k]][1]
+            raise ModelError(field or exc.field, exc.value, exc.reason) from None
+
+    # ------------------------------------------------------------------ evaluation
+    def evaluate(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The outputs at the points ``columns`` (one float array per swept parameter)."""
+        n = len(columns[self.swept[0]]) if self.swept else 1
+        env: dict[str, Any] = dict(self._env)
+        for name in self.swept:
+            env[name] = np.asarray(columns[name], dtype=float)
+
+        def point(k: int) -> dict[str, float]:
+            return {name: float(env[name][k]) for name in self.swept}
+
+        for name, fn, vary in self._derived:
+            if vary:
+                env[name] = self._call(fn, env, f"derived.{name}")[0]
+        vals: list[Any] = [None] * len(self._keys)
+        for k, v in zip(self._const_idx, self._const_vals, strict=True):
+            vals[k] = v
+        if self._vary_idx:
+            for k, v in zip(
+                self._vary_idx, self._call(self._vary_fn, env, None, self._vary_idx), strict=True
+            ):
+                vals[k] = v
+        by: dict[str, list[tuple[str, Any]]] = {}
+        for (group, field), v in zip(self._keys, vals, strict=True):
+            by.setdefault(group, []).append((field, v))
+        solve = self._solve_tree if self._tree is not None else None
+        return pipeline(self.scenario, by, solve, n, point)
+
+    def _solve_tree(self, values: list[Any], point: Callable[[int], Any]) -> TreeValues:
+        if self._tree_values is not None:  # the sweep does not touch the tree
+            return self._tree_values
+        assert self._tree is not None
+        return self._tree.solve(values, point)
+
+
+def _symbols(expr: Any) -> set[str]:
+    return {s.name for s in expr.free_symbols} if isinstance(expr, sp.Basic) else set()
