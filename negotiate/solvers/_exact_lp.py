@@ -25,7 +25,7 @@ Route (DESIGN.md, "Numbers in results"):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -68,99 +68,142 @@ def _dot(row: dict[int, Fraction], x: Sequence[Fraction]) -> Fraction:
 
 
 def fraction_solve(
-    matrix: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction]
+    rows: Sequence[Mapping[int, Fraction]], rhs: Sequence[Fraction], n: int
 ) -> list[Fraction] | None:
-    """Solve the square system ``M z = b`` exactly (Gaussian elimination); None if singular."""
-    n = len(rhs)
-    aug = [[Fraction(v) for v in row] + [Fraction(b)] for row, b in zip(matrix, rhs, strict=True)]
-    for col in range(n):
-        pivot = next((r for r in range(col, n) if aug[r][col] != 0), None)
-        if pivot is None:
+    """Solve the square sparse system ``sum_k rows[i][k] z_k = rhs[i]`` exactly; None if singular.
+
+    Gaussian elimination in Fractions on sparse rows, pivoting on the shortest remaining row
+    and, within it, the least used column (a Markowitz-style rule that limits fill-in).
+    """
+    if len(rows) != n:
+        return None
+    work = [{k: Fraction(a) for k, a in row.items() if a} for row in rows]
+    vec = [Fraction(b) for b in rhs]
+    users: dict[int, set[int]] = {}
+    for i, row in enumerate(work):
+        for k in row:
+            users.setdefault(k, set()).add(i)
+    active = set(range(n))
+    pivots: list[tuple[int, int]] = []
+    while active:
+        i = min(active, key=lambda r: len(work[r]))
+        row = work[i]
+        if not row:
             return None
-        aug[col], aug[pivot] = aug[pivot], aug[col]
-        prow = aug[col]
-        inv = 1 / prow[col]
-        for r in range(n):
-            if r != col and aug[r][col] != 0:
-                f = aug[r][col] * inv
-                row = aug[r]
-                for k in range(col, n + 1):
-                    if prow[k]:
-                        row[k] -= f * prow[k]
-    return [aug[r][n] / aug[r][r] for r in range(n)]
+        k = min(row, key=lambda c: len(users[c]))
+        active.discard(i)
+        pivots.append((i, k))
+        inv = 1 / row[k]
+        for j in [j for j in users[k] if j in active]:
+            other = work[j]
+            f = other[k] * inv
+            for c, a in row.items():
+                v = other.get(c, Fraction(0)) - f * a
+                if v:
+                    other[c] = v
+                    users.setdefault(c, set()).add(j)
+                else:
+                    other.pop(c, None)
+                    users[c].discard(j)
+            vec[j] -= f * vec[i]
+    z: dict[int, Fraction] = {}
+    for i, k in reversed(pivots):
+        acc = vec[i] - sum((a * z[c] for c, a in work[i].items() if c != k), Fraction(0))
+        z[k] = acc / work[i][k]
+    if len(z) != n or set(z) != set(range(n)):
+        return None
+    return [z[k] for k in range(n)]
 
 
-def _independent(dense: np.ndarray, order: Sequence[int], dim: int) -> list[int]:
-    """Greedily pick rows of ``dense`` in ``order`` that are linearly independent (floats)."""
-    basis = np.zeros((0, dim))
+def _independent(dense: np.ndarray, order: Sequence[int], need: int) -> list[int]:
+    """Greedily pick ``need`` rows of ``dense``, in ``order``, that are linearly independent."""
+    basis = np.empty((need, dense.shape[1]))
     chosen: list[int] = []
-    for k in order:
-        a = dense[k]
+    for i in order:
+        a = dense[i]
         norm = np.linalg.norm(a)
         if norm == 0:
             continue
         r = a / norm
+        q = basis[: len(chosen)]
         for _ in range(2):  # re-orthogonalise once for stability
-            r = r - basis.T @ (basis @ r)
+            r = r - q.T @ (q @ r)
         rn = np.linalg.norm(r)
         if rn > 1e-9:
-            basis = np.vstack([basis, r / rn])
-            chosen.append(k)
-            if len(chosen) == dim:
+            basis[len(chosen)] = r / rn
+            chosen.append(i)
+            if len(chosen) == need:
                 break
     return chosen
+
+
+def _feasible(eq: Sequence[Row], ge: Sequence[Row], x: Sequence[Fraction]) -> bool:
+    return all(_dot(r, x) == b for r, b in eq) and all(_dot(r, x) >= b for r, b in ge)
 
 
 def _vertex(
     eq: Sequence[Row], ge: Sequence[Row], dim: int, point: np.ndarray
 ) -> tuple[Fraction, ...] | None:
-    """The vertex near ``point``: ``dim`` independent tight rows, solved exactly."""
+    """The feasible vertex nearest ``point``: ``dim`` independent tight rows, solved exactly.
+
+    Tight one-variable rows (``x_k >= b``) fix their variable first; the other unknowns (the
+    support) are then determined by independent tight rows, equalities first, in order of
+    slack.  Several tightness thresholds are tried; the first feasible vertex is returned.
+    """
     rows = list(eq) + list(ge)
-    if dim == 0:
-        return ()
-    dense = np.zeros((len(rows), dim))
-    rhs = np.zeros(len(rows))
-    for i, (coefs, b) in enumerate(rows):
-        for k, a in coefs.items():
-            dense[i, k] = float(a)
-        rhs[i] = float(b)
-    norms = np.maximum(np.abs(dense).max(axis=1), 1e-300)
-    slack = np.abs(dense @ point - rhs) / norms
     n_eq = len(eq)
-    order = list(range(n_eq)) + sorted(range(n_eq, len(rows)), key=lambda i: slack[i])
-    chosen = _independent(dense, order, dim)
-    if len(chosen) < dim:
-        return None
-    # rows with one coefficient fix that variable; the rest form a square system
-    x: dict[int, Fraction] = {}
-    general = []
-    for i in chosen:
-        coefs, b = rows[i]
-        nz = [(k, a) for k, a in coefs.items() if a != 0]
-        if len(nz) == 1 and nz[0][0] not in x:
-            x[nz[0][0]] = b / nz[0][1]
-        else:
-            general.append(i)
-    free = [k for k in range(dim) if k not in x]
-    if len(free) != len(general):
-        return None
-    pos = {k: j for j, k in enumerate(free)}
-    matrix = [[Fraction(0)] * len(free) for _ in general]
-    vec = []
-    for r, i in enumerate(general):
-        coefs, b = rows[i]
-        for k, a in coefs.items():
-            if k in pos:
-                matrix[r][pos[k]] += a
-            else:
-                b -= a * x[k]
-        vec.append(b)
-    sol = fraction_solve(matrix, vec)
-    if sol is None:
-        return None
-    for k, v in zip(free, sol, strict=True):
-        x[k] = v
-    return tuple(x[k] for k in range(dim))
+    slack = np.empty(len(rows))
+    for i, (coefs, b) in enumerate(rows):
+        scale = max((abs(float(a)) for a in coefs.values()), default=0.0) or 1.0
+        slack[i] = abs(sum(float(a) * point[k] for k, a in coefs.items()) - float(b)) / scale
+    single = [i for i, (coefs, _) in enumerate(rows) if sum(1 for a in coefs.values() if a) == 1]
+    single.sort(key=lambda i: slack[i])
+    for tol in (1e-9, 1e-6, 1e-12):
+        fixed: dict[int, Fraction] = {}
+        used = set()
+        for i in single:
+            if slack[i] > tol:
+                break
+            coefs, b = rows[i]
+            ((k, a),) = [(k, a) for k, a in coefs.items() if a]
+            if k not in fixed:
+                fixed[k] = b / a
+                used.add(i)
+        free = [k for k in range(dim) if k not in fixed]
+        pos = {k: j for j, k in enumerate(free)}
+        candidates = [i for i in range(n_eq) if i not in used]
+        candidates += sorted(
+            (i for i in range(n_eq, len(rows)) if i not in used), key=lambda i: slack[i]
+        )
+        dense = np.zeros((len(candidates), len(free)))
+        for r, i in enumerate(candidates):
+            for k, a in rows[i][0].items():
+                if k in pos:
+                    dense[r, pos[k]] = float(a)
+        chosen = _independent(dense, range(len(candidates)), len(free)) if free else []
+        if len(chosen) < len(free):
+            continue
+        matrix: list[dict[int, Fraction]] = []
+        vec = []
+        for r in chosen:
+            coefs, b = rows[candidates[r]]
+            reduced: dict[int, Fraction] = {}
+            for k, a in coefs.items():
+                if k in pos:
+                    reduced[pos[k]] = reduced.get(pos[k], Fraction(0)) + a
+                else:
+                    b -= a * fixed[k]
+            matrix.append(reduced)
+            vec.append(b)
+        sol = fraction_solve(matrix, vec, len(free))
+        if sol is None:
+            continue
+        x = dict(fixed)
+        x.update(zip(free, sol, strict=True))
+        vertex = tuple(x[k] for k in range(dim))
+        if _feasible(eq, ge, vertex):
+            return vertex
+    return None
 
 
 def check(
@@ -203,50 +246,70 @@ def _dense(rows: Sequence[Row], dim: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _via_highs(lp: LinearProgram) -> LPSolution | str:
-    from scipy.optimize import linprog
+#: HiGHS runs tried in turn: dual simplex (a vertex), then interior point with crossover.
+_HIGHS_RUNS = (
+    ("highs-ds", {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}),
+    ("highs-ipm", {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}),
+)
 
-    n = lp.dim
-    g_mat, g_vec = _dense(lp.ge, n)
-    e_mat, e_vec = _dense(lp.eq, n)
-    g_scale = 1 / np.maximum(np.abs(g_mat).max(axis=1, initial=0), 1e-300)
-    e_scale = 1 / np.maximum(np.abs(e_mat).max(axis=1, initial=0), 1e-300)
-    res = linprog(
-        -np.array([float(v) for v in lp.c]),
-        A_ub=-(g_mat * g_scale[:, None]) if len(lp.ge) else None,
-        b_ub=-(g_vec * g_scale) if len(lp.ge) else None,
-        A_eq=e_mat * e_scale[:, None] if len(lp.eq) else None,
-        b_eq=e_vec * e_scale if len(lp.eq) else None,
-        bounds=[(None, None)] * n,
-        method="highs",
-    )
-    if res.status != 0:
-        return f"HiGHS status {res.status}: {res.message}"
-    u_f = -res.ineqlin.marginals * g_scale if len(lp.ge) else np.zeros(0)
-    y_f = -res.eqlin.marginals * e_scale if len(lp.eq) else np.zeros(0)
-    x = _vertex(lp.eq, lp.ge, n, np.asarray(res.x))
-    if x is None:
-        return "no primal vertex could be reconstructed"
-    # dual rows: (E^T y - G^T u)_k = c_k for every k, and u >= 0
+
+def _dual_rows(lp: LinearProgram) -> tuple[list[Row], list[Row]]:
+    """The dual polyhedron: ``(E^T y - G^T u)_k = c_k`` for every k, and ``u >= 0``."""
     n_eq, n_ge = len(lp.eq), len(lp.ge)
-    cols: list[dict[int, Fraction]] = [{} for _ in range(n)]
+    cols: list[dict[int, Fraction]] = [{} for _ in range(lp.dim)]
     for i, (row, _) in enumerate(lp.eq):
         for k, a in row.items():
             cols[k][i] = cols[k].get(i, Fraction(0)) + a
     for i, (row, _) in enumerate(lp.ge):
         for k, a in row.items():
             cols[k][n_eq + i] = cols[k].get(n_eq + i, Fraction(0)) - a
-    dual_eq = [(cols[k], lp.c[k]) for k in range(n)]
+    dual_eq = [(cols[k], lp.c[k]) for k in range(lp.dim)]
     dual_ge = [({n_eq + i: Fraction(1)}, Fraction(0)) for i in range(n_ge)]
-    z = _vertex(dual_eq, dual_ge, n_eq + n_ge, np.concatenate([y_f, u_f]))
-    if z is None:
-        return "no dual vertex could be reconstructed"
-    y, u = z[:n_eq], z[n_eq:]
-    reason = check(lp, x, y, u)
-    if reason is not None:
-        return "reconstructed pair fails the exact check: " + reason
-    value = sum((ci * xi for ci, xi in zip(lp.c, x, strict=True)), Fraction(0))
-    return LPSolution(x, y, u, value, "HiGHS + exact vertex reconstruction")
+    return dual_eq, dual_ge
+
+
+def _via_highs(lp: LinearProgram) -> LPSolution | str:
+    from scipy.optimize import linprog
+
+    n, n_eq = lp.dim, len(lp.eq)
+    g_mat, g_vec = _dense(lp.ge, n)
+    e_mat, e_vec = _dense(lp.eq, n)
+    g_scale = 1 / np.maximum(np.abs(g_mat).max(axis=1, initial=0), 1e-300)
+    e_scale = 1 / np.maximum(np.abs(e_mat).max(axis=1, initial=0), 1e-300)
+    dual_eq, dual_ge = _dual_rows(lp)
+    failures = []
+    for method, options in _HIGHS_RUNS:
+        res = linprog(
+            -np.array([float(v) for v in lp.c]),
+            A_ub=-(g_mat * g_scale[:, None]) if len(lp.ge) else None,
+            b_ub=-(g_vec * g_scale) if len(lp.ge) else None,
+            A_eq=e_mat * e_scale[:, None] if n_eq else None,
+            b_eq=e_vec * e_scale if n_eq else None,
+            bounds=[(None, None)] * n,
+            method=method,
+            options=options,
+        )
+        if res.status != 0:
+            failures.append(f"{method}: status {res.status} ({res.message})")
+            continue
+        x = _vertex(lp.eq, lp.ge, n, np.asarray(res.x))
+        if x is None:
+            failures.append(f"{method}: no primal vertex could be reconstructed")
+            continue
+        u_f = -res.ineqlin.marginals * g_scale if len(lp.ge) else np.zeros(0)
+        y_f = -res.eqlin.marginals * e_scale if n_eq else np.zeros(0)
+        z = _vertex(dual_eq, dual_ge, n_eq + len(lp.ge), np.concatenate([y_f, u_f]))
+        if z is None:
+            failures.append(f"{method}: no dual vertex could be reconstructed")
+            continue
+        y, u = z[:n_eq], z[n_eq:]
+        reason = check(lp, x, y, u)
+        if reason is not None:
+            failures.append(f"{method}: reconstructed pair fails the exact check: {reason}")
+            continue
+        value = sum((ci * xi for ci, xi in zip(lp.c, x, strict=True)), Fraction(0))
+        return LPSolution(x, y, u, value, "HiGHS + exact vertex reconstruction")
+    return "; ".join(failures)
 
 
 def _via_cdd(lp: LinearProgram) -> LPSolution | str:

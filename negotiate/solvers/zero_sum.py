@@ -36,8 +36,8 @@ from negotiate.solvers._exact_lp import LinearProgram, solve_exact
 
 __all__ = ["ZeroSumSolution", "zero_sum_value"]
 
-#: Default budget for ``(m + n)^3``, the cost of the exact reconstruction (about 60 x 60).
-DEFAULT_MAX_COST = 2_000_000
+#: Default budget for ``(m + n)^3``, the cost of the exact reconstruction (100 x 100: seconds).
+DEFAULT_MAX_COST = 8_000_000
 
 
 @dataclass(frozen=True)
