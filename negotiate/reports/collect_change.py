@@ -1,4 +1,5 @@
-"""Findings of the sections "What would change it" and "The bargaining space"."""
+"""Findings of the section "What would change it": levers, deals, relief design, regime map,
+sensitivity."""
 
 from __future__ import annotations
 
@@ -6,21 +7,11 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from negotiate.reports.collect import (
-    OUTCOME_PHRASE,
-    VERB,
-    Builder,
-    all_ok,
-    e,
-    slug,
-    structural_finding,
-    t,
-    u,
-)
+from negotiate.reports.collect import OUTCOME_PHRASE, VERB, Builder, all_ok, e, slug, t, u
+from negotiate.reports.collect_why import structural_finding
 from negotiate.reports.findings import Block, Code, Figure, Note, Num, Paragraph, TableBlock
-from negotiate.results import Certificate
 
-__all__ = ["bargaining_space", "what_would_change"]
+__all__ = ["category", "what_would_change"]
 
 #: Design levers named by issue #8, recognised by the name or meaning of a parameter.
 CATEGORIES = (
@@ -251,186 +242,3 @@ def _regime(b: Builder, regime: Any) -> list[Block]:
         Paragraph((fid,)),
         Figure("regime", f"Regime map over {regime.x} and {regime.y}, baseline marked", (fid,)),
     ]
-
-
-# ---------------------------------------------------------------------- the bargaining space
-def bargaining_space(b: Builder) -> None:
-    st, sc = b.result.state, b.scenario
-    p1, p2 = b.players
-    blocks: list[Block] = []
-    if not b.cf.spaces:
-        blocks.append(Note("This scenario has no bargaining layer: the no-deal game decides."))
-        b.section("space", "The bargaining space", blocks)
-        return
-    if sc.issues:
-        k = sc.players.index(sc.commitment.beneficiary) if sc.commitment else None
-        rows = []
-        for issue in sc.issues:
-            raw, disc = st.raw_weights[issue.name], st.weights[issue.name]
-            certs = [
-                b.check.expression(issue.weights[p], raw[i], f"issues.{issue.name}.weights.{p}")
-                for i, p in enumerate(sc.players)
-            ]
-            rows.append(
-                b.add(
-                    f"space.issue.{slug(issue.name)}",
-                    {"raw": raw, "discounted": disc},
-                    "{issue} ({meaning}): weight {w1} for {p1} ({disc} after the credibility "
-                    "discount) and {w2} for {p2}; reversible share {rev}.",
-                    all_ok(*certs),
-                    f"PointState.raw_weights[{issue.name}]",
-                    issue=Code(issue.name),
-                    meaning=issue.meaning,
-                    p1=p1,
-                    p2=p2,
-                    w1=u(raw[0]),
-                    w2=u(raw[1]),
-                    rev=e(st.reversibility[issue.name]),
-                    disc=u(disc[k]) if k is not None else u(raw[0]),
-                )
-            )
-        who = sc.commitment.beneficiary if sc.commitment else p1
-        blocks.append(
-            TableBlock(
-                "Issues and valuations",
-                (
-                    "issue",
-                    "meaning",
-                    f"{p1} weight",
-                    f"{p2} weight",
-                    "reversible share",
-                    f"{who} weight, discounted",
-                ),
-                ("issue", "meaning", "w1", "w2", "rev", "disc"),
-                tuple(rows),
-            )
-        )
-    d_cert = _d_cert(b)
-    did = b.add(
-        "space.d",
-        st.disagreement,
-        _d_template(b),
-        d_cert,
-        "PointState.disagreement",
-        d1=u(st.disagreement[0]),
-        d2=u(st.disagreement[1]),
-        n1=u(st.no_deal_point[0]),
-        n2=u(st.no_deal_point[1]),
-        f1=u(st.floors[0]),
-        f2=u(st.floors[1]),
-    )
-    ids = [did]
-    for view in b.cf.spaces:
-        ids += _view(b, view)
-    blocks.append(Paragraph(tuple(ids)))
-    blocks.append(
-        Figure(
-            "frontier",
-            "The Pareto frontier with and without the credibility discount, the disagreement "
-            "point d and the Nash and Kalai-Smorodinsky points",
-            tuple(ids),
-        )
-    )
-    b.section("space", "The bargaining space", blocks)
-
-
-def _d_template(b: Builder) -> str:
-    head = "The disagreement point is d = ({d1}, {d2})"
-    source = (
-        "the values given in the scenario file"
-        if b.scenario.disagreement is not None
-        else "the no-deal values of the deterrence game"
-    )
-    if b.scenario.floors:
-        return head + ": " + source + " ({n1}, {n2}), each raised to its ratification floor "
-        "({f1}, {f2}) where that is higher."
-    return head + ": " + source + "."
-
-
-def _d_cert(b: Builder) -> Certificate:
-    st = b.result.state
-    again = tuple(max(n, f) for n, f in zip(st.no_deal_point, st.floors, strict=True))
-    ok = again == tuple(st.disagreement)
-    certs = [
-        Certificate(
-            ok=ok,
-            quantities={"d": again},
-            exact=True,
-            checks=("d re-derived as the larger of no-deal value and floor",),
-        )
-    ]
-    if st.no_deal is not None and b.scenario.disagreement is None:
-        certs.append(b.check.no_deal())
-    return all_ok(*certs)
-
-
-VIEW_LABEL = {
-    "discounted": "With the credibility discount",
-    "face_value": "At face value (no credibility discount)",
-}
-
-
-def _view(b: Builder, view: Any) -> list[str]:
-    p1, p2 = b.players
-    poly = view.problem.polytope
-    pareto = poly.pareto
-    label = VIEW_LABEL[view.name] if b.result.state.kappa is not None else "On the feasible set"
-    ideal = poly.ideal
-    weights = b.result.state.weights if view.name == "discounted" else b.result.state.raw_weights
-    again = (
-        tuple(sum((w[i] for w in weights.values()), Fraction(0)) for i in (0, 1))
-        if b.scenario.issues
-        else tuple(max(p[i] for p in b.result.state.points) for i in (0, 1))
-    )
-    cert = Certificate(
-        ok=again == tuple(ideal),
-        quantities={"ideal": again},
-        exact=True,
-        checks=("ideal point re-derived from the weights or outcome points",),
-    )
-    out = [
-        b.add(
-            f"space.frontier.{view.name}",
-            [tuple(p) for p in pareto],
-            "{label}, the Pareto frontier runs from ({a1}, {a2}) to ({z1}, {z2}); the best "
-            "possible deal is worth {i1} to {p1} and {i2} to {p2}.",
-            cert,
-            f"BargainingView[{view.name}].problem",
-            label=label,
-            a1=u(pareto[0][0]),
-            a2=u(pareto[0][1]),
-            z1=u(pareto[-1][0]),
-            z2=u(pareto[-1][1]),
-            i1=u(ideal[0]),
-            i2=u(ideal[1]),
-            p1=p1,
-            p2=p2,
-        )
-    ]
-    for key, sol, name in (
-        ("nash", view.nash, "Nash"),
-        ("ks", view.kalai_smorodinsky, "Kalai-Smorodinsky"),
-    ):
-        short = {"discounted": "discounted valuations", "face_value": "face-value valuations"}
-        if b.result.state.kappa is None:
-            short = {"discounted": "the analysed problem"}
-        fields: dict[str, Any] = dict(name=name, label=short[view.name], p1=p1, p2=p2)
-        if sol.agreement:
-            tpl = "{name} solution ({label}): {p1} {u1}, {p2} {u2}."
-            fields |= dict(u1=u(sol.utilities[0]), u2=u(sol.utilities[1]))
-        else:
-            tpl = (
-                "{name} solution ({label}): no agreement, as no feasible deal gives both "
-                "sides more than d."
-            )
-        out.append(
-            b.add(
-                f"space.{key}.{view.name}",
-                tuple(sol.utilities) if sol.agreement else None,
-                tpl,
-                b.check.solution(sol),
-                f"BargainingView[{view.name}].{key}",
-                **fields,
-            )
-        )
-    return out
