@@ -93,12 +93,23 @@ def if_talks_fail(b: Builder) -> None:
         Figure("tree", "The no-deal game, the subgame-perfect path highlighted", ("fail.path",))
     )
     node_ids, rows = [], []
+    row_of: dict[tuple[tuple[str, ...], str], str] = {}
     for group in _groups(b.cf.threats):
         first = [c for c in group if c.node == group[0].node]
         others = sorted({c.node for c in group} - {group[0].node})
         if len(first) > 1:
             node_ids.append(_node_finding(b, first, others))
-        rows += [_threat_row(b, c, others) for c in first if not c.credible]
+        for c in first:
+            if not c.credible:
+                rows.append(_threat_row(b, c, others))
+                row_of |= {(node, c.action): rows[-1] for node in [c.node, *others]}
+    discussed = tuple(
+        dict.fromkeys(
+            row_of[(c.path, c.action)]
+            for c in sc.claims
+            if c.holds is None and (c.path, c.action) in row_of
+        )
+    )
     if node_ids:
         blocks.append(
             Note(
@@ -107,6 +118,9 @@ def if_talks_fail(b: Builder) -> None:
             )
         )
         blocks.append(Paragraph(tuple(node_ids)))
+    if discussed:
+        blocks.append(Note("The threats the source text discusses:"))
+        blocks.append(Paragraph(discussed))
     if rows:
         blocks.append(
             TableBlock(
@@ -169,21 +183,24 @@ def _threat_row(b: Builder, c: Any, others: list[tuple[str, ...]]) -> str:
     node = " → ".join(c.node) or "the root"
     if others:
         node += f" (and {len(others)} similar)"
+    answer = b.result.state.no_deal.strategy.get((*c.node, c.action))
+    tpl = "{action} at {node}: {player} would get {gap} {less} than from {chosen}"
+    tpl += ", once answered by {answer}" if answer is not None else ""
     return b.add(
         f"fail.threat.{slug('_'.join(c.node) or 'root')}.{slug(c.action)}",
         c.margin,
-        "{action} at {node}: {player} would get {gap} {less} than from {chosen}; it would be "
-        "played only if {condition}.",
+        tpl + "; it would be played only if {condition}.",
         b.check.threat(c),
         f"Counterfactuals.threats[{'/'.join(c.node)}:{c.action}]",
         action=Code(c.action),
-        node=Code(node),
+        node=Code(node) if c.node else node,
         player=c.player,
         gap=u(abs(c.margin)),
         less="less" if c.margin <= 0 else "more",
         chosen=Code(c.chosen),
         margin=Num(c.margin, 3, signed=True),
         condition=Code(condition_text(c.condition)),
+        answer=Code(answer or ""),
     )
 
 

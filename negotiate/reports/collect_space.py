@@ -91,8 +91,12 @@ def bargaining_space(b: Builder) -> None:
     blocks.append(
         Figure(
             "frontier",
-            "The Pareto frontier with and without the credibility discount, the disagreement "
-            "point d and the Nash and Kalai-Smorodinsky points",
+            (
+                "The Pareto frontier with and without the credibility discount"
+                if len(b.cf.spaces) > 1
+                else "The Pareto frontier"
+            )
+            + ", the disagreement point d and the Nash and Kalai-Smorodinsky points",
             tuple(ids),
         )
     )

@@ -101,7 +101,7 @@ def why(b: Builder) -> None:
                     name=Code(who),
                     verb=verb,
                     gap=u(abs(c.slack or 0)),
-                    meaning=cond.meaning or str(cond.holds),
+                    meaning=_sentence(cond.meaning or str(cond.holds)),
                 )
             )
     blocks: list[Block] = [Paragraph(tuple(ids))] if ids else []

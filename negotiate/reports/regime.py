@@ -114,9 +114,15 @@ def regime_map(
         if p is None or p.domain is None:
             raise ModelError("regime", name, "not a parameter with a domain")
         grid[name] = f"{p.domain[0]}:{p.domain[1]}:{resolution}"
-    sweep = importlib.import_module("negotiate.sweeps").sweep
+    from negotiate.sweeps.api import sweep
+
     overrides: Mapping[str, Any] = {k: v for k, v in result.parameters.items() if k not in chosen}
-    data = sweep(scenario, grid=grid, overrides=overrides, progress=progress)
+
+    def tick(done: int, total: int) -> None:
+        if progress is not None:
+            progress("regime map", done, total)
+
+    data = sweep(scenario, grid=grid, overrides=overrides, progress=tick)
     x, y = chosen
     xs = tuple(_axis(scenario, x, resolution))
     ys = tuple(_axis(scenario, y, resolution))
