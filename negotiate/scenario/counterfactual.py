@@ -1,6 +1,6 @@
 """Counterfactuals of an analysed scenario: what single change would alter the outcome.
 
-Three families, each evaluated exactly at the analysed point of a :class:`ScenarioResult`:
+Four families, each evaluated exactly at the analysed point of a :class:`ScenarioResult`:
 
 * **Levers** (``[analysis].levers``): the outcome, participation slacks and deal just past
   each lever's tipping point (the far end of its bracket) and at both ends of its domain,
