@@ -1,5 +1,23 @@
 """Parameter sweeps over scenarios: vectorised, on a local process pool, or on a Dask cluster.
 
-``negotiate.sweep(...)`` (the function) lives in :mod:`negotiate.sweeps.api`; this package is
-named apart so that the function does not shadow it.
+``negotiate.sweep(...)`` is the function :func:`negotiate.sweeps.api.sweep`; this package is
+named apart so that the function does not shadow it.  Results are ``xarray.Dataset`` objects,
+stored (with ``out=DIR``) as one Parquet file per chunk that ``pandas.read_parquet(DIR)``
+reads directly.
 """
+
+from negotiate.sweeps.analysis import sweep_summary, tipping_curve, verify_sweep
+from negotiate.sweeps.api import SweepRun, plan_sweep, read_sweep, run_sweep, sweep
+from negotiate.sweeps.outputs import OUTCOMES
+
+__all__ = [
+    "OUTCOMES",
+    "SweepRun",
+    "plan_sweep",
+    "read_sweep",
+    "run_sweep",
+    "sweep",
+    "sweep_summary",
+    "tipping_curve",
+    "verify_sweep",
+]

@@ -113,16 +113,31 @@ class VectorKernel:
         self._vary_fn = compile_numeric([exprs[k] for k in vary_idx], self.names)
         self._const_vals = self._call(self._const_fn, self._env, None, const)
         self._tree_values: TreeValues | None = None
-        if self._tree is not None and not any(
-            g == "tree" for g, _ in (self._keys[k] for k in vary_idx)
-        ):
-            tree_vals = [
-                self._const_vals[const.index(k)]
-                for k, (g, _) in enumerate(self._keys)
-                if g == "tree"
-            ]
-            fixed = {n: self._env[n] for n in swept}
-            self._tree_values = self._tree.solve(tree_vals, lambda k: fixed)
+        if self._tree is not None and not any(self._keys[k][0] == "tree" for k in vary_idx):
+            self._tree_values = self._constant_tree(values, const)
+
+    def _constant_tree(self, values: Mapping[str, Fraction], const: list[int]) -> TreeValues:
+        """A tree the sweep does not touch is solved once, exactly (so its exact ties are
+        settled by ``tie_break`` as in ``Scenario.solve``, not flagged as boundary points)."""
+        from negotiate.scenario.evaluate import evaluate_point
+
+        try:
+            nd = evaluate_point(self.scenario, values).no_deal
+        except ModelError:  # invalid at the baseline: solve in floats, errors name the point
+            nd = None
+        if nd is not None:
+            return TreeValues(
+                tuple(np.asarray(float(nd.values[p])) for p in self.scenario.players),
+                np.asarray(float(nd.war_probability)),
+                np.asarray(nd.agreed),
+                np.asarray(False),
+            )
+        assert self._tree is not None
+        tree_vals = [
+            self._const_vals[const.index(k)] for k, (g, _) in enumerate(self._keys) if g == "tree"
+        ]
+        fixed = {n: self._env[n] for n in self.swept}
+        return self._tree.solve(tree_vals, lambda k: fixed)
 
     # ------------------------------------------------------------------ compilation
     def _expressions(self) -> list[tuple[tuple[str, str], Any]]:

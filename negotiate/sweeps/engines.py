@@ -1,0 +1,146 @@
+"""Where the chunks of a sweep run: in this process, on a local process pool, or on Dask.
+
+* ``"vectorized"`` -- chunk after chunk in this process (the default on one machine).
+* ``"pool"`` -- a local pool of ``workers`` processes (``concurrent.futures``, started with
+  ``spawn``).  Each process compiles the scenario once.  Scenarios that cannot be vectorised
+  (trees with information sets) are solved exactly point by point; the pool spreads that work.
+* ``"dask"`` -- a Dask cluster: ``scheduler`` is an address (``"tcp://host:8786"``,
+  ``"tls://..."``) or a ``distributed.Client``.  Dask is the optional extra ``[dask]``; the
+  workers need ``negotiate`` installed.
+
+Every engine runs the same task, :func:`negotiate.sweeps.plan.run_chunk`, on the same chunks,
+so the results are bit-identical whatever the engine and the number of workers.  Tasks are
+idempotent (Dask executes at least once: a task whose worker dies is run again, PITFALLS.md
+section 5), and with an output directory a task whose file exists does nothing.
+
+**Security of a Dask cluster.**  Anyone who can connect to a scheduler or worker can run
+code on it (tasks are pickled functions; ``Client.run``).  Plain ``tcp://`` is neither
+authenticated nor encrypted.  Keep local clusters on ``127.0.0.1``
+(``LocalCluster(host="127.0.0.1")``); on any shared network use TLS with mutual
+authentication, ``distributed.Security(require_encryption=True, tls_ca_file=...,
+tls_client_cert=..., tls_client_key=...)``, passed here as ``security=``, and never expose
+scheduler, worker or dashboard ports publicly.  Only your own code is shipped to the workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
+
+from negotiate.errors import ModelError, NotApplicableError
+from negotiate.sweeps.plan import ChunkResult, SweepPlan, run_chunk
+
+__all__ = ["ENGINES", "choose_engine", "execute"]
+
+ENGINES = ("vectorized", "pool", "dask")
+
+
+def choose_engine(engine: str, workers: int | None, scheduler: Any, kernel_exact: bool) -> str:
+    """Resolve ``"auto"``: Dask with a scheduler, a pool with several workers or an exact
+    kernel, else in-process."""
+    if engine not in (*ENGINES, "auto"):
+        raise ModelError("engine", engine, f"expected 'auto' or one of {ENGINES}")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ModelError("workers", workers, "expected a positive whole number")
+    if engine == "auto":
+        if scheduler is not None:
+            return "dask"
+        if (workers or 1) > 1 or (kernel_exact and workers is None and (os.cpu_count() or 1) > 1):
+            return "pool"
+        return "vectorized"
+    if engine == "dask" and scheduler is None:
+        raise ModelError("scheduler", None, "the dask engine needs a scheduler address or Client")
+    if engine != "dask" and scheduler is not None:
+        raise ModelError(
+            "scheduler", str(scheduler), f"is only used by the dask engine, not {engine!r}"
+        )
+    return engine
+
+
+def execute(
+    plan: SweepPlan,
+    chunks: Sequence[int],
+    out: str | None,
+    engine: str,
+    on_result: Callable[[ChunkResult], None],
+    workers: int | None = None,
+    scheduler: Any = None,
+    security: Any = None,
+) -> None:
+    """Run ``chunks`` of ``plan`` on ``engine``; ``on_result`` receives each result as it ends."""
+    if engine == "vectorized":
+        for c in chunks:
+            on_result(run_chunk(plan, c, out))
+    elif engine == "pool":
+        _pool(plan, chunks, out, on_result, workers or os.cpu_count() or 1)
+    elif engine == "dask":
+        _dask(plan, chunks, out, on_result, scheduler, security)
+    else:  # pragma: no cover - choose_engine validates
+        raise ModelError("engine", engine, f"expected one of {ENGINES}")
+
+
+def _pool(
+    plan: SweepPlan,
+    chunks: Sequence[int],
+    out: str | None,
+    on_result: Callable[[ChunkResult], None],
+    workers: int,
+) -> None:
+    if not chunks:
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx) as pool:
+        pending = {pool.submit(run_chunk, plan, c, out) for c in chunks[: 2 * workers]}
+        rest = iter(chunks[2 * workers :])
+        while pending:
+            done = next(as_completed(pending))
+            pending.discard(done)
+            on_result(done.result())
+            nxt = next(rest, None)
+            if nxt is not None:
+                pending.add(pool.submit(run_chunk, plan, nxt, out))
+
+
+def _dask(
+    plan: SweepPlan,
+    chunks: Sequence[int],
+    out: str | None,
+    on_result: Callable[[ChunkResult], None],
+    scheduler: Any,
+    security: Any,
+) -> None:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise NotApplicableError(
+            "the dask engine needs dask[distributed] (pip install 'negotiate-solver[dask]')",
+            ("vectorized", "pool"),
+        ) from None
+    own = not isinstance(scheduler, Client)
+    if own:
+        if not isinstance(scheduler, str) or "://" not in scheduler:
+            raise ModelError("scheduler", scheduler, "expected an address such as tcp://host:8786")
+        kwargs = {"security": security} if security is not None else {}
+        client = Client(scheduler, **kwargs)
+    else:
+        client = scheduler
+    try:
+        if not chunks:
+            return
+        [shared] = client.scatter([plan], broadcast=True, hash=False)
+        keys = [f"negotiate-sweep-{plan.key[:16]}-{c}" for c in chunks]
+        futures = client.map(
+            run_chunk, [shared] * len(chunks), list(chunks), [out] * len(chunks), key=keys
+        )
+        for future in dask_completed(futures):
+            on_result(future.result())
+            future.release()
+    finally:
+        if own:
+            client.close()
