@@ -142,27 +142,39 @@ def _feasible(eq: Sequence[Row], ge: Sequence[Row], x: Sequence[Fraction]) -> bo
 
 
 def _vertex(
-    eq: Sequence[Row], ge: Sequence[Row], dim: int, point: np.ndarray
+    eq: Sequence[Row],
+    ge: Sequence[Row],
+    dim: int,
+    point: np.ndarray,
+    evidence: np.ndarray | None = None,
 ) -> tuple[Fraction, ...] | None:
-    """The feasible vertex nearest ``point``: ``dim`` independent tight rows, solved exactly.
+    """The feasible vertex at ``point``: ``dim`` independent tight rows, solved exactly.
 
-    Tight one-variable rows (``x_k >= b``) fix their variable first; the other unknowns (the
-    support) are then determined by independent tight rows, equalities first, in order of
-    slack.  Several tightness thresholds are tried; the first feasible vertex is returned.
+    ``evidence[i] > 0`` marks inequality ``i`` as tight by complementary slackness (its dual
+    value, or for the dual its primal slack); such rows come first, then rows by their float
+    slack.  Tight one-variable rows (``x_k >= b``) fix their variable; the other unknowns (the
+    support) are determined by independent tight rows, equalities first.  Several thresholds
+    are tried; the first feasible vertex is returned.
     """
     rows = list(eq) + list(ge)
     n_eq = len(eq)
-    slack = np.empty(len(rows))
+    score = np.empty(len(rows))
     for i, (coefs, b) in enumerate(rows):
         scale = max((abs(float(a)) for a in coefs.values()), default=0.0) or 1.0
-        slack[i] = abs(sum(float(a) * point[k] for k, a in coefs.items()) - float(b)) / scale
+        score[i] = abs(sum(float(a) * point[k] for k, a in coefs.items()) - float(b)) / scale
+    if evidence is not None:
+        strong = evidence > 1e-9 * max(1.0, float(np.max(evidence, initial=0.0)))
+        score[n_eq:][strong] = -evidence[strong]  # negative: before every slack
     single = [i for i, (coefs, _) in enumerate(rows) if sum(1 for a in coefs.values() if a) == 1]
-    single.sort(key=lambda i: slack[i])
-    for tol in (1e-9, 1e-6, 1e-12):
+    single.sort(key=lambda i: score[i])
+    rest = sorted(range(n_eq, len(rows)), key=lambda i: score[i])
+    # first pass: fix only the rows that complementary slackness proves tight
+    thresholds = ((-1e-300,) if evidence is not None else ()) + (1e-9, 1e-6, 1e-12)
+    for tol in thresholds:
         fixed: dict[int, Fraction] = {}
         used = set()
         for i in single:
-            if slack[i] > tol:
+            if score[i] > tol:
                 break
             coefs, b = rows[i]
             ((k, a),) = [(k, a) for k, a in coefs.items() if a]
@@ -172,9 +184,7 @@ def _vertex(
         free = [k for k in range(dim) if k not in fixed]
         pos = {k: j for j, k in enumerate(free)}
         candidates = [i for i in range(n_eq) if i not in used]
-        candidates += sorted(
-            (i for i in range(n_eq, len(rows)) if i not in used), key=lambda i: slack[i]
-        )
+        candidates += [i for i in rest if i not in used]
         dense = np.zeros((len(candidates), len(free)))
         for r, i in enumerate(candidates):
             for k, a in rows[i][0].items():
@@ -292,13 +302,17 @@ def _via_highs(lp: LinearProgram) -> LPSolution | str:
         if res.status != 0:
             failures.append(f"{method}: status {res.status} ({res.message})")
             continue
-        x = _vertex(lp.eq, lp.ge, n, np.asarray(res.x))
+        u_f = -res.ineqlin.marginals * g_scale if len(lp.ge) else np.zeros(0)
+        y_f = -res.eqlin.marginals * e_scale if n_eq else np.zeros(0)
+        slack_f = res.ineqlin.residual / g_scale if len(lp.ge) else np.zeros(0)
+        # complementary slackness: a positive dual makes its row tight, and vice versa
+        x = _vertex(lp.eq, lp.ge, n, np.asarray(res.x), evidence=u_f)
         if x is None:
             failures.append(f"{method}: no primal vertex could be reconstructed")
             continue
-        u_f = -res.ineqlin.marginals * g_scale if len(lp.ge) else np.zeros(0)
-        y_f = -res.eqlin.marginals * e_scale if n_eq else np.zeros(0)
-        z = _vertex(dual_eq, dual_ge, n_eq + len(lp.ge), np.concatenate([y_f, u_f]))
+        z = _vertex(
+            dual_eq, dual_ge, n_eq + len(lp.ge), np.concatenate([y_f, u_f]), evidence=slack_f
+        )
         if z is None:
             failures.append(f"{method}: no dual vertex could be reconstructed")
             continue
