@@ -38,6 +38,7 @@ Status = Literal["empty", "nonempty", "unknown"]
 _MAX_ROWS = 4000
 _MAX_CASES = 3**7
 _SAMPLES = 64
+_MAX_WITNESSES = 24
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,19 @@ class Ineq:
         if isinstance(value, Fraction):
             return value > 0 if self.strict else value >= 0
         return bool(value > 0) if self.strict else bool(value >= 0)
+
+    def approx(self, point: Mapping[str, float]) -> float:
+        """Float value of ``expr`` at ``point`` (a cheap pre-check; never a decision)."""
+        terms = self._terms
+        if terms is None:
+            return 0.0  # no cheap form: let the exact test decide
+        total = 0.0
+        for coeff, powers in terms:
+            term = float(coeff)
+            for name, k in powers:
+                term *= point[name] ** k
+            total += term
+        return total
 
     @cached_property
     def _terms(self) -> list[tuple[Fraction, tuple[tuple[str, int], ...]]] | None:
@@ -138,22 +152,27 @@ def _primitive_scale(coeffs: Sequence[Fraction]) -> Fraction:
     return Fraction(den, g)
 
 
-# A linear row: a . x + c >= 0 (strict: > 0)
+# A linear row: a . x + c >= 0 (strict: > 0); Fractions at the interface, coprime ints inside
 _Row = tuple[tuple[Fraction, ...], Fraction, bool]
+_IntRow = tuple[tuple[int, ...], int, bool]
 
 
-def _normalise(row: _Row) -> _Row:
-    a, c, strict = row
-    if not any(a):
-        return row
-    s = _primitive_scale([*a, c])
-    return tuple(x * s for x in a), c * s, strict
+def _integral(a: Sequence[Fraction | int], c: Fraction | int, strict: bool) -> _IntRow:
+    """The same constraint with coprime integer coefficients (a positive rescaling)."""
+    den = math.lcm(*(Fraction(x).denominator for x in (*a, c)))
+    ints = [int(Fraction(x) * den) for x in (*a, c)]
+    g = math.gcd(*ints) or 1
+    return tuple(v // g for v in ints[:-1]), ints[-1] // g, strict
 
 
 def _fourier_motzkin(rows: list[_Row], n: int) -> tuple[Status, dict[int, Fraction]]:
-    """Exact feasibility of linear rows in ``n`` variables, with a witness when feasible."""
-    stages: list[tuple[int, list[_Row]]] = []
-    current = _dedupe(rows)
+    """Exact feasibility of linear rows in ``n`` variables, with a witness when feasible.
+
+    Integer arithmetic throughout the elimination (rows kept primitive); the witness is
+    built by back-substitution in Fractions, at the midpoint of each variable's interval.
+    """
+    stages: list[tuple[int, list[_IntRow]]] = []
+    current = _dedupe([_integral(*r) for r in rows])
     for j in reversed(range(n)):
         pos = [r for r in current if r[0][j] > 0]
         neg = [r for r in current if r[0][j] < 0]
@@ -161,8 +180,10 @@ def _fourier_motzkin(rows: list[_Row], n: int) -> tuple[Status, dict[int, Fracti
         stages.append((j, pos + neg))
         for p, q in itertools.product(pos, neg):
             ap, aq = p[0][j], -q[0][j]
-            a = tuple(aq * x + ap * y for x, y in zip(p[0], q[0], strict=True))
-            rest.append(_normalise((a, aq * p[1] + ap * q[1], p[2] or q[2])))
+            a = [aq * x + ap * y for x, y in zip(p[0], q[0], strict=True)]
+            c = aq * p[1] + ap * q[1]
+            g = math.gcd(*a, c) or 1
+            rest.append((tuple(v // g for v in a), c // g, p[2] or q[2]))
         current = _dedupe(rest)
         if len(current) > _MAX_ROWS:
             return "unknown", {}
@@ -173,10 +194,10 @@ def _fourier_motzkin(rows: list[_Row], n: int) -> tuple[Status, dict[int, Fracti
     for j, rs in reversed(stages):
         lo: Fraction | None = None
         hi: Fraction | None = None
-        for a, c, _ in rs:
-            rest_val = c + sum((a[k] * x[k] for k in range(j)), Fraction(0))
-            bound = -rest_val / a[j]
-            if a[j] > 0:
+        for coef, c, _ in rs:
+            rest_val = c + sum((coef[k] * x[k] for k in range(j)), Fraction(0))
+            bound = -rest_val / coef[j]
+            if coef[j] > 0:
                 lo = bound if lo is None else max(lo, bound)
             else:
                 hi = bound if hi is None else min(hi, bound)
@@ -191,8 +212,8 @@ def _fourier_motzkin(rows: list[_Row], n: int) -> tuple[Status, dict[int, Fracti
     return "nonempty", x
 
 
-def _dedupe(rows: list[_Row]) -> list[_Row]:
-    best: dict[tuple[Fraction, ...], tuple[Fraction, bool]] = {}
+def _dedupe(rows: list[_IntRow]) -> list[_IntRow]:
+    best: dict[tuple[int, ...], tuple[int, bool]] = {}
     for a, c, strict in rows:
         if not any(a):
             if c > 0 or (c == 0 and not strict):
@@ -224,41 +245,65 @@ class Decider:
         self._factors: list[tuple[tuple[Fraction, ...], Fraction]] = []
         self._factor_index: dict[tuple[tuple[Fraction, ...], Fraction], int] = {}
         self._cache: dict[Ineq, _Factored | None] = {}
-        self._decided: dict[frozenset[Ineq], tuple[Status, dict[str, Fraction] | None]] = {}
+        self._decided: dict[
+            tuple[frozenset[Ineq], bool], tuple[Status, dict[str, Fraction] | None]
+        ] = {}
+        self._witnesses: list[dict[str, Fraction]] = []
         rng = random.Random(1953)
         self._samples = [self._sample(rng, k) for k in range(_SAMPLES)]
 
     # -- exact decision ---------------------------------------------------------------------
-    def feasible(self, ineqs: Sequence[Ineq]) -> tuple[Status, dict[str, Fraction] | None]:
-        """``("empty" | "nonempty" | "unknown", witness point or None)``."""
-        key = frozenset(ineqs)
+    def feasible(
+        self, ineqs: Sequence[Ineq], *, sample: bool = True
+    ) -> tuple[Status, dict[str, Fraction] | None]:
+        """``("empty" | "nonempty" | "unknown", witness point or None)``.
+
+        With ``sample=False`` only exact reasoning is used (no search for a point inside a
+        nonlinear region), which is all an emptiness proof needs.
+        """
+        key = (frozenset(ineqs), sample)
         if key not in self._decided:
-            self._decided[key] = self._feasible(ineqs)
+            self._decided[key] = self._feasible(ineqs, sample)
         status, point = self._decided[key]
         return status, (dict(point) if point is not None else None)
 
-    def _feasible(self, ineqs: Sequence[Ineq]) -> tuple[Status, dict[str, Fraction] | None]:
+    def _feasible(
+        self, ineqs: Sequence[Ineq], sample: bool
+    ) -> tuple[Status, dict[str, Fraction] | None]:
+        for known in self._witnesses:  # a known point inside proves non-emptiness at once
+            if self._inside(known, ineqs):
+                return "nonempty", known
         parsed = [self._factor(q) for q in ineqs]
-        if all(p is not None for p in parsed):
-            status, point = self._split([p for p in parsed if p is not None])
-            if status != "unknown":
-                return status, point
-        else:
-            exact = [p for p in parsed if p is not None]
-            status, _ = self._split(exact)
-            if status == "empty":
-                return "empty", None
-        for point in self._samples:
-            try:
-                if all(q.holds(point) for q in ineqs):
+        exact = [p for p in parsed if p is not None]
+        status, point = self._split(exact)
+        if status == "empty" or (status == "nonempty" and len(exact) == len(parsed)):
+            if point is not None:
+                self._witnesses.insert(0, point)
+                del self._witnesses[_MAX_WITNESSES:]
+            return status, point
+        if sample:
+            for point in self._samples:
+                if self._inside(point, ineqs):
                     return "nonempty", dict(point)
-            except (ValueError, TypeError):
-                continue
         return "unknown", None
+
+    def _inside(self, point: Mapping[str, Fraction], ineqs: Sequence[Ineq]) -> bool:
+        """Exactly: does ``point`` (in the box) satisfy ``ineqs``?  A float pass first
+        rejects clear misses cheaply."""
+        for n, dom in zip(self.names, self.box, strict=True):
+            if dom is not None and not dom[0] <= point[n] <= dom[1]:
+                return False
+        try:
+            approx = {n: float(v) for n, v in point.items()}
+            if any(q.approx(approx) < -1e-9 for q in ineqs):
+                return False
+            return all(q.holds(point) for q in ineqs)
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+            return False
 
     def implied(self, ineqs: Sequence[Ineq], target: Ineq) -> bool:
         """True if ``ineqs`` (within the box) provably imply ``target``."""
-        return self.feasible([*ineqs, target.negate()])[0] == "empty"
+        return self.feasible([*ineqs, target.negate()], sample=False)[0] == "empty"
 
     def simplify(self, ineqs: Sequence[Ineq]) -> tuple[Ineq, ...]:
         """Drop duplicates and constraints implied by the others and the box (exactly)."""

@@ -38,7 +38,7 @@ from negotiate.solvers.spe import SPEProfile, SPEResult, equilibrium_path
 
 __all__ = ["Boundary", "Region", "SymbolicSPEResult", "solve_symbolic"]
 
-_MAX_COVER_CASES = 4096
+_MAX_COVER_CASES = 512
 
 
 def _sym(v: Fraction | sp.Expr) -> sp.Expr:
@@ -454,6 +454,12 @@ class SymbolicSPEResult:
         node = self.tree.node(key)
         if not isinstance(node, Decision) or action not in node.actions:
             raise ModelError("action", action, f"is not an action at decision node {key}")
+        memo = self._cache.setdefault("credible", {})
+        if (key, action) not in memo:
+            memo[key, action] = self._credible(key, action)
+        return memo[key, action]
+
+    def _credible(self, key: Path, action: str) -> sp.Basic:
         pieces = [r for r in self.regions + self.boundary if r.strategy[key] == action]
         if not pieces:
             return sp.false
