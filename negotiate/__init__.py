@@ -1,8 +1,11 @@
 """negotiate: a game-theoretic negotiation solver.
 
-The curated public API; everything else lives in the subpackages.
+The curated public API; everything else lives in the subpackages
+(``negotiate.games``, ``negotiate.solvers``, ``negotiate.theory``, ``negotiate.scenario``,
+``negotiate.interop``, ``negotiate.figures``).
 """
 
+from negotiate import theory
 from negotiate._version import __version__
 from negotiate.errors import (
     DegenerateWarning,
@@ -14,20 +17,68 @@ from negotiate.errors import (
     SolverError,
     TooLargeError,
 )
+from negotiate.expr import Parameter
+from negotiate.games.bargaining import BargainingProblem
+from negotiate.games.issues import IssueSpace
 from negotiate.games.normal import NormalFormGame
+from negotiate.games.signaling import SignalingGame
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary
+from negotiate.scenario import Scenario, ScenarioResult, load_scenario
+from negotiate.solvers.cooperative import (
+    BargainingSolution,
+    egalitarian,
+    kalai_smorodinsky,
+    nash_bargaining,
+    utilitarian,
+)
+from negotiate.solvers.cooperative_batch import nash_bargaining_batch
+from negotiate.solvers.cooperative_linkage import linkage_value
+from negotiate.solvers.equilibria import Equilibrium, EquilibriumSet
+from negotiate.solvers.nash import nash_equilibria
+from negotiate.solvers.pbe import perfect_bayesian
+from negotiate.solvers.pbe_result import PBEResult, PerfectBayesianEquilibrium
+from negotiate.solvers.reduced_normal import reduced_normal_form
+from negotiate.solvers.spe import SPEResult, subgame_perfect
+from negotiate.solvers.spe_symbolic import SymbolicSPEResult
 
 __all__ = [
+    "BargainingProblem",
+    "BargainingSolution",
     "Certificate",
     "DegenerateWarning",
+    "Equilibrium",
+    "EquilibriumSet",
     "FloatInputWarning",
+    "GameTree",
+    "IssueSpace",
     "ModelError",
     "NegotiateError",
     "NegotiateWarning",
     "NormalFormGame",
     "NotApplicableError",
+    "PBEResult",
+    "Parameter",
+    "PerfectBayesianEquilibrium",
+    "SPEResult",
+    "Scenario",
+    "ScenarioResult",
+    "SignalingGame",
     "SolverError",
     "Summary",
+    "SymbolicSPEResult",
     "TooLargeError",
     "__version__",
+    "egalitarian",
+    "kalai_smorodinsky",
+    "linkage_value",
+    "load_scenario",
+    "nash_bargaining",
+    "nash_bargaining_batch",
+    "nash_equilibria",
+    "perfect_bayesian",
+    "reduced_normal_form",
+    "subgame_perfect",
+    "theory",
+    "utilitarian",
 ]
