@@ -4,10 +4,9 @@
   Nash and Kalai-Smorodinsky points (the ``space.*`` findings);
 * ``tornado`` -- the smaller participation slack at both ends of each lever's domain
   (``change.sens.*``);
-* ``tree`` -- the no-deal game with its subgame-perfect path (``fail.path``), drawn by
-  :mod:`negotiate.figures.tree`;
-* ``regime`` -- the outcome over two levers (``change.regime``), drawn by
-  :mod:`negotiate.figures.sweeps`.
+* ``tree`` -- the no-deal game with its subgame-perfect path (``fail.path``), pruned to
+  what a reader needs (:mod:`negotiate.reports.tree_view`);
+* ``regime`` -- the outcome over two levers (``change.regime``), the analysed point marked.
 
 SVG is written with text as text (``svg.fonttype = "none"``), no date, and ids salted with
 the figure's name, so several figures can be inlined in one page without clashing ids.
@@ -15,18 +14,19 @@ the figure's name, so several figures can be inlined in one page without clashin
 
 from __future__ import annotations
 
-import importlib
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from matplotlib import rc_context
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from negotiate.reports.findings import Figure as FigureBlock
 from negotiate.reports.findings import Findings
 
-__all__ = ["figure_svgs", "frontier_figure", "svg_text", "tornado_figure"]
+__all__ = ["figure_svgs", "frontier_figure", "regime_figure", "svg_text", "tornado_figure"]
 
 
 def svg_text(fig: Figure, name: str) -> str:
@@ -122,20 +122,62 @@ def tornado_figure(findings: Findings, ids: tuple[str, ...]) -> Figure:
     return fig
 
 
-def _tree_figure(findings: Findings, result: Any) -> Figure | None:
-    try:
-        tree_figures = importlib.import_module("negotiate.figures.tree")
-    except ImportError:
-        return None
-    draw: Callable[..., Figure] | None = getattr(tree_figures, "tree_figure", None)
-    if draw is None or result.scenario.deterrence is None:
-        return None
-    tree = result.scenario.deterrence["tree"].bind(dict(result.state.values))
-    strategy = result.state.no_deal.strategy
-    return draw(tree, strategy)
+OUTCOME_COLOURS = {"agreement": "#4c9f5a", "stalemate": "#d9b44a", "war": "#c0392b"}
 
 
-def figure_svgs(findings: Findings, result: Any, regime: Any = None) -> dict[str, str]:
+def regime_figure(findings: Findings) -> Figure:
+    """The outcome over the grid of two levers (``change.regime``), baseline marked."""
+    value = findings["change.regime"].value
+    xs = [float(v) for v in value["xs"]]
+    ys = [float(v) for v in value["ys"]]
+    labels = [o for o in OUTCOME_COLOURS if any(o in row for row in value["outcomes"])]
+    codes = np.array([[labels.index(o) for o in row] for row in value["outcomes"]])
+    fig = Figure(figsize=(6, 4.8))
+    ax = fig.add_subplot()
+    cmap = ListedColormap([OUTCOME_COLOURS[o] for o in labels])
+    ax.pcolormesh(
+        _edges(xs),
+        _edges(ys),
+        codes.T,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(labels) - 0.5,
+        shading="flat",
+    )
+    bx, by = (float(v) for v in value["baseline"])
+    ax.plot(
+        bx, by, marker="*", color="black", ms=14, mec="white", ls="none", label="analysed point"
+    )
+    for o in labels:
+        ax.plot([], [], "s", color=OUTCOME_COLOURS[o], ms=10, label=o)
+    ax.set_xlabel(_label(value["x"]))
+    ax.set_ylabel(_label(value["y"]))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+    return fig
+
+
+def _edges(values: list[float]) -> np.ndarray:
+    v = np.asarray(values)
+    if len(v) == 1:
+        return np.array([v[0] - 0.5, v[0] + 0.5])
+    mid = (v[1:] + v[:-1]) / 2
+    return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
+
+
+def _tree_figure(findings: Findings, result: Any, threats: tuple[Any, ...]) -> Figure | None:
+    from negotiate.reports.tree_view import tree_figure, tree_view
+
+    if result.scenario.deterrence is None:
+        return None
+    strategy = {
+        tuple(k.split("/")) if k else (): v
+        for k, v in findings["fail.path"].value["strategy"].items()
+    }
+    view = tree_view(result, threats, strategy)
+    return tree_figure(view, tuple(result.scenario.players), _label)
+
+
+def figure_svgs(findings: Findings, result: Any, threats: tuple[Any, ...] = ()) -> dict[str, str]:
     """Every figure the findings' sections ask for, as SVG text (name -> SVG)."""
     wanted: Mapping[str, tuple[str, ...]] = {
         b.name: b.findings
@@ -151,9 +193,9 @@ def figure_svgs(findings: Findings, result: Any, regime: Any = None) -> dict[str
         elif name == "tornado":
             fig = tornado_figure(findings, ids)
         elif name == "tree":
-            fig = _tree_figure(findings, result)
-        elif name == "regime" and regime is not None:
-            fig = regime.figure()
+            fig = _tree_figure(findings, result, threats)
+        elif name == "regime":
+            fig = regime_figure(findings)
         else:
             fig = None
         if fig is not None:

@@ -8,7 +8,6 @@ at the corners and the centre of the grid and at the grid point nearest the anal
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -81,10 +80,6 @@ class RegimeMap:
             ),
             notes=tuple(bad),
         )
-
-    def figure(self) -> Any:
-        sweep_figures = importlib.import_module("negotiate.figures.sweeps")
-        return sweep_figures.regime_map(self.dataset, self.x, self.y, baseline=self.baseline)
 
 
 def regime_axes(result: Any) -> tuple[str, str] | None:

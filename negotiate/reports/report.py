@@ -168,7 +168,7 @@ def report(
     tick("findings", 1, 1)
     lap("findings")
     tick("figures", 0, 1)
-    figures = figure_svgs(findings, result, regime_map)
+    figures = figure_svgs(findings, result, cf.threats)
     tick("figures", 1, 1)
     lap("figures")
     return Report(result, cf, findings, figures, regime_map, timings)
