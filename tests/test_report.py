@@ -107,6 +107,12 @@ def test_flagship_story(flagship: Report) -> None:
     assert f["claims.hormuz_not_credible"].value is True
 
 
+def test_every_sentence_is_complete(flagship: Report) -> None:
+    for f in flagship.findings:
+        text = f.text()
+        assert text.endswith((".", ")")) and "{" not in text, (f.id, text)
+
+
 def test_flagship_sections_in_order(flagship: Report) -> None:
     md = flagship.to_markdown()
     heads = [line[3:] for line in md.splitlines() if line.startswith("## ")]

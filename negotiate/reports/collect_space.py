@@ -111,8 +111,10 @@ def _d_template(b: Builder) -> str:
         else "the no-deal values of the deterrence game"
     )
     if b.scenario.floors:
-        return head + ": " + source + " ({n1}, {n2}), each raised to its ratification floor "
-        "({f1}, {f2}) where that is higher."
+        return (
+            head + ": " + source + " ({n1}, {n2}), each raised to its ratification floor "
+            "({f1}, {f2}) where that is higher."
+        )
     return head + ": " + source + "."
 
 

@@ -143,6 +143,8 @@ def regime_figure(findings: Findings) -> Figure:
         vmin=-0.5,
         vmax=len(labels) - 0.5,
         shading="flat",
+        edgecolors="face",
+        linewidth=0.3,
     )
     bx, by = (float(v) for v in value["baseline"])
     ax.plot(
