@@ -81,6 +81,24 @@ def test_flagship_guarantee_threshold_is_solves(flagship: Report) -> None:
     assert f"`guarantee` rises above {printed} " in flagship.to_markdown()
 
 
+def test_flagship_guarantee_threshold_is_the_solve_commands(flagship: Report) -> None:
+    """The threshold printed in the report is ``negotiate solve --json``'s, to 2 decimals."""
+    import typer
+    from typer.testing import CliRunner
+
+    from negotiate.cli_scenario import register
+
+    app = typer.Typer()
+    register(app)
+    out = CliRunner().invoke(app, ["solve", str(FLAGSHIP), "--json"])
+    assert out.exit_code == 0, out.output
+    threshold = json.loads(out.output)["tipping_points"]["guarantee"]["threshold"]
+    md = flagship.to_markdown()
+    assert f"`guarantee` rises above {threshold:.2f} (now 0;" in md
+    html = flagship.to_html()
+    assert f'<code>guarantee</code> rises above <span class="num">{threshold:.2f}</span>' in html
+
+
 def test_flagship_story(flagship: Report) -> None:
     f = flagship.findings
     r = flagship.result
