@@ -131,9 +131,10 @@ def issue_chain(w1: Sequence[Arr], w2: Sequence[Arr], tol: float) -> tuple[Chain
         return ahead if np.all(ahead) or i > j else ahead | (key[i] == key[j])
 
     rank: list[Arr]
-    if np.all(
-        np.logical_and.reduce([before(i, j) for i, j in itertools.pairwise(order)] or [True])
-    ):
+    same: Arr = True
+    for i, j in itertools.pairwise(order):
+        same = same & before(i, j)
+    if np.all(same):
         rank = [order.index(j) for j in range(n_issues)]
         steps = [(dx[j], dy[j]) for j in order]
         by_pos = [key[j] for j in order]

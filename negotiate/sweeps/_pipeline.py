@@ -31,6 +31,35 @@ def relational(expr: Any) -> bool:
     return isinstance(expr, sp.core.relational.Relational)
 
 
+def atoms(condition: Any) -> list[Any]:
+    """The inequalities of a condition, in a fixed order (the condition itself if it is one)."""
+    if relational(condition):
+        return [condition]
+    return sorted(condition.atoms(sp.core.relational.Relational), key=sp.srepr)
+
+
+def _truth(expr: Any, value: dict[Any, Any]) -> Any:
+    """A condition's truth from the truth of its inequalities (and, or, not)."""
+    if relational(expr):
+        return value[expr]
+    if expr is sp.true or expr is sp.false:
+        return np.bool_(bool(expr))
+    parts = [_truth(a, value) for a in expr.args]
+    if isinstance(expr, sp.Not):
+        return ~parts[0]
+    out = parts[0]
+    for p in parts[1:]:
+        out = (out & p) if isinstance(expr, sp.And) else (out | p)
+    return out
+
+
+def _holds(rel: Any, lhs: Any, rhs: Any) -> tuple[Any, Any]:
+    """``(truth, slack)`` of one inequality: slack = lhs - rhs for > and >=, else rhs - lhs."""
+    diff = lhs - rhs
+    slack = diff if rel.rel_op in (">", ">=") else -diff
+    return (slack > 0 if rel.rel_op in (">", "<") else slack >= 0), slack
+
+
 def check(bad: Any, field: str, value: Any, reason: str, point: PointFn) -> None:
     """Raise ``ModelError(field, value at the first bad point, reason (at point))``."""
     if np.any(bad):
@@ -153,20 +182,20 @@ def _conditions(s: Any, by: Groups, slack: dict[str, Any]) -> tuple[dict[str, An
     holds: dict[str, Any] = {}
     near: Any = np.False_
     lhs, rhs = dict(by.get("lhs", [])), dict(by.get("rhs", []))
-    for cond, (f, truth) in zip(s.conditions, by.get("condition", []), strict=True):
+    for cond in s.conditions:
+        f = f"conditions.{cond.name}.holds"
         name = f"condition:{cond.name}"
-        for key in (k for k in lhs if k.startswith(f + "[")):
-            a, b = lhs[key], rhs[key]
+        truth: dict[Any, Any] = {}
+        for k, rel in enumerate(atoms(cond.holds)):
+            a, b = lhs[f"{f}[{k}]"], rhs[f"{f}[{k}]"]
             tol = TIE_TOLERANCE * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
             near = near | (np.abs(a - b) <= tol)
-        if relational(cond.holds):
-            diff = lhs[f"{f}[0]"] - rhs[f"{f}[0]"]
-            slack[name] = diff if cond.holds.rel_op in (">", ">=") else -diff
-            strict = cond.holds.rel_op in (">", "<")
-            holds[name] = slack[name] > 0 if strict else slack[name] >= 0
-        else:
+            truth[rel], rel_slack = _holds(rel, a, b)
+            if rel is cond.holds:
+                slack[name] = rel_slack
+        holds[name] = _truth(cond.holds, truth)
+        if not relational(cond.holds):
             slack[name] = np.float64(np.nan)
-            holds[name] = truth
     return holds, near
 
 

@@ -32,7 +32,7 @@ import sympy as sp
 
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.expr import compile_numeric
-from negotiate.sweeps._pipeline import pipeline, relational
+from negotiate.sweeps._pipeline import atoms, pipeline
 from negotiate.sweeps._tree import TreeKernel, TreeValues
 from negotiate.sweeps.outputs import ExactKernel, output_specs
 
@@ -166,9 +166,7 @@ class VectorKernel:
                     out.append(((group, p), table[p]))
         for cond in s.conditions:
             f = f"conditions.{cond.name}.holds"
-            out.append((("condition", f), cond.holds))
-            rels = [cond.holds] if relational(cond.holds) else list(cond.holds.atoms(sp.Rel))
-            for k, rel in enumerate(rels):
+            for k, rel in enumerate(atoms(cond.holds)):
                 out.append((("lhs", f"{f}[{k}]"), rel.lhs))
                 out.append((("rhs", f"{f}[{k}]"), rel.rhs))
         return out
@@ -214,7 +212,8 @@ class VectorKernel:
         for (group, field), v in zip(self._keys, vals, strict=True):
             by.setdefault(group, []).append((field, v))
         solve = self._solve_tree if self._tree is not None else None
-        return pipeline(self.scenario, by, solve, n, point)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return pipeline(self.scenario, by, solve, n, point)
 
     def _solve_tree(self, values: list[Any], point: Callable[[int], Any]) -> TreeValues:
         if self._tree_values is not None:  # the sweep does not touch the tree
