@@ -207,7 +207,13 @@ def _sensitivity(b: Builder, eff: Any) -> str:
     certs = [b.check.point_structural(p) for p in (eff.low, eff.high)]
     return b.add(
         f"change.sens.{eff.lever}",
-        {"low": eff.low.margin, "high": eff.high.margin, "now": base},
+        {
+            "low": eff.low.margin,
+            "high": eff.high.margin,
+            "now": base,
+            "outcome_low": eff.low.outcome,
+            "outcome_high": eff.high.outcome,
+        },
         "{lever}: the smaller participation slack is {m_lo} at {lo} and {m_hi} at {hi} "
         "(now {m_base}).",
         all_ok(b.participation_cert(), *certs),

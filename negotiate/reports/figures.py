@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 from matplotlib import rc_context
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from negotiate.reports.findings import Figure as FigureBlock
@@ -90,80 +89,60 @@ def frontier_figure(findings: Findings) -> Figure:
 
 
 def tornado_figure(findings: Findings, ids: tuple[str, ...]) -> Figure:
-    """Horizontal bars from each lever's low-end to high-end slack; zero marked."""
-    rows = [findings[i] for i in ids]
-    rows.sort(key=lambda f: abs(float(f.value["high"]) - float(f.value["low"])))
-    fig = Figure(figsize=(6.5, 0.45 * len(rows) + 1.4))
-    ax = fig.add_subplot()
-    now = float(rows[0].value["now"]) if rows else 0.0
-    for k, f in enumerate(rows):
-        lo, hi = float(f.value["low"]), float(f.value["high"])
-        ax.barh(
-            k,
-            lo - now,
-            left=now,
-            color="tab:orange",
-            alpha=0.8,
-            label="low end of the domain" if k == 0 else None,
-        )
-        ax.barh(
-            k,
-            hi - now,
-            left=now,
-            color="tab:blue",
-            alpha=0.8,
-            label="high end of the domain" if k == 0 else None,
-        )
-    ax.set_yticks(range(len(rows)), [_label(f.fields["lever"].text) for f in rows], fontsize=8)
-    ax.axvline(0, color="tab:green", lw=1.5, label="zone of agreement opens")
-    ax.axvline(now, color="0.2", lw=1, ls="--", label="analysed point")
-    ax.set_xlabel("smaller participation slack")
-    ax.legend(fontsize=7, loc="best")
-    return fig
+    """The smaller participation slack at both ends of each lever's domain
+    (``change.sens.*``), drawn by :func:`negotiate.figures.sweeps.tornado_figure`."""
+    from negotiate.figures.sweeps import tornado_figure as draw
+    from negotiate.sweeps.sensitivity import Sensitivity, SensitivityRow
 
-
-OUTCOME_COLOURS = {"agreement": "#4c9f5a", "stalemate": "#d9b44a", "war": "#c0392b"}
+    rows = []
+    for fid in ids:
+        f = findings[fid]
+        lo, hi = f.fields["lo"].value, f.fields["hi"].value
+        rows.append(
+            SensitivityRow(
+                parameter=_label(f.fields["lever"].text),
+                low=float(lo),
+                high=float(hi),
+                value_low=float(f.value["low"]),
+                value_high=float(f.value["high"]),
+                outcome_low=f.value["outcome_low"],
+                outcome_high=f.value["outcome_high"],
+            )
+        )
+    rows.sort(key=lambda r: -r.swing)
+    first = findings[ids[0]].value
+    data = Sensitivity(
+        scenario=None,
+        output="slack: the smaller participation slack",
+        baseline_value=float(first["now"]),
+        baseline_outcome=findings.meta["outcome"],
+        rows=tuple(rows),
+        overrides={},
+        variant=None,
+        span=None,
+    )
+    return draw(data, title="Each lever alone, at the ends of its domain")
 
 
 def regime_figure(findings: Findings) -> Figure:
-    """The outcome over the grid of two levers (``change.regime``), baseline marked."""
-    value = findings["change.regime"].value
-    xs = [float(v) for v in value["xs"]]
-    ys = [float(v) for v in value["ys"]]
-    labels = [o for o in OUTCOME_COLOURS if any(o in row for row in value["outcomes"])]
-    codes = np.array([[labels.index(o) for o in row] for row in value["outcomes"]])
-    fig = Figure(figsize=(6, 4.8))
-    ax = fig.add_subplot()
-    cmap = ListedColormap([OUTCOME_COLOURS[o] for o in labels])
-    ax.pcolormesh(
-        _edges(xs),
-        _edges(ys),
-        codes.T,
-        cmap=cmap,
-        vmin=-0.5,
-        vmax=len(labels) - 0.5,
-        shading="flat",
-        edgecolors="face",
-        linewidth=0.3,
-    )
-    bx, by = (float(v) for v in value["baseline"])
-    ax.plot(
-        bx, by, marker="*", color="black", ms=14, mec="white", ls="none", label="analysed point"
-    )
-    for o in labels:
-        ax.plot([], [], "s", color=OUTCOME_COLOURS[o], ms=10, label=o)
-    ax.set_xlabel(_label(value["x"]))
-    ax.set_ylabel(_label(value["y"]))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
-    return fig
+    """The outcome over the grid of two levers (``change.regime``), drawn by
+    :func:`negotiate.figures.sweeps.regime_map` with the analysed point marked."""
+    import xarray as xr
 
+    from negotiate.figures.sweeps import regime_map
 
-def _edges(values: list[float]) -> np.ndarray:
-    v = np.asarray(values)
-    if len(v) == 1:
-        return np.array([v[0] - 0.5, v[0] + 0.5])
-    mid = (v[1:] + v[:-1]) / 2
-    return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
+    v = findings["change.regime"].value
+    x, y = v["x"], v["y"]
+    bx, by = (float(b) for b in v["baseline"])
+    ds = xr.Dataset(
+        {"outcome": ((x, y), np.array(v["outcomes"], dtype=str))},
+        coords={
+            x: (x, np.array([float(a) for a in v["xs"]]), {"baseline": bx}),
+            y: (y, np.array([float(a) for a in v["ys"]]), {"baseline": by}),
+        },
+        attrs={"mode": "grid"},
+    )
+    return regime_map(ds, x, y, title=f"Outcome by {_label(x)} and {_label(y)}")
 
 
 def _tree_figure(findings: Findings, result: Any, threats: tuple[Any, ...]) -> Figure | None:
