@@ -167,7 +167,10 @@ def _check_name(name: str, parameters: Mapping[str, Any], field: str, seen: set[
 
 
 def _bound(text: Any, name: str, parameters: Mapping[str, Any], field: str) -> Fraction:
-    value = as_fraction(text.strip() if isinstance(text, str) else text, field)
+    try:
+        value = as_fraction(text.strip() if isinstance(text, str) else text, field)
+    except ModelError as exc:
+        raise ModelError(field, f"{name}: {text}", exc.reason) from None
     domain = parameters[name].domain
     if domain is not None and not domain[0] <= value <= domain[1]:
         raise ModelError(field, text, f"{name} lies outside its domain [{domain[0]}, {domain[1]}]")
