@@ -241,3 +241,24 @@ def test_welfare_transforms_with_an_affine_map(g: NormalFormGame, a: Fraction, b
     # weight 1/a on the rescaled player keeps the same objective up to the constant b/a
     moved = correlated_equilibrium(h, {g.players[0]: 1 / a, **{p: 1 for p in g.players[1:]}})
     assert moved.welfare == base.welfare + b / a
+
+
+@settings(max_examples=60, derandomize=CI, deadline=None)
+@given(games().filter(lambda g: g.n_players == 2))
+def test_nash_equilibria_lie_in_the_polytope(g: NormalFormGame) -> None:
+    """Every Nash equilibrium, as a product distribution, is a correlated equilibrium, so the
+    best correlated welfare is at least that of every Nash equilibrium."""
+    from negotiate.solvers.nash import nash_equilibria
+
+    poly = correlated_polytope(g)
+    best = correlated_equilibrium(g).welfare
+    assert best is not None
+    for eq in nash_equilibria(g).equilibria:
+        p, q = eq.probabilities
+        product = {
+            (g.strategies[0][i], g.strategies[1][j]): p[i] * q[j]
+            for i in range(len(p))
+            for j in range(len(q))
+        }
+        assert poly.max_violation(product) == 0
+        assert best >= sum(eq.payoffs)

@@ -191,3 +191,19 @@ def test_value_transforms_with_the_game(
     assert zero_sum_value(NormalFormGame.zero_sum(permuted)).value == base
     swapped = [[-a[r][c] for r in range(len(a))] for c in range(len(a[0]))]
     assert zero_sum_value(NormalFormGame.zero_sum(swapped)).value == -base
+
+
+@settings(max_examples=60, derandomize=CI, deadline=None)
+@given(matrices)
+def test_every_nash_equilibrium_earns_the_value(a: list[list[int]]) -> None:
+    """PITFALLS.md §8.8: the LP value equals p^T A q at every equilibrium (all share it)."""
+    from negotiate.solvers.nash import nash_equilibria
+
+    g = NormalFormGame.zero_sum(a)
+    sol = zero_sum_value(g)
+    eqs = nash_equilibria(g)
+    assert eqs.equilibria
+    for eq in eqs.equilibria:
+        assert eq.payoffs == (sol.value, -sol.value)
+    # and the LP's optimal pair is itself a Nash equilibrium of the game
+    assert g.max_regret(sol.probabilities) == 0
