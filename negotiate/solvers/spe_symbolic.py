@@ -53,6 +53,24 @@ def _tidy(v: sp.Expr) -> sp.Expr:
     return sp.factor_terms(poly.as_expr() if poly is not None else sp.cancel(v))
 
 
+def _merge_complements(conjs: list[tuple[Ineq, ...]], decider: Decider) -> list[tuple[Ineq, ...]]:
+    """``(A and q1) or (A and q2)`` becomes ``A`` when ``q1 or q2`` holds on the whole box."""
+    merged = True
+    while merged:
+        merged = False
+        for a, b in itertools.combinations(range(len(conjs)), 2):
+            only_a = [q for q in conjs[a] if q not in conjs[b]]
+            only_b = [q for q in conjs[b] if q not in conjs[a]]
+            if len(only_a) == 1 and len(only_b) == 1:
+                cover = decider.feasible([only_a[0].negate(), only_b[0].negate()], sample=False)
+                if cover[0] == "empty":
+                    common = tuple(q for q in conjs[a] if q in conjs[b])
+                    conjs = [c for k, c in enumerate(conjs) if k not in (a, b)] + [common]
+                    merged = True
+                    break
+    return list(dict.fromkeys(conjs))
+
+
 def _and(ineqs: Sequence[Ineq]) -> sp.Basic:
     return sp.And(*(q.relational() for q in ineqs)) if ineqs else sp.true
 
@@ -489,7 +507,9 @@ class SymbolicSPEResult:
             for combo in itertools.product(*conjs)
         ):
             return sp.true
-        kept = list(dict.fromkeys(conjs))
+        kept = _merge_complements(list(dict.fromkeys(conjs)), decider)
+        if any(not c for c in kept):
+            return sp.true
         i = 0
         while i < len(kept):
             inside = any(
