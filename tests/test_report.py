@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-from negotiate.errors import ModelError
+from negotiate.errors import ModelError, NegotiateWarning
 from negotiate.reports import Report, report
 from negotiate.reports.findings import Num, exact_text
+from negotiate.reports.regime import regime_axes
 from negotiate.reports.render_markdown import md_text
 from negotiate.scenario import load_scenario
 
@@ -177,7 +179,14 @@ def test_flagship_write(flagship: Report, tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- the classics
 @pytest.mark.parametrize("path", CLASSICS, ids=lambda p: p.stem)
 def test_classic_report_renders(path: Path, tmp_path: Path) -> None:
-    rep = report(path, regime=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NegotiateWarning)
+        rep = report(path, resolution=11)
+    failed = [w for w in caught if "no regime map" in str(w.message)]
+    if regime_axes(rep.result) is None:  # fewer than two levers with a tipping point
+        assert rep.regime is None and not failed
+    else:  # a regime map, or a note and a warning where the model is undefined
+        assert (rep.regime is None) == bool(failed) == ("regime" not in rep.figures)
     assert rep.verify().ok, rep.verify().notes
     check_numbers(rep)
     md, html = rep.to_markdown(), rep.to_html()
@@ -186,6 +195,18 @@ def test_classic_report_renders(path: Path, tmp_path: Path) -> None:
     assert "<h2>Why</h2>" in html
     rep.write(tmp_path)
     assert (tmp_path / "report.html").stat().st_size > 1000
+
+
+def test_regime_map_undefined_points() -> None:
+    """The prisoners' dilemma is undefined at temptation = punishment (its domain admits it):
+    the automatic regime map is left out with a note and a warning; asked-for axes raise."""
+    path = MODELS / "prisoners_dilemma.toml"
+    with pytest.warns(NegotiateWarning, match="no regime map"):
+        rep = report(path, resolution=11)
+    assert rep.regime is None and "regime" not in rep.figures
+    assert "No regime map over delta and temptation" in rep.to_markdown()
+    with pytest.raises(ModelError, match="undefined"):
+        report(path, regime=("delta", "temptation"), resolution=11)
 
 
 def test_report_from_result_and_variant() -> None:

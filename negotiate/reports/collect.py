@@ -126,7 +126,9 @@ def _keep(block: Block) -> bool:
 
 
 # ---------------------------------------------------------------------- assembly
-def collect(result: Any, counterfactuals: Any, regime: Any = None) -> Findings:
+def collect(
+    result: Any, counterfactuals: Any, regime: Any = None, regime_failed: Any = None
+) -> Findings:
     """The findings of ``result`` (a :class:`ScenarioResult`) and its counterfactuals."""
     from negotiate.reports.collect_change import what_would_change
     from negotiate.reports.collect_fail import appendix, claims, if_talks_fail
@@ -139,7 +141,7 @@ def collect(result: Any, counterfactuals: Any, regime: Any = None) -> Findings:
     b = Builder(result, counterfactuals)
     what_happens(b)
     why(b)
-    what_would_change(b, regime)
+    what_would_change(b, regime, regime_failed)
     bargaining_space(b)
     if_talks_fail(b)
     claims(b)

@@ -30,7 +30,7 @@ def category(b: Builder, lever: str) -> str:
     return next((name for name, pat in CATEGORIES if re.search(pat, text)), "other")
 
 
-def what_would_change(b: Builder, regime: Any = None) -> None:
+def what_would_change(b: Builder, regime: Any = None, regime_failed: Any = None) -> None:
     r = b.result
     p1, p2 = b.players
     lever_ids, deal_ids, sens_ids = [], [], []
@@ -81,6 +81,14 @@ def what_would_change(b: Builder, regime: Any = None) -> None:
         blocks.append(Paragraph(tuple(structural_finding(b, c) for c in design)))
     if regime is not None:
         blocks += _regime(b, regime)
+    elif regime_failed is not None:
+        x, y = regime_failed
+        blocks.append(
+            Note(
+                f"No regime map over {x} and {y}: the model is undefined at some points of "
+                "that grid (the warning issued with this report names one)."
+            )
+        )
     if sens_ids:
         blocks.append(
             Figure(

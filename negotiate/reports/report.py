@@ -9,12 +9,13 @@ the tables and the figures cannot disagree.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from negotiate.errors import ModelError
+from negotiate.errors import ModelError, NegotiateWarning
 from negotiate.reports.findings import Findings
 from negotiate.results import Certificate, Summary, Table, to_jsonable
 
@@ -125,7 +126,9 @@ def report(
 
     ``overrides`` and ``variant`` are applied as in :meth:`Scenario.solve`.  ``regime``: a
     pair of parameter names for the regime map, ``True`` for the first two levers with a
-    tipping point, ``False`` for none; ``resolution`` points per axis.
+    tipping point, ``False`` for none; ``resolution`` points per axis.  When the automatic
+    regime map meets a point where the model is undefined, the report says so and a
+    :class:`NegotiateWarning` carries the error; asked-for axes raise it.
     """
     from negotiate.reports.collect import collect
     from negotiate.reports.figures import figure_svgs
@@ -157,14 +160,22 @@ def report(
     cf = counterfactuals(result)
     tick("counterfactuals", 1, 1)
     lap("counterfactuals")
-    regime_map = None
+    regime_map, regime_failed = None, None
     if regime is not False:
+        from negotiate.reports.regime import regime_axes
         from negotiate.reports.regime import regime_map as make_regime
 
-        regime_map = make_regime(result, None if regime is True else regime, resolution, tick)
+        axes = regime_axes(result) if regime is True else regime
+        try:
+            regime_map = make_regime(result, axes, resolution, tick)
+        except ModelError as exc:
+            if regime is not True:  # axes asked for: their failure is the caller's
+                raise
+            regime_failed = axes
+            warnings.warn(f"no regime map over {axes}: {exc}", NegotiateWarning, stacklevel=2)
         lap("regime map")
     tick("findings", 0, 1)
-    findings = collect(result, cf, regime_map)
+    findings = collect(result, cf, regime_map, regime_failed)
     tick("findings", 1, 1)
     lap("findings")
     tick("figures", 0, 1)
