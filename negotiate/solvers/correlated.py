@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -376,9 +377,9 @@ def correlated_equilibrium(
         notes.append("no objective: one correlated equilibrium (a vertex of the polytope)")
     result = CorrelatedEquilibrium(
         game=game,
-        distribution=distribution,
+        distribution=MappingProxyType(distribution),
         payoffs=payoffs,
-        objective=weights,
+        objective=None if weights is None else MappingProxyType(weights),
         welfare=welfare,
         method=sol.route,
         notes=tuple(notes),
