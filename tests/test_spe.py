@@ -312,3 +312,34 @@ def test_verify_catches_a_tampered_profile():
 def test_bad_input():
     with pytest.raises(ModelError, match="GameTree"):
         subgame_perfect({"players": ["A"]})  # type: ignore[arg-type]
+
+
+def test_discounted_payoffs_with_a_singular_point_in_the_domain():
+    # grim trigger against a one-shot gain T: cooperate iff 3/(1-d) >= T + 3d/(1-d)
+    d = {
+        "players": ["A", "B"],
+        "parameters": {"d": {"domain": [0, 1]}, "T": {"domain": [0, 5]}},
+        "root": {
+            "player": "A",
+            "actions": {
+                "cooperate": {"payoffs": {"A": "3/(1 - d)", "B": "3/(1 - d)"}},
+                "defect": {
+                    "player": "B",
+                    "actions": {
+                        "punish": {"payoffs": {"A": "T + d/(1 - d)", "B": "0"}},
+                        "forgive": {"payoffs": {"A": "T + 3*d/(1 - d)", "B": "1"}},
+                    },
+                },
+            },
+        },
+    }
+    T = symbol("T")
+    result = subgame_perfect(GameTree.from_dict(d))
+    assert result.credible((), "cooperate") == (T <= 3)
+    assert any("undefined where 1 - d = 0" in n for n in result.notes)
+    with pytest.raises(ModelError, match="undefined"):
+        result.at({"d": 1, "T": 1})
+    assert result.at({"d": "1/2", "T": 4}).equilibria[0].payoffs == {"A": 7, "B": 1}
+    assert result.verify().ok
+    d["parameters"]["d"]["domain"] = [0, "0.99"]
+    assert not subgame_perfect(GameTree.from_dict(d)).notes

@@ -53,6 +53,30 @@ def _tidy(v: sp.Expr) -> sp.Expr:
     return sp.factor_terms(poly.as_expr() if poly is not None else sp.cancel(v))
 
 
+def _singular_notes(tree: GameTree, decider: Decider) -> list[str]:
+    """Notes on denominators of payoffs or probabilities that vanish inside the domain."""
+    dens: list[sp.Expr] = []
+    for v in tree.values():
+        if isinstance(v, sp.Expr) and v.free_symbols:
+            den = sp.fraction(sp.together(v))[1]
+            if den.free_symbols and not any(sp.expand(den - d) == 0 for d in dens):
+                dens.append(den)
+    out = []
+    for den in dens:
+        status, point = decider.feasible([Ineq(den, False), Ineq(-den, False)])
+        if status != "empty":
+            at = f" (e.g. at {_show(point)})" if point else ""
+            out.append(
+                f"payoffs or probabilities are undefined where {den} = 0{at}; there the tree "
+                "has no value, so at() raises and the regions say nothing"
+            )
+    return out
+
+
+def _show(point: Mapping[str, Fraction]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in point.items())
+
+
 def _merge_complements(conjs: list[tuple[Ineq, ...]], decider: Decider) -> list[tuple[Ineq, ...]]:
     """``(A and q1) or (A and q2)`` becomes ``A`` when ``q1 or q2`` holds on the whole box."""
     merged = True
@@ -316,6 +340,7 @@ def solve_symbolic(tree: GameTree, max_pieces: int = 10_000) -> SymbolicSPEResul
         notes.append(
             f"{len(boundary)} equilibria hold only on region boundaries (ties); see .boundary"
         )
+    notes += _singular_notes(tree, decider)
     return SymbolicSPEResult(
         tree=tree,
         regions=tuple(regions),
