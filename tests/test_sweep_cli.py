@@ -1,0 +1,107 @@
+"""The ``negotiate sweep`` command: output, summary, resume, errors naming flag and value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from negotiate.cli_sweep import register
+from negotiate.errors import ModelError
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGSHIP = str(ROOT / "models" / "us_iran_2025.toml")
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer(pretty_exceptions_enable=False)
+
+    @app.callback()
+    def _root() -> None:
+        """negotiate"""
+
+    register(app)
+    return app
+
+
+def _run(app, args):
+    return CliRunner().invoke(app, ["sweep", *args], catch_exceptions=True, env={"COLUMNS": "200"})
+
+
+def test_grid_sweep_writes_parquet_and_prints_the_summary(app, tmp_path) -> None:
+    out = tmp_path / "s"
+    args = [FLAGSHIP, "--grid", "guarantee=0:1:21", "--grid", "reneging_hazard=0:0.5:11"]
+    result = _run(app, [*args, "--out", str(out), "--chunk-size", "50"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "points/s" in text  # the progress bar's rate and the final timing
+    assert "agreement" in text and "stalemate" in text
+    assert "Tipping-point curves" in text and "stalemate -> agreement" in text
+    df = pd.read_parquet(out)
+    assert len(df) == 231 and {"guarantee", "reneging_hazard", "outcome"} <= set(df.columns)
+    again = _run(app, [*args, "--out", str(out), "--chunk-size", "50", "--resume"])
+    assert again.exit_code == 0, again.output
+    assert "0 computed, 5 already written" in again.output
+
+
+def test_samples_with_set_and_variant(app, tmp_path) -> None:
+    out = tmp_path / "samples"
+    result = _run(
+        app,
+        [
+            FLAGSHIP,
+            "--grid",
+            "guarantee",
+            "--grid",
+            "detection=0.2:0.9",
+            "--samples",
+            "300",
+            "--seed",
+            "4",
+            "--set",
+            "relief_escrow=0.5",
+            "--scenario",
+            "maximum_pressure",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    df = pd.read_parquet(out)
+    assert len(df) == 300 and df["detection"].between(0.2, 0.9).all()
+    assert "Tipping-point curves" not in result.output  # samples have no grid lines
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (["--grid", "guarantee=0:1"], "--grid", "START:STOP:NUM"),
+        (["--grid", "guarantee=0:1:0"], "--grid", "NUM must be >= 2"),
+        (["--grid", "hazard=0:1:5"], "--grid", "unknown parameter"),
+        (["--grid", "reneging_hazard=0:0.9:5"], "--grid", "outside its domain"),
+        (["--grid", "guarantee=0:1:5", "--set", "detection=2"], "--set.detection", "domain"),
+        (["--grid", "guarantee=0:1:5", "--set", "guarantee=1"], "--set.guarantee", "also swept"),
+        (["--grid", "guarantee=0:1:5", "--set", "nope"], "--set", "NAME=VALUE"),
+        (["--grid", "guarantee=0:1:5", "--samples", "10"], "--grid", "NUM has no meaning"),
+        (
+            ["--grid", "guarantee=0:1:5", "--workers", "2", "--scheduler", "tcp://x:1"],
+            "--scheduler",
+            "either",
+        ),
+    ],
+)
+def test_errors_name_the_flag_and_the_value(app, tmp_path, args, field, words) -> None:
+    result = _run(app, [FLAGSHIP, *args, "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0
+    err = result.exception
+    assert isinstance(err, ModelError), result.output
+    assert err.field == field and words in str(err)
+
+
+def test_missing_out_is_a_usage_error(app) -> None:
+    result = _run(app, [FLAGSHIP, "--grid", "guarantee=0:1:5"])
+    assert result.exit_code == 2 and "--out" in result.output
