@@ -147,7 +147,7 @@ def what_happens(b: Builder) -> None:
     way = _way_out(b)
     if way is not None:
         ids.append(way)
-    if st.kappa is not None and len(ids) < 5:
+    if st.kappa is not None and st.kappa < 1 and len(ids) < 5:
         ids.append(
             b.add(
                 "what.kappa",
