@@ -233,15 +233,19 @@ def test_scenario_text_is_escaped(tmp_path: Path) -> None:
         text,
         count=1,
     )
-    assert HOSTILE in text
+    text = re.sub(
+        r'(?m)^meaning = ".*"$', "meaning = \"<a href='http://x'>payoff</a>\"", text, count=1
+    )
+    assert HOSTILE in text and "<a href" in text
     path = tmp_path / "hostile.toml"
     path.write_text(text, encoding="utf-8")
     rep = report(path, regime=False)
     html = rep.to_html()
-    assert HOSTILE not in html and "<script>" not in html
+    assert HOSTILE not in html and "<script>" not in html and "<a href='http" not in html
+    assert "&lt;a href=&#39;http://x&#39;&gt;payoff&lt;/a&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     md = rep.to_markdown()
-    assert HOSTILE not in md and "<script>" not in md
+    assert HOSTILE not in md and "<script>" not in md and "<a href='http" not in md
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
     rep.write(tmp_path / "out")
     assert HOSTILE not in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
