@@ -32,7 +32,7 @@ from negotiate.results import Certificate, Summary, Table, to_jsonable
 from negotiate.solvers.reduced_normal import InfosetKey, infoset_key, infoset_table, play
 
 if TYPE_CHECKING:
-    from negotiate.solvers.spe_symbolic import SymbolicSPEResult
+    from negotiate.solvers.spe_regions import SymbolicSPEResult
 
 __all__ = ["SPEProfile", "SPEResult", "subgame_perfect"]
 
@@ -446,7 +446,7 @@ def subgame_perfect(
 
     A numeric tree gives an :class:`SPEResult` (all pure SPE, exact).  A tree whose payoffs
     or probabilities contain parameters gives a
-    :class:`~negotiate.solvers.spe_symbolic.SymbolicSPEResult` whose ``regions`` partition the
+    :class:`~negotiate.solvers.spe_regions.SymbolicSPEResult` whose ``regions`` partition the
     parameter domain.
     """
     if not isinstance(tree, GameTree):

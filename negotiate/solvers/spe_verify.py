@@ -1,6 +1,6 @@
 """Certificates for symbolic subgame-perfect regions.
 
-Two independent checks of a :class:`~negotiate.solvers.spe_symbolic.SymbolicSPEResult`:
+Two independent checks of a :class:`~negotiate.solvers.spe_regions.SymbolicSPEResult`:
 
 1. **Symbolic optimality.**  For every region and boundary equilibrium, the continuation
    values are recomputed from the tree and the strategy alone; at every decision node the
@@ -29,7 +29,7 @@ from negotiate.solvers.regions import Decider, Ineq, make_ineq
 from negotiate.solvers.spe import SPEResult, check_profile, solve_numeric
 
 if TYPE_CHECKING:
-    from negotiate.solvers.spe_symbolic import Region, SymbolicSPEResult
+    from negotiate.solvers.spe_regions import Region, SymbolicSPEResult
 
 __all__ = ["equilibrium_key", "verify_symbolic"]
 
