@@ -34,6 +34,11 @@ from negotiate.solvers.cooperative import (
 )
 from negotiate.solvers.cooperative_batch import nash_bargaining_batch
 from negotiate.solvers.cooperative_linkage import linkage_value
+from negotiate.solvers.correlated import (
+    CorrelatedEquilibrium,
+    correlated_equilibrium,
+    correlated_polytope,
+)
 from negotiate.solvers.equilibria import Equilibrium, EquilibriumSet
 from negotiate.solvers.nash import nash_equilibria
 from negotiate.solvers.pbe import perfect_bayesian
@@ -41,11 +46,13 @@ from negotiate.solvers.pbe_result import PBEResult, PerfectBayesianEquilibrium
 from negotiate.solvers.reduced_normal import reduced_normal_form
 from negotiate.solvers.spe import SPEResult, subgame_perfect
 from negotiate.solvers.spe_symbolic import SymbolicSPEResult
+from negotiate.solvers.zero_sum import ZeroSumSolution, zero_sum_value
 
 __all__ = [
     "BargainingProblem",
     "BargainingSolution",
     "Certificate",
+    "CorrelatedEquilibrium",
     "DegenerateWarning",
     "Equilibrium",
     "EquilibriumSet",
@@ -68,7 +75,10 @@ __all__ = [
     "Summary",
     "SymbolicSPEResult",
     "TooLargeError",
+    "ZeroSumSolution",
     "__version__",
+    "correlated_equilibrium",
+    "correlated_polytope",
     "egalitarian",
     "kalai_smorodinsky",
     "linkage_value",
@@ -81,4 +91,5 @@ __all__ = [
     "subgame_perfect",
     "theory",
     "utilitarian",
+    "zero_sum_value",
 ]

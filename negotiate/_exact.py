@@ -22,6 +22,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from negotiate.errors import ModelError
 
 __all__ = ["as_fraction", "fraction_to_json", "is_float_input"]
@@ -43,7 +45,7 @@ def is_float_input(value: Any) -> bool:
 
 def as_fraction(value: Any, field: str) -> Fraction:
     """Convert ``value`` to an exact :class:`Fraction`, or raise ``ModelError`` naming ``field``."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool | np.bool_):
         raise ModelError(field, value, "expected a number, got a boolean")
     if isinstance(value, Fraction):
         return value

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from negotiate import cli_scenario
 from negotiate._version import __version__
 from negotiate.errors import ModelError, NegotiateError, SolverError
 
@@ -110,6 +111,9 @@ def _print_equilibria(result: Any, certificate: Any) -> None:
         console.print(f"note: {note}")
     exact = "exact" if certificate.exact else f"tolerance {certificate.tolerance:g}"
     console.print(f"certificate: max regret {certificate.max_regret} ({exact}), verified")
+
+
+cli_scenario.register(app)
 
 
 def main() -> None:
