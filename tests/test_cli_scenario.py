@@ -60,7 +60,7 @@ def test_solve_flagship_human_output_and_overrides(monkeypatch, capsys) -> None:
     ],
 )
 def test_solve_errors_are_one_line(args: list[str], words: str, monkeypatch, capsys) -> None:
-    code, out, err = run(monkeypatch, capsys, "solve", str(MODELS / "us_iran_2025.toml"), *args)
+    code, _, err = run(monkeypatch, capsys, "solve", str(MODELS / "us_iran_2025.toml"), *args)
     assert code == 2
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
 
