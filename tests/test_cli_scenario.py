@@ -32,8 +32,14 @@ def test_check_and_solve_every_model(path: Path, monkeypatch, capsys) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["outcome"] in ("agreement", "stalemate", "war")
-    assert set(data) >= {"outcome", "deal", "binding_constraints", "tipping_points",
-                         "parameters", "certificates"}
+    assert set(data) >= {
+        "outcome",
+        "deal",
+        "binding_constraints",
+        "tipping_points",
+        "parameters",
+        "certificates",
+    }
     assert data["certificates"]["ok"] is True
     for tp in data["tipping_points"].values():
         assert set(tp) >= {"threshold", "direction"}
@@ -45,8 +51,9 @@ def test_solve_flagship_human_output_and_overrides(monkeypatch, capsys) -> None:
     assert code == 0 and "stalemate" in out and "certificates: all verified" in out
     code, out, _ = run(monkeypatch, capsys, "solve", flagship, "--set", "guarantee=1", "--json")
     assert code == 0 and json.loads(out)["outcome"] == "agreement"
-    code, out, _ = run(monkeypatch, capsys, "solve", flagship, "--scenario", "full_guarantee",
-                       "--json")
+    code, out, _ = run(
+        monkeypatch, capsys, "solve", flagship, "--scenario", "full_guarantee", "--json"
+    )
     assert json.loads(out)["outcome"] == "agreement"
 
 
@@ -67,9 +74,13 @@ def test_solve_errors_are_one_line(args: list[str], words: str, monkeypatch, cap
 
 def test_hostile_file_exits_nonzero_naming_the_field(tmp_path, monkeypatch, capsys) -> None:
     marker = tmp_path / "owned"
-    text = (MODELS / "fearon_crisis.toml").read_text(encoding="utf-8").replace(
-        'disagreement = { A = "p - cost_a"',
-        f'disagreement = {{ A = "__import__(\'os\').system(\'touch {marker}\')"',
+    text = (
+        (MODELS / "fearon_crisis.toml")
+        .read_text(encoding="utf-8")
+        .replace(
+            'disagreement = { A = "p - cost_a"',
+            f"disagreement = {{ A = \"__import__('os').system('touch {marker}')\"",
+        )
     )
     bad = tmp_path / "bad.toml"
     bad.write_text(text, encoding="utf-8")
