@@ -10,7 +10,17 @@ from typing import Any
 import sympy as sp
 
 from negotiate.reports.collect import Builder, all_ok, e, slug, u
-from negotiate.reports.findings import Block, Code, Figure, Note, Num, Paragraph, Quote, TableBlock
+from negotiate.reports.findings import (
+    Block,
+    Code,
+    Figure,
+    Note,
+    Num,
+    Paragraph,
+    Quote,
+    Seq,
+    TableBlock,
+)
 from negotiate.results import Certificate
 
 __all__ = ["appendix", "claims", "condition_text", "if_talks_fail"]
@@ -233,9 +243,10 @@ def claims(b: Builder) -> None:
             )
             tpl = "{text} Supported: {supported}; {condition} is {truth} here"
             tpl += " (margin {margin})." if margin is not None else "."
-            fields["why"] = f"{spec.holds} is {'true' if truth else 'false'}" + (
-                f" (margin {fields['margin']})" if margin is not None else ""
-            )
+            why: tuple[Any, ...] = (Code(str(spec.holds)), f" is {fields['truth']}")
+            if margin is not None:
+                why += (" (margin ", fields["margin"], ")")
+            fields["why"] = Seq(why)
             cert = b.check.truth(spec.holds, truth)
             supported = truth
         else:
@@ -252,19 +263,17 @@ def claims(b: Builder) -> None:
                 "{text} Supported: {supported}; at {node} the equilibrium plays {played}, "
                 "so {action} is {credible} there"
             )
-            why = (
-                f"at {fields['node']} the equilibrium plays {played}; {spec.action} is "
-                f"{fields['credible']}"
-            )
+            why = ("at ", fields["node"], " the equilibrium plays ", Code(played), "; ")
+            why += (Code(spec.action), f" is {fields['credible']}")
             if threat is not None and not chosen:
                 fields |= dict(
                     gap=u(-threat.margin), condition=Code(condition_text(threat.condition))
                 )
                 tpl += " ({gap} short); it would be played only if {condition}."
-                why += f" ({fields['gap']} short; played only if {fields['condition']})"
+                why += (" (", fields["gap"], " short; played only if ", fields["condition"], ")")
             else:
                 tpl += "."
-            fields["why"] = why
+            fields["why"] = Seq(why)
             cert = b.check.credible(spec.path, spec.action, chosen)
             supported = chosen == spec.expect_chosen
         ok = cert.ok and check.supported == supported

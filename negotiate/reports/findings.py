@@ -30,6 +30,7 @@ __all__ = [
     "Paragraph",
     "Quote",
     "Section",
+    "Seq",
     "TableBlock",
     "exact_text",
 ]
@@ -95,6 +96,16 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Seq:
+    """Fields rendered one after another (text, :class:`Num` and :class:`Code` mixed)."""
+
+    parts: tuple[Any, ...]
+
+    def __str__(self) -> str:
+        return "".join(plain(p) for p in self.parts)
+
+
+@dataclass(frozen=True)
 class Finding:
     """One computed fact: ``id``, ``value``, a sentence ``template`` over ``fields``, and the
     certificate that checks it.  ``source`` names where the value was read."""
@@ -152,8 +163,8 @@ def plain(value: Any) -> str:
 def _plain_value(value: Any) -> Any:
     if isinstance(value, Num):
         return value.value
-    if isinstance(value, Code):
-        return value.text
+    if isinstance(value, Code | Seq):
+        return str(value)
     if isinstance(value, Mapping):
         return {k: _plain_value(v) for k, v in value.items()}
     if isinstance(value, tuple | list):

@@ -26,6 +26,7 @@ from negotiate.reports.findings import (
     Num,
     Paragraph,
     Quote,
+    Seq,
     TableBlock,
 )
 
@@ -55,6 +56,8 @@ def field_html(value: Any) -> Markup:
         return Markup("<code>{}</code>").format(value.text)
     if isinstance(value, tuple | list):
         return Markup(", ").join(field_html(v) for v in value)
+    if isinstance(value, Seq):
+        return Markup("").join(field_html(v) for v in value.parts)
     return escape(str(value))
 
 

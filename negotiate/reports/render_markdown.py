@@ -22,6 +22,7 @@ from negotiate.reports.findings import (
     Num,
     Paragraph,
     Quote,
+    Seq,
     TableBlock,
 )
 
@@ -52,6 +53,8 @@ def field_md(value: Any) -> str:
         return md_code(value.text)
     if isinstance(value, tuple | list):
         return ", ".join(field_md(v) for v in value)
+    if isinstance(value, Seq):
+        return "".join(field_md(v) for v in value.parts)
     return md_text(str(value))
 
 
