@@ -117,9 +117,7 @@ def register(app: typer.Typer) -> None:
 
         from negotiate.cli_scenario import parse_sets, render_summary
         from negotiate.scenario import load_scenario
-        from negotiate.sweeps.analysis import summarize
         from negotiate.sweeps.api import plan_sweep, run_sweep
-        from negotiate.sweeps.grid import GridSpace
 
         if workers is not None and scheduler is not None:
             raise ModelError("--scheduler", scheduler, "give either --workers or --scheduler")
@@ -153,19 +151,4 @@ def register(app: typer.Typer) -> None:
                 security=security,
                 progress=advance,
             )
-        space = plan.space
-        values = [a.values for a in space.axes] if isinstance(space, GridSpace) else None
-        rate = plan.n_points / run.wall_seconds if run.wall_seconds > 0 else float("inf")
-        fields = [
-            ("scenario", model.title),
-            ("points", plan.n_points),
-            ("parameters", ", ".join(space.names)),
-            ("engine", f"{run.engine} ({plan.kernel} kernel)"),
-            ("chunks", f"{run.computed} computed, {run.skipped} already written"),
-            ("time", f"{run.wall_seconds:.2f} s ({rate:,.0f} points/s)"),
-            ("output", str(out)),
-        ]
-        baseline = {n: base for n, base, _, _ in plan.parameters}
-        render_summary(
-            summarize(model.title, space.names, space.shape, values, run.codes, baseline, fields)
-        )
+        render_summary(run.summary())

@@ -128,3 +128,15 @@ def test_tipping_curve_figure_and_tornado(flagship, grid) -> None:
     sens = one_at_a_time(flagship)
     fig = tornado_figure(sens)
     assert len(fig.axes[0].patches) == 2 * len(sens.rows)
+
+
+def test_run_record_summarises_and_verifies(flagship, tmp_path) -> None:
+    from negotiate.sweeps import plan_sweep, run_sweep
+
+    plan = plan_sweep(flagship, ["guarantee=0:1:5", "reneging_hazard=0:0.5:3"], chunk_size=4)
+    run = run_sweep(plan, out=tmp_path / "r")
+    text = run.summary().to_text()
+    assert "Tipping-point curves" in text and "4 computed, 0 already written" in text
+    assert run.verify(points=5).ok
+    in_memory = run_sweep(plan)
+    assert in_memory.dataset().equals(run.dataset())

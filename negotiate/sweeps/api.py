@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from negotiate.errors import ModelError
+from negotiate.results import Certificate, Summary
 from negotiate.scenario.evaluate import check_overrides
 from negotiate.scenario.result import OUTCOMES
 from negotiate.sweeps import storage
@@ -115,6 +116,43 @@ class SweepRun:
     write_seconds: float
     wall_seconds: float
     tables: tuple[Any, ...] = field(default=(), repr=False)
+
+    def dataset(self) -> Any:
+        """The results as an ``xarray.Dataset`` (read from ``out`` when written there)."""
+        if self.out is not None:
+            return read_sweep(self.out)
+        import pyarrow as pa
+
+        manifest = storage.manifest_data(self.plan, self.plan.evaluator().outputs)
+        return to_dataset(manifest, pa.concat_tables(self.tables))
+
+    def summary(self) -> Summary:
+        """Outcome shares and tipping-point curves (from the outcome codes: no reloading)."""
+        from negotiate.sweeps.analysis import summarize
+
+        plan, space = self.plan, self.plan.space
+        values = [a.values for a in space.axes] if isinstance(space, GridSpace) else None
+        rate = plan.n_points / self.wall_seconds if self.wall_seconds > 0 else float("inf")
+        fields = [
+            ("scenario", plan.scenario_title),
+            ("points", plan.n_points),
+            ("parameters", ", ".join(space.names)),
+            ("engine", f"{self.engine} ({plan.kernel} kernel)"),
+            ("chunks", f"{self.computed} computed, {self.skipped} already written"),
+            ("time", f"{self.wall_seconds:.2f} s ({rate:,.0f} points/s)"),
+        ]
+        if self.out is not None:
+            fields.append(("output", str(self.out)))
+        baseline = {n: base for n, base, _, _ in plan.parameters}
+        return summarize(
+            plan.scenario_title, space.names, space.shape, values, self.codes, baseline, fields
+        )
+
+    def verify(self, points: int = 20, seed: int = 0) -> Certificate:
+        """Re-solve ``points`` sampled points exactly (:func:`~negotiate.sweeps.verify_sweep`)."""
+        from negotiate.sweeps.analysis import verify_sweep
+
+        return verify_sweep(self.dataset(), self.plan.scenario(), points, seed)
 
 
 def run_sweep(
@@ -241,12 +279,7 @@ def sweep(
         security=security,
         progress=progress,
     )
-    if run.out is not None:
-        return read_sweep(run.out)
-    import pyarrow as pa
-
-    manifest = storage.manifest_data(plan, plan.evaluator().outputs)
-    return to_dataset(manifest, pa.concat_tables(run.tables))
+    return run.dataset()
 
 
 def read_sweep(directory: str | Path, *, partial: bool = False) -> Any:
@@ -274,8 +307,12 @@ def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False
     names = [a["name"] for a in space.get("axes", space.get("ranges", []))]
 
     def column(name: str, kind: str) -> np.ndarray:
-        values = table.column(name).to_numpy(zero_copy_only=False)[order]
-        return values.astype(str) if kind == "label" else values
+        col = table.column(name)
+        if kind == "label":  # via the dictionary: one conversion per distinct label
+            encoded = col.combine_chunks().dictionary_encode()
+            labels = np.asarray(encoded.dictionary.to_pylist() or [""], dtype=str)
+            return labels[encoded.indices.to_numpy(zero_copy_only=False)[order]]
+        return col.to_numpy()[order]
 
     attrs = {
         "scenario": manifest["scenario"]["name"],
