@@ -23,6 +23,7 @@ from negotiate.games.issues import IssueSpace
 from negotiate.games.normal import NormalFormGame
 from negotiate.games.signaling import SignalingGame
 from negotiate.games.tree import GameTree
+from negotiate.reports import Report, report
 from negotiate.results import Certificate, Summary
 from negotiate.scenario import Scenario, ScenarioResult, load_scenario
 from negotiate.solvers.cooperative import (
@@ -67,6 +68,7 @@ __all__ = [
     "PBEResult",
     "Parameter",
     "PerfectBayesianEquilibrium",
+    "Report",
     "SPEResult",
     "Scenario",
     "ScenarioResult",
@@ -88,6 +90,7 @@ __all__ = [
     "nash_equilibria",
     "perfect_bayesian",
     "reduced_normal_form",
+    "report",
     "subgame_perfect",
     "theory",
     "utilitarian",

@@ -27,7 +27,7 @@ from negotiate.errors import ModelError, SolverError
 from negotiate.scenario.evaluate import PointState, evaluate_point, parameter_values
 from negotiate.scenario.result import ClaimCheck, Constraint, ScenarioResult, TippingPoint
 
-__all__ = ["analyse", "deal_at", "outcome_at", "participation_slacks"]
+__all__ = ["analyse", "classify", "deal_at", "outcome_at", "participation_slacks"]
 
 _GRID = 16
 _BISECTIONS = 40
@@ -100,7 +100,7 @@ def deal_at(scenario: Any, state: PointState) -> Any:
     return nash_bargaining(problem, weights=state.power)
 
 
-def _classify(scenario: Any, state: PointState, agreement: bool | None) -> str:
+def classify(scenario: Any, state: PointState, agreement: bool | None) -> str:
     """``agreement`` is None for scenarios without a bargaining layer: the tree decides."""
     conditions_ok = all(ok for ok, _ in state.conditions.values())
     if agreement is None:
@@ -118,7 +118,7 @@ def outcome_at(
     """The outcome label at a parameter point (no certificates, for scans)."""
     state = evaluate_point(scenario, values, cache)
     slacks = _slacks(scenario, state)
-    return _classify(scenario, state, None if slacks is None else slacks[0] > 0 < slacks[1])
+    return classify(scenario, state, None if slacks is None else slacks[0] > 0 < slacks[1])
 
 
 def _constraints(scenario: Any, state: PointState) -> tuple[Constraint, ...]:
@@ -278,7 +278,7 @@ def analyse(
                 solver=scenario.solution,
                 status="inconsistent",
             )
-    outcome = _classify(scenario, state, participation_ok if has_bargaining else None)
+    outcome = classify(scenario, state, participation_ok if has_bargaining else None)
     cache: dict[tuple[tuple[str, Fraction], ...], str] = {}
     spe_cache: dict[Any, Any] = {}
 

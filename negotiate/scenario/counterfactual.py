@@ -37,8 +37,8 @@ import sympy as sp
 from negotiate.errors import ModelError
 from negotiate.results import Certificate, Summary, Table, to_jsonable
 from negotiate.scenario.analysis import (
-    _classify,
     bargaining_problem,
+    classify,
     deal_at,
     outcome_at,
     participation_slacks,
@@ -111,7 +111,7 @@ def _assess(scenario: Any, state: PointState, values: Mapping[str, Fraction]) ->
         problem = bargaining_problem(scenario, state)
         slacks = participation_slacks(problem.polytope.vertices, state.disagreement)
     zone = None if slacks is None else slacks[0] > 0 < slacks[1]
-    outcome = _classify(scenario, state, zone)
+    outcome = classify(scenario, state, zone)
     solution = deal_at(scenario, state) if outcome == "agreement" and zone else None
     return PointOutcome(dict(values), outcome, slacks, state, solution)
 
