@@ -16,7 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CI_SCRIPT = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-MAIN_JOB = "negotiate nash models/games/crisis_chicken.nfg"
+MAIN_JOB = "negotiate report models/us_iran_2025.toml --out report/"
+NASH_EXAMPLE = "negotiate nash models/games/crisis_chicken.nfg"
 
 
 def blocks(text: str, language: str) -> list[str]:
@@ -92,14 +93,27 @@ def test_setup_commands_are_what_ci_runs() -> None:
             position = later[0]
 
 
-def test_main_job_lists_the_three_equilibria() -> None:
-    first = commands(setup_blocks()[0])
-    assert MAIN_JOB in first, "the install block ends by running the main job"
-    argv = shlex.split(MAIN_JOB)
+def _run(command: str, cwd: Path, replace: dict[str, str] | None = None) -> str:
+    argv = [(replace or {}).get(w, w) for w in shlex.split(command)]
     argv[0] = str(Path(sys.executable).parent / argv[0])  # the installed console script
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=cwd)
     assert done.returncode == 0, done.stderr
-    out = done.stdout
+    return done.stdout
+
+
+def test_main_job_writes_the_flagship_report(tmp_path: Path) -> None:
+    first = commands(setup_blocks()[0])
+    assert first[-1] == MAIN_JOB, "the install block ends by running the main job"
+    out = _run(MAIN_JOB, ROOT, {"report/": str(tmp_path / "report")})
+    assert "stalemate" in out and "certificates: all verified" in out
+    html = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    md = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    assert "What would change it" in html and "What would change it" in md
+
+
+def test_nash_example_lists_the_three_equilibria() -> None:
+    assert NASH_EXAMPLE in README
+    out = _run(NASH_EXAMPLE, ROOT)
     assert "3 extreme equilibria (complete)" in out
     rows = [ln for ln in out.splitlines() if re.match(r"^│ +\d+ │", ln)]
     assert len(rows) == 3, out
