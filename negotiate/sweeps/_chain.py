@@ -170,8 +170,9 @@ def issue_chain(w1: Sequence[Arr], w2: Sequence[Arr], tol: float) -> tuple[Chain
     edges: Arr = sum(np.asarray(m, dtype=np.int64) for m in movable)
     near: Arr = np.False_
     for r, s in itertools.pairwise(by_pos):  # near ties are adjacent in chain order
-        gap = r - s
-        near = near | ((gap > 0) & (gap <= tol * r))
+        with np.errstate(invalid="ignore"):  # -inf - -inf: issues that cannot move
+            gap = r - s
+            near = near | ((gap > 0) & (gap <= tol * r))
     return Chain(vx, vy, edges, rank), near
 
 
@@ -248,8 +249,8 @@ def ks(c: Chain, d1: Arr, d2: Arr) -> tuple[Arr, Arr, Arr]:
         hit = (h[k - 1] > 0) & (h[k] <= 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             t = h[k - 1] / (h[k - 1] - h[k])
-        u1 = np.where(hit, cx[k - 1] + t * (cx[k] - cx[k - 1]), u1)
-        u2 = np.where(hit, cy[k - 1] + t * (cy[k] - cy[k - 1]), u2)
+            u1 = np.where(hit, cx[k - 1] + t * (cx[k] - cx[k - 1]), u1)
+            u2 = np.where(hit, cy[k - 1] + t * (cy[k] - cy[k - 1]), u2)
     at_start = h[0] <= 0
     u1, u2 = np.where(at_start, cx[0], u1), np.where(at_start, cy[0], u2)
     return u1, u2, c.position(u1)
