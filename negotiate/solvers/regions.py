@@ -39,6 +39,7 @@ _MAX_ROWS = 4000
 _MAX_CASES = 3**7
 _SAMPLES = 64
 _MAX_WITNESSES = 24
+_BOXES = 400
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,49 @@ class Ineq:
             total += term
         return total
 
+    @property
+    def terms(self) -> list[tuple[Fraction, tuple[tuple[str, int], ...]]] | None:
+        """The polynomial's terms (coefficient, powers), or None if ``expr`` is not one."""
+        return self._terms
+
+    def approx_bounds(self, box: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+        """:meth:`bounds` in floats: a guide for what to prove, never a decision."""
+        assert self._terms is not None
+        lo_total = hi_total = 0.0
+        for coeff, powers in self._terms:
+            lo = hi = float(coeff)
+            for name, k in powers:
+                a, b = box[name]
+                pa, pb = a**k, b**k
+                f_lo, f_hi = (
+                    (0.0, max(pa, pb)) if k % 2 == 0 and a < 0 < b else (min(pa, pb), max(pa, pb))
+                )
+                products = (lo * f_lo, lo * f_hi, hi * f_lo, hi * f_hi)
+                lo, hi = min(products), max(products)
+            lo_total += lo
+            hi_total += hi
+        return lo_total, hi_total
+
+    def bounds(self, box: Mapping[str, tuple[Fraction, Fraction]]) -> tuple[Fraction, Fraction]:
+        """Exact interval-arithmetic bounds of the polynomial on ``box`` (a superset of its
+        range)."""
+        assert self._terms is not None
+        lo_total = hi_total = Fraction(0)
+        for coeff, powers in self._terms:
+            lo, hi = coeff, coeff
+            for name, k in powers:
+                a, b = box[name]
+                pa, pb = a**k, b**k
+                if k % 2 == 0 and a < 0 < b:
+                    f_lo, f_hi = Fraction(0), max(pa, pb)
+                else:
+                    f_lo, f_hi = min(pa, pb), max(pa, pb)
+                products = (lo * f_lo, lo * f_hi, hi * f_lo, hi * f_hi)
+                lo, hi = min(products), max(products)
+            lo_total += lo
+            hi_total += hi
+        return lo_total, hi_total
+
     @cached_property
     def _terms(self) -> list[tuple[Fraction, tuple[tuple[str, int], ...]]] | None:
         """The polynomial's terms with Fraction coefficients (None if not a polynomial)."""
@@ -120,10 +164,27 @@ class Ineq:
                 lhs, rhs = -lhs, -rhs
             flip = lead < 0
         else:
-            lhs, rhs, flip = sp.factor(f), sp.Integer(0), False
+            lhs, rhs, flip = _readable(f), sp.Integer(0), False
+            if poly is not None and poly.LC() < 0:
+                lhs, flip = _readable(-f), True
         if flip:
             return sp.StrictLessThan(lhs, rhs) if self.strict else sp.LessThan(lhs, rhs)
         return sp.StrictGreaterThan(lhs, rhs) if self.strict else sp.GreaterThan(lhs, rhs)
+
+
+def _readable(f: sp.Expr) -> sp.Expr:
+    """``f`` factored, without a positive constant factor (``-d**2/100`` -> ``-d**2``)."""
+    g = sp.factor(f)
+    content, primitive = g.as_content_primitive()
+    return primitive if content > 0 else g
+
+
+def _rules_out(q: Ineq, upper: Fraction) -> bool:
+    return upper < 0 or (upper == 0 and q.strict)
+
+
+def _satisfied(q: Ineq, lower: Fraction) -> bool:
+    return lower > 0 or (lower == 0 and not q.strict)
 
 
 def make_ineq(f: sp.Expr, strict: bool) -> Ineq | bool:
@@ -281,10 +342,95 @@ class Decider:
                 self._witnesses.insert(0, point)
                 del self._witnesses[_MAX_WITNESSES:]
             return status, point
+        pinned = self._pinned([q for q, f in zip(ineqs, parsed, strict=True) if f is not None])
+        if pinned:
+            return self._substituted(ineqs, pinned, sample)
         if sample:
             for point in self._samples:
                 if self._inside(point, ineqs):
                     return "nonempty", dict(point)
+        return self._branch_and_bound(ineqs, _BOXES if sample else _BOXES // 8)
+
+    def _pinned(self, exact: Sequence[Ineq]) -> dict[str, Fraction]:
+        """Parameters that the exactly decidable constraints force to an end of the box
+        (``d**2 <= 0`` forces ``d = 0`` on ``[0, 1]``)."""
+        out: dict[str, Fraction] = {}
+        if not exact:
+            return out
+        for name, sym, dom in zip(self.names, self.symbols, self.box, strict=True):
+            if dom is None or not any(sym in q.expr.free_symbols for q in exact):
+                continue
+            for end, away in ((dom[0], sym - dom[0]), (dom[1], dom[1] - sym)):
+                if self.feasible([*exact, Ineq(away, True)], sample=False)[0] == "empty":
+                    out[name] = end
+                    break
+        return out
+
+    def _substituted(
+        self, ineqs: Sequence[Ineq], pinned: Mapping[str, Fraction], sample: bool
+    ) -> tuple[Status, dict[str, Fraction] | None]:
+        fix = {symbol(n): sp.Rational(v.numerator, v.denominator) for n, v in pinned.items()}
+        reduced: list[Ineq] = []
+        for q in ineqs:
+            r = make_ineq(q.expr.xreplace(fix), q.strict)
+            if r is False:
+                return "empty", None
+            if isinstance(r, Ineq):
+                reduced.append(r)
+        status, point = self.feasible(reduced, sample=sample)
+        if point is None:
+            return status, None
+        point.update(pinned)
+        return (status, point) if self._inside(point, ineqs) else ("unknown", None)
+
+    def _branch_and_bound(
+        self, ineqs: Sequence[Ineq], budget: int
+    ) -> tuple[Status, dict[str, Fraction] | None]:
+        """Exact interval bounds of polynomial constraints on sub-boxes of the domain.
+
+        A sub-box is discarded when some constraint's upper bound rules it out, and proves the
+        region non-empty when every lower bound satisfies its constraint; otherwise it is
+        halved along its widest side.  All boxes discarded: empty (a proof, in exact
+        arithmetic).  Budget spent: unknown.
+        """
+        if any(dom is None for dom in self.box) or any(q.terms is None for q in ineqs):
+            return "unknown", None
+        boxes: list[dict[str, tuple[Fraction, Fraction]]] = [
+            {n: dom for n, dom in zip(self.names, self.box, strict=True) if dom is not None}
+        ]
+        order = list(ineqs)
+        for _ in range(budget):
+            if not boxes:
+                return "empty", None
+            box = boxes.pop()
+            fbox = {n: (float(a), float(b)) for n, (a, b) in box.items()}
+            fb = [q.approx_bounds(fbox) for q in order]
+            # floats only choose what to prove; every decision is re-derived exactly
+            cut = next(
+                (
+                    k
+                    for k, (q, (_, hi)) in enumerate(zip(order, fb, strict=True))
+                    if hi <= 1e-9 * (1 + abs(hi)) and _rules_out(q, q.bounds(box)[1])
+                ),
+                None,
+            )
+            if cut is not None:
+                order.insert(0, order.pop(cut))  # the constraint that cut is tried first
+                continue
+            if all(lo >= -1e-12 for lo, _ in fb) and all(
+                _satisfied(q, q.bounds(box)[0]) for q in order
+            ):
+                centre = {n: (a + b) / 2 for n, (a, b) in box.items()}
+                corner = {n: a for n, (a, _) in box.items()}
+                for point in (centre, corner):
+                    if self._inside(point, ineqs):
+                        return "nonempty", point
+            widest = max(box, key=lambda n: box[n][1] - box[n][0])
+            a, b = box[widest]
+            if a == b:
+                continue  # a point the bounds could not decide: a boundary; keep looking
+            mid = (a + b) / 2
+            boxes += [{**box, widest: (a, mid)}, {**box, widest: (mid, b)}]
         return "unknown", None
 
     def _inside(self, point: Mapping[str, Fraction], ineqs: Sequence[Ineq]) -> bool:
