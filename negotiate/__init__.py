@@ -48,6 +48,7 @@ from negotiate.solvers.reduced_normal import reduced_normal_form
 from negotiate.solvers.spe import SPEResult, subgame_perfect
 from negotiate.solvers.spe_symbolic import SymbolicSPEResult
 from negotiate.solvers.zero_sum import ZeroSumSolution, zero_sum_value
+from negotiate.sweeps import read_sweep, sweep
 
 __all__ = [
     "BargainingProblem",
@@ -89,9 +90,11 @@ __all__ = [
     "nash_bargaining_batch",
     "nash_equilibria",
     "perfect_bayesian",
+    "read_sweep",
     "reduced_normal_form",
     "report",
     "subgame_perfect",
+    "sweep",
     "theory",
     "utilitarian",
     "zero_sum_value",
