@@ -342,7 +342,9 @@ class Decider:
                 self._witnesses.insert(0, point)
                 del self._witnesses[_MAX_WITNESSES:]
             return status, point
-        pinned = self._pinned([q for q, f in zip(ineqs, parsed, strict=True) if f is not None])
+        pinned: dict[str, Fraction] = {}
+        if status == "nonempty":  # the exact part is decided: does it pin a parameter?
+            pinned = self._pinned([q for q, f in zip(ineqs, parsed, strict=True) if f is not None])
         if pinned:
             return self._substituted(ineqs, pinned, sample)
         if sample:
