@@ -135,8 +135,8 @@ class GameTree:
                     ((*path, lab), ch)
                     for lab, ch in reversed(list(zip(labels(node), node.children, strict=True)))
                 )
-        ordered = dict(sorted(index.items(), key=lambda kv: _preorder_key(kv[0], index)))
-        object.__setattr__(self, "_index", MappingProxyType(ordered))
+        # the stack visits children in declared order: ``index`` is in depth-first pre-order
+        object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(
             self, "_infosets", MappingProxyType({k: tuple(v) for k, v in infosets.items()})
         )
@@ -310,17 +310,6 @@ class GameTree:
             f"GameTree({kind}, players={list(self.players)}, nodes={self.n_nodes}, "
             f"parameters={list(self.parameters)})"
         )
-
-
-def _preorder_key(path: Path, index: Mapping[Path, Node]) -> tuple[int, ...]:
-    """Sort key giving depth-first pre-order with children in their declared order."""
-    key: list[int] = []
-    node = index[()]
-    for lab in path:
-        pos = labels(node).index(lab)
-        key.append(pos)
-        node = node.children[pos]  # type: ignore[union-attr]
-    return tuple(key)
 
 
 def evaluate(value: Value, values: Mapping[str, Fraction], field: str) -> Fraction:
