@@ -98,8 +98,10 @@ class SPEResult:
 
     def verify(self) -> Certificate:
         """Re-check every equilibrium exactly: at each decision node no action does better
-        than the one chosen (one-shot deviation), ties follow ``tie_break``, and every
-        subgame with imperfect information is in Nash equilibrium; payoffs are recomputed."""
+        than the one chosen (one-shot deviation), ties follow ``tie_break``, and in every
+        subgame no player gains by changing its action at one information set; payoffs and
+        outcome probabilities are recomputed.  (Subgames with imperfect information were
+        solved by exhaustive pure Nash search; this check is the one-set necessary part.)"""
         worst = Fraction(0)
         checks = []
         ok = True
