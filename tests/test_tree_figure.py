@@ -10,8 +10,8 @@ from negotiate.figures.tree import figure_svg, tree_figure
 from negotiate.games.tree import GameTree
 from negotiate.interop.gambit_efg import parse_efg
 from negotiate.solvers.spe import subgame_perfect
-from tests._trees import ENTRY, IRAN
 from tests.test_efg import SIGNALLING
+from tests.test_tree_examples import ENTRY, IRAN
 
 _PATH = "#c0392b"
 
