@@ -200,10 +200,21 @@ def test_classic_report_renders(path: Path, tmp_path: Path) -> None:
     assert (tmp_path / "report.html").stat().st_size > 1000
 
 
-def test_regime_map_undefined_points() -> None:
-    """The prisoners' dilemma is undefined at temptation = punishment (its domain admits it):
-    the automatic regime map is left out with a note and a warning; asked-for axes raise."""
-    path = MODELS / "prisoners_dilemma.toml"
+def test_regime_map_undefined_points(tmp_path: Path) -> None:
+    """A condition that divides by (temptation - punishment) is undefined where the two are
+    equal, which the domain admits: the automatic regime map is left out with a note and a
+    warning; asked-for axes raise."""
+    text = (
+        (MODELS / "prisoners_dilemma.toml")
+        .read_text(encoding="utf-8")
+        .replace(
+            'holds = "delta*(temptation - punishment) >= temptation - reward"',
+            'holds = "delta >= (temptation - reward)/(temptation - punishment)"',
+        )
+    )
+    assert "(temptation - reward)/(temptation - punishment)" in text
+    path = tmp_path / "pd_divides.toml"
+    path.write_text(text, encoding="utf-8")
     with pytest.warns(NegotiateWarning, match="no regime map"):
         rep = report(path, resolution=11)
     assert rep.regime is None and "regime" not in rep.figures

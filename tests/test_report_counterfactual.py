@@ -66,9 +66,11 @@ def test_threats(flagship) -> None:
     # nodes reached with at most one deviation only: no deviation below a retaliation
     assert all(t.deviations <= 1 for t in cf.threats)
     assert ((*node, "hormuz"), "absorb") not in at
-    # the US would strike a detected breakout, and contains otherwise (a tie with Israel alone)
+    # the US would strike a detected breakout, and contains otherwise: an Israeli strike alone
+    # is worth 0.27 to the US against containment's 0.30
     assert at[(("breakout", "detected"), "strike_joint")].credible
-    assert at[(("hold_threshold",), "israel_alone")].margin == 0
+    alone = at[(("hold_threshold",), "israel_alone")]
+    assert not alone.credible and alone.margin == Fraction(-3, 100)
 
 
 def test_lever_points() -> None:
