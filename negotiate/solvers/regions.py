@@ -310,6 +310,7 @@ class Decider:
             tuple[frozenset[Ineq], bool], tuple[Status, dict[str, Fraction] | None]
         ] = {}
         self._witnesses: list[dict[str, Fraction]] = []
+        self._pinning = False
         rng = random.Random(1953)
         self._samples = [self._sample(rng, k) for k in range(_SAMPLES)]
 
@@ -343,8 +344,16 @@ class Decider:
                 del self._witnesses[_MAX_WITNESSES:]
             return status, point
         pinned: dict[str, Fraction] = {}
-        if status == "nonempty":  # the exact part is decided: does it pin a parameter?
-            pinned = self._pinned([q for q, f in zip(ineqs, parsed, strict=True) if f is not None])
+        if status == "nonempty" and not self._pinning:  # does the exact part pin a parameter?
+            # the emptiness checks inside _pinned must not look for pins again: with an
+            # undecided exact part each level would add one constraint and recurse forever
+            self._pinning = True
+            try:
+                pinned = self._pinned(
+                    [q for q, f in zip(ineqs, parsed, strict=True) if f is not None]
+                )
+            finally:
+                self._pinning = False
         if pinned:
             return self._substituted(ineqs, pinned, sample)
         if sample:
