@@ -40,6 +40,7 @@ from negotiate.solvers.correlated import (
     correlated_equilibrium,
     correlated_polytope,
 )
+from negotiate.solvers.credibility import CredibilityResult, Threat, non_credible_equilibria
 from negotiate.solvers.equilibria import Equilibrium, EquilibriumSet
 from negotiate.solvers.nash import nash_equilibria
 from negotiate.solvers.pbe import perfect_bayesian
@@ -55,6 +56,7 @@ __all__ = [
     "BargainingSolution",
     "Certificate",
     "CorrelatedEquilibrium",
+    "CredibilityResult",
     "DegenerateWarning",
     "Equilibrium",
     "EquilibriumSet",
@@ -77,6 +79,7 @@ __all__ = [
     "SolverError",
     "Summary",
     "SymbolicSPEResult",
+    "Threat",
     "TooLargeError",
     "ZeroSumSolution",
     "__version__",
@@ -89,6 +92,7 @@ __all__ = [
     "nash_bargaining",
     "nash_bargaining_batch",
     "nash_equilibria",
+    "non_credible_equilibria",
     "perfect_bayesian",
     "read_sweep",
     "reduced_normal_form",
