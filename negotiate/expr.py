@@ -446,6 +446,8 @@ def compile_numeric(
             raise ModelError("arguments", len(arrays), f"expected {n_args} arrays ({names})")
         arrs = [np.asarray(a, dtype=float) for a in arrays]
         shape = np.broadcast_shapes(*(a.shape for a in arrs)) if arrs else ()
+        if len(arrs) > 1:  # and/or conditions reduce over their parts: give them one shape
+            arrs = list(np.broadcast_arrays(*arrs))
         with np.errstate(all="ignore"):
             raw = kernel(*arrs)
         out = tuple(np.broadcast_to(_as_array(r), shape) for r in raw)

@@ -322,3 +322,13 @@ def test_exact_substitution_matches_compiled_float_evaluation(text, point):
     assert isinstance(exact, Fraction)
     (num,) = compile_numeric([expr], _names)(*(float(v) for v in point))
     assert float(num) == pytest.approx(float(exact), rel=1e-9, abs=1e-9)
+
+
+def test_compiled_conditions_broadcast_scalars_against_arrays() -> None:
+    import numpy as np
+
+    from negotiate.expr import compile_numeric, parse_condition
+
+    cond = parse_condition("x > 0 and y < 1", ["x", "y"], field="c")
+    (out,) = compile_numeric([cond], ["x", "y"])(np.array([1.0, -1.0, 2.0]), 0.5)
+    assert out.tolist() == [True, False, True]
