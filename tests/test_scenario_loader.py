@@ -70,26 +70,43 @@ def test_base_loads_and_solves() -> None:
     ("text", "field", "words"),
     [
         (BASE + "\n[bogus]\nx = 1\n", "bogus", "unknown key"),
-        (BASE.replace('source = "assumption: test"\n', 'source = "assumption: test"\nunit = "x"\n', 1),
-         "parameters.g.unit", "unknown key"),
+        (
+            BASE.replace(
+                'source = "assumption: test"\n', 'source = "assumption: test"\nunit = "x"\n', 1
+            ),
+            "parameters.g.unit",
+            "unknown key",
+        ),
         (BASE.replace('k = "1 - h*(1 - g)"', 'k = "1 - q*(1 - g)"'), "derived.k", "q"),
         (BASE.replace("value = 0.5", "value = 2"), "parameters.g.value", "domain"),
         (BASE.replace("value = 0.5", "value = nan"), "parameters.g.value", "NaN"),
         (BASE.replace("value = 0.5", "value = inf"), "parameters.g.value", "infinite"),
         (BASE.replace("value = 0.5", "value = 1e400"), "parameters.g.value", "infinite"),
         (BASE.replace('source = "assumption: test"\n', "", 1), "parameters.g.source", "required"),
-        (BASE.replace('source = "assumption: test"\n', 'source = " "\n', 1), "parameters.g.source",
-         "cite"),
+        (
+            BASE.replace('source = "assumption: test"\n', 'source = " "\n', 1),
+            "parameters.g.source",
+            "cite",
+        ),
         (BASE.replace('k = "1 - h*(1 - g)"', 'k = "1 - k2"\nk2 = "k"'), "derived.k", "cycle"),
-        (BASE.replace('beneficiary = "A"', 'beneficiary = "C"'), "commitment.beneficiary",
-         "not a player"),
-        (BASE.replace('weights = { A = "0.6", B = "0.4" }', 'weights = { A = "0.6" }'),
-         "issues.x.weights.B", "required"),
-        (BASE + '\n[scenarios.v]\nset = { nope = 1 }\n', "scenarios.v.set.nope", "unknown"),
-        (BASE + '\n[scenarios.v]\nset = { g = 3 }\n', "scenarios.v.set.g", "domain"),
+        (
+            BASE.replace('beneficiary = "A"', 'beneficiary = "C"'),
+            "commitment.beneficiary",
+            "not a player",
+        ),
+        (
+            BASE.replace('weights = { A = "0.6", B = "0.4" }', 'weights = { A = "0.6" }'),
+            "issues.x.weights.B",
+            "required",
+        ),
+        (BASE + "\n[scenarios.v]\nset = { nope = 1 }\n", "scenarios.v.set.nope", "unknown"),
+        (BASE + "\n[scenarios.v]\nset = { g = 3 }\n", "scenarios.v.set.g", "domain"),
         (BASE.replace("value = 0.5", 'value = "yes"'), "parameters.g.value", "not a number"),
-        (BASE.replace('players = ["A", "B"]', 'players = ["A", "A"]'), "scenario.players[1]",
-         "duplicate"),
+        (
+            BASE.replace('players = ["A", "B"]', 'players = ["A", "A"]'),
+            "scenario.players[1]",
+            "duplicate",
+        ),
     ],
 )
 def test_bad_files(text: str, field: str, words: str) -> None:
@@ -149,7 +166,7 @@ root = { use = "b" }
 [deterrence.subtrees.b]
 root = { use = "a" }
 """
-    text = BASE.replace("[bargaining]\ndisagreement = { A = \"0.2\", B = \"0.2\" }\n", "") + tree
+    text = BASE.replace('[bargaining]\ndisagreement = { A = "0.2", B = "0.2" }\n', "") + tree
     assert "cycle" in str(error(text))
     tree2 = """
 [deterrence]
@@ -159,5 +176,5 @@ use = "leaf"
 params = ["v"]
 root = { payoffs = { A = "v", B = "0" } }
 """
-    text2 = BASE.replace("[bargaining]\ndisagreement = { A = \"0.2\", B = \"0.2\" }\n", "") + tree2
+    text2 = BASE.replace('[bargaining]\ndisagreement = { A = "0.2", B = "0.2" }\n', "") + tree2
     assert "needs a value" in str(error(text2))
