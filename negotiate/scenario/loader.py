@@ -8,6 +8,7 @@ The format is described in ``docs/scenario-format.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def loads_scenario(text: str, *, source_name: str = "<string>") -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(source_name, None, f"invalid TOML: {exc}") from None
     try:
-        return build_scenario(data, source_name)
+        return dataclasses.replace(build_scenario(data, source_name), source_text=text)
     except ModelError as exc:
         if exc.field.startswith(f"{source_name}:"):
             raise

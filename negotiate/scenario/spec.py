@@ -141,6 +141,7 @@ class Scenario:
     levers: tuple[str, ...]
     variants: Mapping[str, Variant] = field(default_factory=dict)
     claims: tuple[Claim, ...] = ()
+    source_text: str = field(default="", repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:

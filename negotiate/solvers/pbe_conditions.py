@@ -44,7 +44,13 @@ __all__ = [
 
 def exact(v: Any) -> sp.Expr:
     """A ``Fraction`` as a sympy ``Rational``; sympy values unchanged."""
-    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.sympify(v)
+    if isinstance(v, Fraction):
+        return sp.Rational(v.numerator, v.denominator)
+    if isinstance(v, sp.Expr):
+        return v
+    if isinstance(v, int) and not isinstance(v, bool):
+        return sp.Integer(v)
+    raise TypeError(f"expected an exact number or a sympy expression, got {type(v).__name__}")
 
 
 @functools.lru_cache(maxsize=4096)

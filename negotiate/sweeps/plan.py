@@ -14,13 +14,9 @@ the chunk index alone, so results do not depend on the engine or the number of w
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
-import io
 import json
-import pickle
 import time
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -31,6 +27,7 @@ import numpy as np
 import sympy as sp
 
 from negotiate._version import __version__
+from negotiate.errors import ModelError
 from negotiate.scenario.result import OUTCOMES
 from negotiate.sweeps.grid import GridSpace, SampleSpace
 
@@ -48,19 +45,14 @@ FORMAT = 1
 _KERNELS: dict[str, Any] = {}
 
 
-def _mappingproxy(d: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
-    return types.MappingProxyType(d)
-
-
-def _pack(obj: Any) -> bytes:
-    """Pickle a scenario for the workers (its read-only mappings included)."""
-    buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-    table = copyreg.dispatch_table.copy()
-    table[types.MappingProxyType] = lambda m: (_mappingproxy, (dict(m),))
-    pickler.dispatch_table = table  # type: ignore[misc]
-    pickler.dump(obj)
-    return buf.getvalue()
+def _source_text(scenario: Any) -> str:
+    """The scenario file's text: workers rebuild the scenario from it (no pickled objects)."""
+    text = getattr(scenario, "source_text", "")
+    if not text:
+        raise ModelError(
+            "scenario", scenario.name, "sweeps need a scenario read from TOML (load_scenario)"
+        )
+    return str(text)
 
 
 def scenario_fingerprint(scenario: Any) -> str:
@@ -118,7 +110,7 @@ class ChunkResult:
 class SweepPlan:
     """Everything a sweep's results depend on (see the module docstring)."""
 
-    scenario_blob: bytes = field(repr=False)
+    scenario_text: str = field(repr=False)
     fingerprint: str
     scenario_name: str
     scenario_title: str
@@ -152,7 +144,7 @@ class SweepPlan:
             for n in space.names
         )
         return cls(
-            _pack(scenario),
+            _source_text(scenario),
             scenario_fingerprint(scenario),
             scenario.name,
             scenario.title,
@@ -212,7 +204,9 @@ class SweepPlan:
 
     # ------------------------------------------------------------------ evaluation
     def scenario(self) -> Any:
-        return pickle.loads(self.scenario_blob)
+        from negotiate.scenario.loader import loads_scenario
+
+        return loads_scenario(self.scenario_text, source_name=self.scenario_name)
 
     def evaluator(self) -> Any:
         """The compiled kernel, built once per process and plan."""

@@ -70,7 +70,9 @@ def to_exact_or_sympy(expr: Any) -> Param:
     """Back from sympy: a ``Fraction`` when the value is rational, else the expression."""
     if isinstance(expr, Fraction):
         return expr
-    expr = sp.nsimplify(expr) if isinstance(expr, float) else sp.sympify(expr)
+    if isinstance(expr, str):
+        raise TypeError("to_exact_or_sympy takes numbers or sympy objects, never text")
+    expr = sp.nsimplify(expr) if isinstance(expr, float) else sp.sympify(expr)  # safe: no text
     if expr.is_Rational:
         return Fraction(int(expr.p), int(expr.q))
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
