@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from negotiate import cli_report, cli_scenario, cli_sweep
+from negotiate import cli_papers, cli_report, cli_scenario, cli_sweep
 from negotiate._version import __version__
 from negotiate.errors import ModelError, NegotiateError, SolverError
 
@@ -116,6 +116,7 @@ def _print_equilibria(result: Any, certificate: Any) -> None:
 cli_scenario.register(app)
 cli_report.register(app)
 cli_sweep.register(app)
+cli_papers.register(app)
 
 
 def main() -> None:
