@@ -10,7 +10,7 @@ from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.tree import GameTree
 from negotiate.interop.gambit_efg import parse_efg, read_efg, to_efg, write_efg
 from negotiate.solvers.spe import subgame_perfect
-from tests.test_tree_examples import ENTRY, IRAN, centipede
+from tests.trees import ENTRY, IRAN, centipede
 
 # A two-type signalling game in the layout Gambit writes (structure after Watson's
 # "Strategy", the Princess Bride example); typed here by hand.

@@ -15,37 +15,14 @@ from negotiate.games.signaling import SignalingGame
 from negotiate.solvers.pbe import perfect_bayesian
 from negotiate.solvers.pbe_beliefs import OffPathBeliefs
 from negotiate.solvers.pbe_result import PBEResult, build_equilibrium
+from tests.signaling_games import beer_quiche_dict
 
 F = Fraction
 
 
 def beer_quiche(prior: Any = "9/10") -> SignalingGame:
-    """Cho & Kreps (1987), *QJE* 102(2): 179-221, the beer-quiche game: the sender gets 1 for
-    its preferred breakfast (strong: beer, weak: quiche) plus 2 if not fought; the receiver
-    gets 1 for fighting a weak or sparing a strong sender."""
-    pay = {
-        "strong": {"beer": (1, 0, 3, 1), "quiche": (0, 0, 2, 1)},
-        "weak": {"beer": (0, 1, 2, 0), "quiche": (1, 1, 3, 0)},
-    }
-    return SignalingGame.from_dict(
-        {
-            "sender": "Sender",
-            "receiver": "Receiver",
-            "types": {"strong": {"prior": prior}, "weak": {"prior": 1 - F(prior)}},
-            "messages": ["beer", "quiche"],
-            "actions": ["fight", "not"],
-            "payoffs": {
-                t: {
-                    m: {
-                        "fight": {"Sender": v[0], "Receiver": v[1]},
-                        "not": {"Sender": v[2], "Receiver": v[3]},
-                    }
-                    for m, v in by_m.items()
-                }
-                for t, by_m in pay.items()
-            },
-        }
-    )
+    """Cho & Kreps (1987) beer-quiche with P(strong) = ``prior``."""
+    return SignalingGame.from_dict(beer_quiche_dict(prior))
 
 
 def job_market(prior_high: Any = "1/3") -> SignalingGame:

@@ -15,38 +15,17 @@ from negotiate.games.signaling import SignalingGame
 from negotiate.solvers.pbe import perfect_bayesian
 from negotiate.solvers.pbe_beliefs import OffPathBeliefs, belief_symbol
 from negotiate.solvers.pbe_conditions import holds
+from tests.signaling_games import beer_quiche_dict
 
 F = Fraction
 PI = symbol("pi")
 
 
 def beer_quiche(fight_weak: Any = 1, prior: Any = "pi", **params: Any) -> SignalingGame:
-    """Cho & Kreps (1987) beer-quiche with the prior of the strong type as a parameter and
-    the receiver's gain from fighting a weak sender as ``fight_weak`` (1 in the paper)."""
-    pay = {
-        "strong": {"beer": (1, 0, 3, 1), "quiche": (0, 0, 2, 1)},
-        "weak": {"beer": (0, fight_weak, 2, 0), "quiche": (1, fight_weak, 3, 0)},
-    }
-    return SignalingGame.from_dict(
-        {
-            "sender": "Sender",
-            "receiver": "Receiver",
-            "types": {"strong": {"prior": prior}, "weak": {"prior": f"1 - ({prior})"}},
-            "messages": ["beer", "quiche"],
-            "actions": ["fight", "not"],
-            "payoffs": {
-                t: {
-                    m: {
-                        "fight": {"Sender": v[0], "Receiver": v[1]},
-                        "not": {"Sender": v[2], "Receiver": v[3]},
-                    }
-                    for m, v in by_m.items()
-                }
-                for t, by_m in pay.items()
-            },
-            "parameters": {"pi": {"domain": [0, 1], "value": "9/10"}, **params},
-        }
-    )
+    """Beer-quiche with the prior of the strong type as a parameter and the receiver's gain
+    from fighting a weak sender as ``fight_weak`` (1 in the paper)."""
+    parameters = {"pi": {"domain": [0, 1], "value": "9/10"}, **params}
+    return SignalingGame.from_dict(beer_quiche_dict(prior, fight_weak, parameters))
 
 
 def test_beer_quiche_regions_in_the_prior():

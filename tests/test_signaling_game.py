@@ -13,34 +13,12 @@ import sympy as sp
 from negotiate.errors import FloatInputWarning, ModelError
 from negotiate.expr import symbol
 from negotiate.games.signaling import SignalingGame
+from tests.signaling_games import beer_quiche_dict
 
 
 def beer_quiche(prior: Any = "9/10") -> dict[str, Any]:
-    """Cho & Kreps (1987): the sender gets 1 for its preferred breakfast (strong: beer, weak:
-    quiche) plus 2 if not fought; the receiver gets 1 for fighting a weak or sparing a strong
-    sender."""
-    pay = {
-        "strong": {"beer": (1, 0, 3, 1), "quiche": (0, 0, 2, 1)},
-        "weak": {"beer": (0, 1, 2, 0), "quiche": (1, 1, 3, 0)},
-    }
-    weak_prior = f"1 - {prior}" if isinstance(prior, str) else 1 - prior
-    return {
-        "sender": "Sender",
-        "receiver": "Receiver",
-        "types": {"strong": {"prior": prior}, "weak": {"prior": weak_prior}},
-        "messages": ["beer", "quiche"],
-        "actions": ["fight", "not"],
-        "payoffs": {
-            t: {
-                m: {
-                    "fight": {"Sender": v[0], "Receiver": v[1]},
-                    "not": {"Sender": v[2], "Receiver": v[3]},
-                }
-                for m, v in by_m.items()
-            }
-            for t, by_m in pay.items()
-        },
-    }
+    """Cho & Kreps (1987) beer-quiche in dict form."""
+    return beer_quiche_dict(prior)
 
 
 def symbolic_beer_quiche() -> dict[str, Any]:

@@ -14,7 +14,7 @@ from negotiate.expr import symbol
 from negotiate.games.tree import GameTree
 from negotiate.solvers.spe import SPEResult, subgame_perfect
 from negotiate.solvers.spe_symbolic import SymbolicSPEResult
-from tests.test_tree_examples import ENTRY, IRAN, centipede, rubinstein3
+from tests.trees import ENTRY, IRAN, centipede, rubinstein3
 
 d1, d2, c, e = (symbol(n) for n in ("d1", "d2", "c", "e"))
 

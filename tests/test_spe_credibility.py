@@ -11,7 +11,7 @@ from negotiate.games.tree import GameTree
 from negotiate.solvers.credibility import behaviour_of, non_credible_equilibria
 from negotiate.solvers.reduced_normal import reduced_normal_form
 from negotiate.solvers.spe import subgame_perfect
-from tests.test_tree_examples import ENTRY, IRAN, centipede
+from tests.trees import ENTRY, IRAN, centipede
 
 F = Fraction
 

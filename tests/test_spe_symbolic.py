@@ -16,7 +16,7 @@ from negotiate.games.tree import GameTree
 from negotiate.solvers.spe import solve_numeric, subgame_perfect
 from negotiate.solvers.spe_symbolic import SymbolicSPEResult
 from negotiate.solvers.spe_verify import equilibrium_key
-from tests.test_tree_examples import IRAN, rubinstein3
+from tests.trees import IRAN, rubinstein3
 
 CI = bool(os.environ.get("CI"))
 PARAMS = {"x": {"domain": [0, 1]}, "y": {"domain": [-1, 1]}}

@@ -11,35 +11,7 @@ import sympy as sp
 from negotiate.errors import FloatInputWarning, ModelError
 from negotiate.expr import symbol
 from negotiate.games.tree import Chance, Decision, GameTree, Terminal
-
-IRAN = {
-    "players": ["Iran", "US"],
-    "parameters": {"c": {"domain": [0, 2]}, "e": {"domain": [0, 1]}},
-    "root": {
-        "player": "Iran",
-        "actions": {
-            "freeze": {"payoffs": {"Iran": "0", "US": "1"}},
-            "enrich": {
-                "player": "US",
-                "actions": {
-                    "tolerate": {"payoffs": {"Iran": "1", "US": "-1"}},
-                    "strike": {
-                        "chance": {
-                            "hit": {
-                                "probability": "e",
-                                "then": {"payoffs": {"Iran": "-c", "US": "0"}},
-                            },
-                            "miss": {
-                                "probability": "1 - e",
-                                "then": {"payoffs": {"Iran": "1 - c", "US": "-1"}},
-                            },
-                        }
-                    },
-                },
-            },
-        },
-    },
-}
+from tests.trees import ENTRY, IRAN, centipede, rubinstein3
 
 
 def _iran(**changes):
@@ -296,3 +268,14 @@ def test_navigation_errors_and_node_kinds():
         tree.payoff("Israel", ("freeze",))
     assert isinstance(tree.root, Decision) and isinstance(tree.node(("freeze",)), Terminal)
     assert "symbolic" in repr(tree)
+
+
+def test_examples_build_and_have_the_documented_shape():
+    assert GameTree.from_dict(IRAN).is_symbolic
+    assert GameTree.from_dict(ENTRY).decision_paths() == ((), ("in",))
+    legs = GameTree.from_dict(centipede(4))
+    assert len(legs.decision_paths()) == 4 and legs.payoff("B", ("pass",) * 4) == 16
+    rub = GameTree.from_dict(rubinstein3())
+    # two offers at each of three periods, each answered by accept or reject
+    assert len(rub.decision_paths()) == 1 + 2 + 2 * (1 + 2 + 2 * (1 + 2))
+    assert {s.name for s in rub.free_symbols} == {"d1", "d2"}

@@ -103,16 +103,3 @@ def rubinstein3(step: str = "1/100") -> dict[str, Any]:
         },
         "root": node,
     }
-
-
-def test_examples_build_and_have_the_documented_shape():
-    from negotiate.games.tree import GameTree
-
-    assert GameTree.from_dict(IRAN).is_symbolic
-    assert GameTree.from_dict(ENTRY).decision_paths() == ((), ("in",))
-    legs = GameTree.from_dict(centipede(4))
-    assert len(legs.decision_paths()) == 4 and legs.payoff("B", ("pass",) * 4) == 16
-    rub = GameTree.from_dict(rubinstein3())
-    # two offers at each of three periods, each answered by accept or reject
-    assert len(rub.decision_paths()) == 1 + 2 + 2 * (1 + 2 + 2 * (1 + 2))
-    assert {s.name for s in rub.free_symbols} == {"d1", "d2"}
