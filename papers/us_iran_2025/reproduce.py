@@ -1,0 +1,235 @@
+"""Reproduce the flagship US-Iran 2025 model: the worked composite of MODELS.md section 3.3
+and the guarantee x reneging-hazard regime map of models/us_iran_2025.toml.
+
+This is the project's own model, not a paper: every number in it is an assumption or a
+calibration (see the scenario file's ``source`` fields).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import negotiate as ng
+from negotiate import sweeps, theory
+from negotiate.figures.sweeps import regime_map, tipping_curve_figure
+from negotiate.papers import Check, check_close, check_equal, check_true
+
+KEY = "us_iran_2025"
+CITATION = (
+    "negotiate project (2025). The US-Iran nuclear talks of 2025: a layered game-theoretic "
+    "model (models/us_iran_2025.toml; MODELS.md section 3). The project's own model."
+)
+FIDELITY = "stylised"
+
+F = Fraction
+MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def _layer(c: Mapping[str, Any], g: Any) -> Any:
+    return theory.credibility(
+        c["prior_trust"],
+        c["exit_if_trustworthy"],
+        c["exit_if_untrustworthy"],
+        c["hazard_trustworthy"],
+        c["hazard_untrustworthy"],
+        c["delta"],
+        g,
+    )
+
+
+def _credibility_checks(c: Mapping[str, Any]) -> list[Check]:
+    base = _layer(c, 0)
+    tol = c["tolerance"]
+    checks = [
+        check_equal("Kydd posterior after the 2018 exit", F(c["posterior"]), base.trust.posterior),
+        check_equal(
+            "reneging hazard rho_0 = pi' h_TW + (1 - pi') h_UT", F(c["hazard"]), base.hazard
+        ),
+        check_close(
+            "posterior (6 decimals)", c["posterior_decimal"], float(base.trust.posterior), tol
+        ),
+        check_close("rho_0 (6 decimals)", c["hazard_decimal"], float(base.hazard), tol),
+    ]
+    for row in c["rows"]:
+        layer = _layer(c, row["guarantee"])
+        checks.append(
+            check_close(
+                f"(rho_eff, kappa) at g = {row['guarantee']}",
+                (row["rho_eff"], row["kappa"]),
+                (float(layer.effective_hazard), float(layer.kappa)),
+                tol,
+            )
+        )
+        checks.append(
+            check_true(f"credibility layer verifies at g = {row['guarantee']}", layer.verify().ok)
+        )
+    return checks
+
+
+def _composite(
+    out: Path, c: Mapping[str, Any], e: Mapping[str, Any], link: Mapping[str, Any]
+) -> list[Check]:
+    weights = {i: (a, b) for i, a, b in zip(e["issues"], e["iran"], e["us"], strict=True)}
+    space = ng.IssueSpace.linear(["Iran", "US"], weights, reversible=set(e["reversible"]))
+    tol = e["tolerance"]
+    checks: list[Check] = []
+    deals = {}
+    lines = [
+        "| g | d | agreement | y (" + ", ".join(e["issues"]) + ") | U = (Iran, US) |",
+        "|---|---|---|---|---|",
+    ]
+    for row in e["rows"]:
+        g, d = row["guarantee"], tuple(row["d"])
+        deal = theory.discounted_deal(space, d, _layer(c, g))
+        deals[(g, d)] = deal
+        where = f"g = {g}, d = ({d[0]}, {d[1]})"
+        checks.append(check_true(f"deal certificate at {where}", deal.verify().ok))
+        checks.append(check_equal(f"agreement at {where}", row["agreement"], deal.agreement))
+        if row["agreement"] and deal.agreement:
+            y = [float(deal.allocation[i]) for i in e["issues"]]
+            u = [float(x) for x in deal.utilities]
+            checks.append(check_close(f"allocation y at {where}", row["y"], y, tol))
+            checks.append(check_close(f"utilities U at {where}", row["u"], u, tol))
+            lines.append(
+                f"| {g} | ({d[0]}, {d[1]}) | yes | ({', '.join(f'{v:.4f}' for v in y)}) | "
+                f"({u[0]:.4f}, {u[1]:.4f}) |"
+            )
+        else:
+            lines.append(f"| {g} | ({d[0]}, {d[1]}) | **no agreement** | | |")
+    (out / "composite_3_3.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    none_g = [k for k, v in deals.items() if not v.agreement]
+    restored = all(deals[("0.5", d)].agreement for _, d in deals)
+    checks.append(
+        check_true(
+            "a 50% guarantee restores a deal in every case of the table",
+            bool(none_g) and restored,
+            [f"no deal without: d = {d}" for _, d in none_g],
+        )
+    )
+    before, after = deals[("0", ("0.45", "0.3"))], deals[("0.5", ("0.45", "0.3"))]
+    checks.append(
+        check_true(
+            "at d = (0.45, 0.3) the guarantee moves enrichment toward the US and helps both sides",
+            after.allocation["enrichment"] < before.allocation["enrichment"]
+            and all(a > b for a, b in zip(after.utilities, before.utilities, strict=True)),
+            (str(before.allocation["enrichment"]), str(after.allocation["enrichment"])),
+        )
+    )
+    plain = theory.discounted_deal(space, tuple(link["d"]), 1)
+    checks.append(
+        check_equal(
+            "without a credibility discount the package is the linked NBS of M1-T5a",
+            tuple(F(x) for x in link["u"]),
+            tuple(plain.utilities),
+        )
+    )
+    return checks
+
+
+def _scenario_checks(s: Any, e: Mapping[str, Any]) -> tuple[list[Check], Any]:
+    base = s.solve()
+    full = s.solve({"guarantee": 1}, tipping_points=False)
+    tip = base.tipping_points["guarantee"]
+    lo, hi = (F(x) for x in e["tipping_open_interval"])
+    below = s.solve({"guarantee": tip.bracket[0]}, tipping_points=False).outcome
+    above = s.solve({"guarantee": tip.bracket[1]}, tipping_points=False).outcome
+    checks = [
+        check_equal("baseline outcome", e["baseline_outcome"], base.outcome),
+        check_true("the baseline result verifies", base.verify().ok),
+        check_equal(
+            "outcome with a full guarantee (g = 1)", e["full_guarantee_outcome"], full.outcome
+        ),
+        check_true(
+            "the guarantee tipping point lies strictly inside (0, 1), stalemate -> agreement",
+            lo < tip.threshold < hi
+            and (tip.outcome_before, tip.outcome_after) == ("stalemate", "agreement"),
+            tip.threshold,
+        ),
+        check_true(
+            "the tipping point's bracket re-solves exactly to stalemate below, agreement above",
+            (below, above) == ("stalemate", "agreement"),
+            (below, above),
+        ),
+    ]
+    return checks, base
+
+
+def _map_checks(out: Path, s: Any, base: Any, e: Mapping[str, Any]) -> list[Check]:
+    x, y = e["x"], e["y"]
+    ds = ng.sweep(s, dict(e["grid"]), engine="vectorized")
+    ds.outcome.to_pandas().to_csv(out / "regime_map.csv")
+    regime_map(
+        ds, x, y, title="US-Iran 2025 (flagship model): outcome by guarantee and hazard"
+    ).savefig(out / "regime_map.svg", bbox_inches="tight")
+    tipping_curve_figure(ds, x, y).savefig(out / "guarantee_tipping_curve.svg", bbox_inches="tight")
+    outcome = ds.outcome.transpose(y, x).values
+    gs, hs = ds[x].values, ds[y].values
+    rank = {"stalemate": 0, "agreement": 1}
+    one_switch = all(
+        set(row) <= set(rank) and all(rank[a] <= rank[b] for a, b in itertools.pairwise(row))
+        for row in outcome
+    )
+    curve = sweeps.tipping_curve(ds, x, to="agreement").values
+    finite = curve[np.isfinite(curve)]
+    cert = sweeps.verify_sweep(ds, s, points=e["verify_points"])
+    tip = float(base.tipping_points[x].threshold)
+    k = int(np.argmin(np.abs(hs - float(ds[y].attrs["baseline"]))))
+    step = float(gs[1] - gs[0])
+    tip_h = float(base.tipping_points[y].threshold)
+    no_guarantee = outcome[:, 0]
+    last_deal = float(max(h for h, o in zip(hs, no_guarantee, strict=True) if o == "agreement"))
+    first_stalemate = float(
+        min(h for h, o in zip(hs, no_guarantee, strict=True) if o == "stalemate")
+    )
+    return [
+        check_true(
+            f"sweep of {outcome.size} points re-solved exactly at {e['verify_points']} points",
+            cert.ok,
+            cert.quantities.get("outcome_mismatches"),
+        ),
+        check_true(
+            "along every hazard row a stronger guarantee only turns stalemate into agreement",
+            one_switch,
+        ),
+        check_true(
+            "a full guarantee gives agreement at every hazard on the grid",
+            bool((outcome[:, -1] == "agreement").all()),
+        ),
+        check_true(
+            "the guarantee needed rises with the reneging hazard (tipping curve non-decreasing)",
+            finite.size > 1 and bool(np.all(np.diff(finite) >= 0)),
+            (float(finite[0]), float(finite[-1])) if finite.size else None,
+        ),
+        check_close(
+            "the map's tipping point at the baseline hazard matches Scenario.solve",
+            tip,
+            float(curve[k]),
+            step / 2,
+        ),
+        check_true(
+            "without a guarantee the map turns to stalemate where Scenario.solve puts the hazard "
+            "tipping point",
+            last_deal <= tip_h <= first_stalemate,
+            (last_deal, tip_h, first_stalemate),
+        ),
+    ]
+
+
+def reproduce(out: Path, expected: Mapping[str, Any]) -> list[Check]:
+    cred = expected["credibility"]
+    checks = _credibility_checks(cred)
+    checks += _composite(out, cred, expected["composite"], expected["linkage"])
+    path = MODELS / expected["scenario"]["file"]
+    if not path.is_file():
+        raise ng.ModelError("scenario.file", str(path), "the flagship scenario file is missing")
+    scenario = ng.load_scenario(path)
+    found, base = _scenario_checks(scenario, expected["scenario"])
+    checks += found
+    checks += _map_checks(out, scenario, base, expected["regime_map"])
+    return checks
