@@ -231,7 +231,7 @@ def _monotonicity(out: Path, e: Mapping[str, Any]) -> list[Check]:
 def _monotonicity_figure(
     out: Path, small: ng.BargainingProblem, large: ng.BargainingProblem, sols: Mapping[Any, Any]
 ) -> None:
-    fig = Figure(figsize=(5.5, 5))
+    fig = Figure(figsize=(5.5, 5), layout="constrained")
     ax = fig.add_subplot()
     for name, problem, colour in (("F_large", large, "0.85"), ("F_small", small, "0.65")):
         poly = problem.polytope
@@ -241,9 +241,12 @@ def _monotonicity_figure(
         ]
         ax.fill([v[0] for v in vs], [v[1] for v in vs], color=colour, label=name)
     for (name, concept), sol in sols.items():
-        marker = "o" if concept == "nash" else "s"
         u = [float(x) for x in sol.utilities]
-        ax.plot(*u, marker, ms=8, label=f"{concept} on F_{name} ({u[0]:.3g}, {u[1]:.3g})")
+        label = f"{concept} on F_{name} ({u[0]:.3g}, {u[1]:.3g})"
+        if concept == "nash":  # hollow and larger: it may sit on the KS point
+            ax.plot(*u, "o", ms=13, mfc="none", mew=2, label=label)
+        else:
+            ax.plot(*u, "s", ms=7, label=label)
     ax.plot([0, 1], [0, 1], ":", color="0.4", lw=1, label="ray d -> ideal (1, 1)")
     ax.set_xlabel("utility of player 1")
     ax.set_ylabel("utility of player 2")

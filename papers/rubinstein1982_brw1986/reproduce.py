@@ -167,7 +167,7 @@ def _brw(out: Path, e: Mapping[str, Any]) -> list[Check]:
         + "\n",
         encoding="utf-8",
     )
-    fig = Figure(figsize=(5.5, 4))
+    fig = Figure(figsize=(5.5, 4), layout="constrained")
     ax = fig.add_subplot()
     grid = [Fraction(k, 100) for k in range(1, 101)]
     ys = [
