@@ -3,7 +3,8 @@
 Each paper has a folder ``papers/<key>/`` beside the package with
 
 * ``README.md``: the citation, the claims reproduced, and the fidelity: the paper's **exact**
-  game, or a **stylised** model that reproduces its headline claims;
+  game, a **stylised** model that reproduces its headline claims, or (the flagship) the
+  project's own **model**, whose numbers are assumptions and calibrations;
 * ``expected.toml``: the numbers the checks compare against, each with its provenance;
 * ``reproduce.py``: uses only the public API and defines::
 
@@ -47,7 +48,12 @@ __all__ = [
 
 #: The papers folder of the source tree (beside the package).
 PAPERS_DIR = Path(__file__).resolve().parents[1] / "papers"
-_FIDELITY = ("exact", "stylised")
+_FIDELITY = ("exact", "stylised", "model")
+_FIDELITY_NOTE = {
+    "exact": " (the paper's own game)",
+    "stylised": " (reproduces the headline claims, not the paper's exact game)",
+    "model": " (the project's own model: its numbers are assumptions and calibrations)",
+}
 
 
 @dataclass(frozen=True)
@@ -121,12 +127,7 @@ class Reproduction:
             "",
             f"{p.citation}",
             "",
-            f"Fidelity: **{p.fidelity}**"
-            + (
-                " (reproduces the headline claims, not the paper's exact game)"
-                if p.fidelity == "stylised"
-                else ""
-            ),
+            f"Fidelity: **{p.fidelity}**" + _FIDELITY_NOTE[p.fidelity],
             "",
             f"Result: **{'all claims pass' if self.passed else 'SOME CLAIMS FAIL'}** "
             f"({sum(c.passed for c in self.checks)} of {len(self.checks)})",

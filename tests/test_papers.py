@@ -18,7 +18,7 @@ PAPERS = discover()
 def test_papers_are_found() -> None:
     assert "fearon1995" in PAPERS
     for key, paper in PAPERS.items():
-        assert paper.fidelity in ("exact", "stylised"), key
+        assert paper.fidelity in ("exact", "stylised", "model"), key
         assert paper.citation.strip(), key
 
 

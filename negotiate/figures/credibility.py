@@ -81,7 +81,10 @@ def compliance_region_figure(
         result = RepeatedCompliance(temptation, reward, punishment, d, h, g_f).solve()
         (inside,) = compile_numeric([result.complies], ["delta", "hazard"])(dd, hh)
         colour = _COLOURS[k % len(_COLOURS)]
-        ax.contourf(dd, hh, inside.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=0.25)
+        fill = ax.contourf(
+            dd, hh, inside.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=0.25
+        )
+        fill.set_rasterized(True)  # one image, not a vector path per cell (small SVGs)
         line = ax.contour(dd, hh, inside.astype(float), levels=[0.5], colors=[colour])
         line.set_gid(f"boundary g={g_f}")
         ax.plot([], [], color=colour, label=f"complies, g = {g_f}")
@@ -124,7 +127,10 @@ def war_peace_figure(
         (war,) = compile_numeric([result.war], ["delta", "shift"])(dd, xx)
         colour = _COLOURS[k % len(_COLOURS)]
         if k == 0:
-            ax.contourf(xx, dd, war.astype(float), levels=[0.5, 1.5], colors=["#d95f02"], alpha=0.3)
+            fill = ax.contourf(
+                xx, dd, war.astype(float), levels=[0.5, 1.5], colors=["#d95f02"], alpha=0.3
+            )
+            fill.set_rasterized(True)
             ax.plot([], [], color="#d95f02", alpha=0.3, linewidth=8, label=f"war (N = {s})")
         line = ax.contour(xx, dd, war.astype(float), levels=[0.5], colors=[colour])
         line.set_gid(f"boundary N={s}")
@@ -220,9 +226,13 @@ def regime_map_figure(
     ax = fig.add_subplot()
     cmap = ListedColormap(["#1b9e77", "#e6ab02", "#d95f02", "#bdbdbd"])
     mesh = ax.pcolormesh(qq, ee, code, cmap=cmap, vmin=-0.5, vmax=3.5, shading="nearest")
+    mesh.set_rasterized(True)
     mesh.set_gid("regimes")
     if several.any():
-        ax.contourf(qq, ee, several.astype(float), levels=[0.5, 1.5], colors="none", hatches=["//"])
+        hatch = ax.contourf(
+            qq, ee, several.astype(float), levels=[0.5, 1.5], colors="none", hatches=["//"]
+        )
+        hatch.set_rasterized(True)
         ax.plot(
             [],
             [],

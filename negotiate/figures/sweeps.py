@@ -76,7 +76,8 @@ def regime_map(
     ax = fig.add_subplot()
     cmap = ListedColormap([OUTCOME_COLOURS[o] for o in OUTCOMES])
     norm = BoundaryNorm(np.arange(len(OUTCOMES) + 1) - 0.5, cmap.N)
-    ax.pcolormesh(_edges(xv), _edges(yv), codes, cmap=cmap, norm=norm, shading="flat")
+    mesh = ax.pcolormesh(_edges(xv), _edges(yv), codes, cmap=cmap, norm=norm, shading="flat")
+    mesh.set_rasterized(True)  # one image, not a vector path per cell (small SVGs)
     present = [o for o in OUTCOMES if (labels == o).any()]
     handles: list[Any] = [Patch(color=OUTCOME_COLOURS[o], label=o) for o in present]
     if curve and len(xv) > 1:

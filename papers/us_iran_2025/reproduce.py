@@ -25,7 +25,7 @@ CITATION = (
     "negotiate project (2025). The US-Iran nuclear talks of 2025: a layered game-theoretic "
     "model (models/us_iran_2025.toml; MODELS.md section 3). The project's own model."
 )
-FIDELITY = "stylised"
+FIDELITY = "model"
 
 F = Fraction
 MODELS = Path(__file__).resolve().parents[2] / "models"
