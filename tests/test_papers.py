@@ -3,13 +3,11 @@ its fidelity; and the `negotiate papers` command lists and reproduces them."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 import negotiate.papers as papers_mod
-from negotiate.cli import main
 from negotiate.papers import discover, reproduce
 
 PAPERS = discover()
@@ -37,31 +35,18 @@ def test_paper_reproduces(key: str, tmp_path: Path) -> None:
     assert (paper.folder / "expected.toml").is_file()
 
 
-def _run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["negotiate", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_cli_list_and_reproduce(monkeypatch, capsys, tmp_path: Path) -> None:
-    code, out, _ = _run(monkeypatch, capsys, "papers", "list")
+def test_cli_list_and_reproduce(cli, tmp_path: Path) -> None:
+    code, out, _ = cli("papers", "list")
     assert code == 0
     assert len(out.strip().splitlines()) == len(PAPERS)
     assert "fearon1995" in out and "stylised" in out
-    code, out, _ = _run(
-        monkeypatch, capsys, "papers", "reproduce", "fearon1995", "--out", str(tmp_path)
-    )
+    code, out, _ = cli("papers", "reproduce", "fearon1995", "--out", str(tmp_path))
     assert code == 0 and out.startswith("ok")
-    code, _, err = _run(monkeypatch, capsys, "papers", "reproduce", "nope", "--out", str(tmp_path))
+    code, _, err = cli("papers", "reproduce", "nope", "--out", str(tmp_path))
     assert code == 2 and "unknown paper" in err
 
 
-def test_a_failing_claim_fails_the_command(monkeypatch, capsys, tmp_path: Path) -> None:
+def test_a_failing_claim_fails_the_command(cli, monkeypatch, tmp_path: Path) -> None:
     root = tmp_path / "papers"
     (root / "broken").mkdir(parents=True)
     (root / "broken" / "expected.toml").write_text("x = 1\n", encoding="utf-8")
@@ -74,8 +59,6 @@ def test_a_failing_claim_fails_the_command(monkeypatch, capsys, tmp_path: Path) 
         encoding="utf-8",
     )
     monkeypatch.setattr(papers_mod, "PAPERS_DIR", root)
-    code, out, err = _run(
-        monkeypatch, capsys, "papers", "reproduce", "--all", "--out", str(tmp_path / "out")
-    )
+    code, out, err = cli("papers", "reproduce", "--all", "--out", str(tmp_path / "out"))
     assert code == 1 and "FAIL broken" in out and "broken" in err
     assert "FAIL" in (tmp_path / "out" / "broken" / "result.md").read_text(encoding="utf-8")
