@@ -52,11 +52,11 @@ def reproduce(out: Path, expected: Mapping[str, Any]) -> list[Check]:
     checks: list[Check] = []
     for key in ("range_t1a", "range_t1b"):
         e = expected[key]
-        res = theory.CrisisBargaining(e["p"], e["cost_a"], e["cost_b"]).solve()
+        rng = theory.CrisisBargaining(e["p"], e["cost_a"], e["cost_b"]).solve()
         want = tuple(Fraction(x) for x in e["range"])
-        checks.append(check_equal(f"bargaining range ({e['provenance']})", want, tuple(res.range)))
+        checks.append(check_equal(f"bargaining range ({e['provenance']})", want, tuple(rng.range)))
         checks.append(
-            check_true("a range exists with complete information", res.width > 0, res.width)
+            check_true("a range exists with complete information", rng.width > 0, rng.width)
         )
     for case in expected["risk_return"]["cases"]:
         res = theory.RiskReturn(case["p"], case["cost_a"], case["cost_b_max"]).solve()
