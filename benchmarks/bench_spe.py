@@ -35,7 +35,7 @@ def trees() -> dict[str, GameTree]:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from tests.test_tree_examples import IRAN, rubinstein3
+    from tests.trees import IRAN, rubinstein3
 
     unit_box = rubinstein3()
     unit_box["parameters"] = {"d1": {"domain": [0, 1]}, "d2": {"domain": [0, 1]}}

@@ -11,7 +11,7 @@ from negotiate.games.tree import GameTree
 from negotiate.interop.gambit_efg import parse_efg
 from negotiate.solvers.spe import subgame_perfect
 from tests.test_efg import SIGNALLING
-from tests.test_tree_examples import ENTRY, IRAN
+from tests.trees import ENTRY, IRAN
 
 _PATH = "#c0392b"
 
