@@ -147,7 +147,7 @@ def _no_deal(
     from negotiate.solvers.spe import SPEResult, subgame_perfect
 
     family = scenario.deterrence["tree"]
-    names = sorted(s.name for s in family.free_symbols)
+    names = scenario.deterrence["names"]
     key = tuple(values[n] for n in names)
     if cache is not None and key in cache:
         return cache[key]

@@ -408,7 +408,12 @@ def _deterrence(
         for i, a in enumerate(labels):
             if a not in actions:
                 raise ModelError(f"deterrence.{key}[{i}]", a, "no such action in the tree")
-    return MappingProxyType({"spec": tree, "tree": built}), war_actions, agreement_actions
+    names = tuple(sorted(sym.name for sym in built.free_symbols))  # bound on every solve
+    return (
+        MappingProxyType({"spec": tree, "tree": built, "names": names}),
+        war_actions,
+        agreement_actions,
+    )
 
 
 def _points(
