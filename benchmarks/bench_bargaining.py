@@ -26,8 +26,8 @@ from fractions import Fraction
 import numpy as np
 
 from negotiate.games.issues import IssueSpace
-from negotiate.solvers.cooperative import nash_bargaining
-from negotiate.solvers.cooperative_batch import CompiledNash, nash_bargaining_batch
+from negotiate.solvers.bargaining.batch import CompiledNash, nash_bargaining_batch
+from negotiate.solvers.bargaining.solutions import nash_bargaining
 
 WEIGHTS = {
     "sanctions relief": ("0.40", "0.15"),

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from negotiate import NormalFormGame
-from negotiate.solvers.nash import nash_equilibria
+from negotiate.solvers.nash.solve import nash_equilibria
 
 
 def random_game(n: int, seed: int) -> tuple[list[list[Fraction]], list[list[Fraction]]]:

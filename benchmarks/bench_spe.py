@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from negotiate.games.tree import GameTree
-from negotiate.solvers.spe import subgame_perfect
-from negotiate.solvers.spe_symbolic import SymbolicSPEResult
+from negotiate.solvers.spe.solve import subgame_perfect
+from negotiate.solvers.spe.symbolic import SymbolicSPEResult
 
 ROOT = Path(__file__).resolve().parents[1]
 

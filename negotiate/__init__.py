@@ -26,29 +26,29 @@ from negotiate.games.tree import GameTree
 from negotiate.reports import Report, report
 from negotiate.results import Certificate, Summary
 from negotiate.scenario import Scenario, ScenarioResult, load_scenario
-from negotiate.solvers.cooperative import (
+from negotiate.solvers.bargaining.batch import nash_bargaining_batch
+from negotiate.solvers.bargaining.linkage import linkage_value
+from negotiate.solvers.bargaining.solutions import (
     BargainingSolution,
     egalitarian,
     kalai_smorodinsky,
     nash_bargaining,
     utilitarian,
 )
-from negotiate.solvers.cooperative_batch import nash_bargaining_batch
-from negotiate.solvers.cooperative_linkage import linkage_value
-from negotiate.solvers.correlated import (
+from negotiate.solvers.lp.correlated import (
     CorrelatedEquilibrium,
     correlated_equilibrium,
     correlated_polytope,
 )
-from negotiate.solvers.credibility import CredibilityResult, Threat, non_credible_equilibria
-from negotiate.solvers.equilibria import Equilibrium, EquilibriumSet
-from negotiate.solvers.nash import nash_equilibria
-from negotiate.solvers.pbe import perfect_bayesian
-from negotiate.solvers.pbe_result import PBEResult, PerfectBayesianEquilibrium
-from negotiate.solvers.reduced_normal import reduced_normal_form
-from negotiate.solvers.spe import SPEResult, subgame_perfect
-from negotiate.solvers.spe_symbolic import SymbolicSPEResult
-from negotiate.solvers.zero_sum import ZeroSumSolution, zero_sum_value
+from negotiate.solvers.lp.zero_sum import ZeroSumSolution, zero_sum_value
+from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
+from negotiate.solvers.nash.reduced_normal import reduced_normal_form
+from negotiate.solvers.nash.solve import nash_equilibria
+from negotiate.solvers.pbe.result import PBEResult, PerfectBayesianEquilibrium
+from negotiate.solvers.pbe.solve import perfect_bayesian
+from negotiate.solvers.spe.credibility import CredibilityResult, Threat, non_credible_equilibria
+from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
+from negotiate.solvers.spe.symbolic import SymbolicSPEResult
 from negotiate.sweeps import read_sweep, sweep
 
 __all__ = [

@@ -1,5 +1,5 @@
 """``python -m negotiate`` runs the command-line interface."""
 
-from negotiate.cli import main
+from negotiate.cli.main import main
 
 main()

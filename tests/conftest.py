@@ -27,7 +27,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run the ``negotiate`` console entry point in-process: ``cli(*args) -> (code, out, err)``."""
-    from negotiate.cli import main
+    from negotiate.cli.main import main
 
     def run(*args: str) -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "argv", ["negotiate", *args])

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from negotiate.errors import FloatInputWarning, ModelError, NotApplicableError
 from negotiate.games.bargaining import BargainingProblem, Polytope
 from negotiate.games.issues import IssueSpace
-from negotiate.solvers.cooperative import (
+from negotiate.solvers.bargaining.linkage import linkage_value
+from negotiate.solvers.bargaining.solutions import (
     NoAgreementReason,
     kalai_smorodinsky,
     nash_bargaining,
 )
-from negotiate.solvers.cooperative_linkage import linkage_value
 
 PIE = [(0, 1), (1, 0), (0, 0)]
 M1_WEIGHTS = {
@@ -295,7 +295,7 @@ def test_magnitudes_are_never_an_error_for_exact_input():
 
 
 def test_batch_rejects_non_finite_rows_by_index():
-    from negotiate.solvers.cooperative_batch import nash_bargaining_batch
+    from negotiate.solvers.bargaining.batch import nash_bargaining_batch
 
     d = np.zeros((3, 2))
     d[2, 1] = np.nan

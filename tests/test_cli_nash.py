@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from negotiate._version import __version__
-from negotiate.cli import app, main
+from negotiate.cli.main import app, main
 
 ROOT = Path(__file__).resolve().parents[1]
 CRISIS = str(ROOT / "models" / "games" / "crisis_chicken.nfg")

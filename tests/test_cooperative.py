@@ -12,15 +12,15 @@ import pytest
 from negotiate.errors import ModelError, NotApplicableError, SolverError
 from negotiate.games.bargaining import BargainingProblem
 from negotiate.games.issues import IssueSpace
-from negotiate.solvers import cooperative_cvx
-from negotiate.solvers.cooperative import (
+from negotiate.solvers.bargaining import convex as cooperative_cvx
+from negotiate.solvers.bargaining.batch import CompiledNash, nash_bargaining_batch
+from negotiate.solvers.bargaining.solutions import (
     NoAgreementReason,
     egalitarian,
     kalai_smorodinsky,
     nash_bargaining,
     utilitarian,
 )
-from negotiate.solvers.cooperative_batch import CompiledNash, nash_bargaining_batch
 
 TRIANGLE = [(0, 1), (1, 0), (0, 0)]
 SQUARE = [(0, 0), (1, 0), (0, 1), (1, 1)]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from negotiate.games.bargaining import BargainingProblem, Polytope
 from negotiate.games.issues import IssueSpace
-from negotiate.solvers.cooperative import egalitarian, kalai_smorodinsky, nash_bargaining
+from negotiate.solvers.bargaining.solutions import egalitarian, kalai_smorodinsky, nash_bargaining
 
 coords = st.integers(0, 20).map(lambda k: F(k, 20))
 points = st.lists(st.tuples(coords, coords), min_size=1, max_size=8)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.games.normal import NormalFormGame
-from negotiate.solvers import _exact_lp
-from negotiate.solvers.correlated import correlated_equilibrium, correlated_polytope
+from negotiate.solvers.lp import exact_lp as _exact_lp
+from negotiate.solvers.lp.correlated import correlated_equilibrium, correlated_polytope
 
 CI = bool(os.environ.get("CI"))
 F = Fraction
@@ -248,7 +248,7 @@ def test_welfare_transforms_with_an_affine_map(g: NormalFormGame, a: Fraction, b
 def test_nash_equilibria_lie_in_the_polytope(g: NormalFormGame) -> None:
     """Every Nash equilibrium, as a product distribution, is a correlated equilibrium, so the
     best correlated welfare is at least that of every Nash equilibrium."""
-    from negotiate.solvers.nash import nash_equilibria
+    from negotiate.solvers.nash.solve import nash_equilibria
 
     poly = correlated_polytope(g)
     best = correlated_equilibrium(g).welfare

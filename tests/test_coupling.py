@@ -9,7 +9,7 @@ import pytest
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.issues import IssueSpace
 from negotiate.games.tree import GameTree
-from negotiate.solvers.cooperative import nash_bargaining
+from negotiate.solvers.bargaining.solutions import nash_bargaining
 from negotiate.theory.coupling import (
     credibility,
     disagreement_from_tree,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negotiate.errors import ModelError
-from negotiate.solvers.spe import subgame_perfect
+from negotiate.solvers.spe.solve import subgame_perfect
 from negotiate.theory import CrisisBargaining, RiskReturn
 
 

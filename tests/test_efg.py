@@ -9,7 +9,7 @@ import pytest
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.tree import GameTree
 from negotiate.interop.gambit_efg import parse_efg, read_efg, to_efg, write_efg
-from negotiate.solvers.spe import subgame_perfect
+from negotiate.solvers.spe.solve import subgame_perfect
 from tests.trees import ENTRY, IRAN, centipede
 
 # A two-type signalling game in the layout Gambit writes (structure after Watson's

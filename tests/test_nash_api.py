@@ -16,9 +16,9 @@ from negotiate import (
     SolverError,
     TooLargeError,
 )
-from negotiate.solvers.enummixed import DEFAULT_BUDGET, enummixed_cost
-from negotiate.solvers.nash import NASH_METHODS, nash_equilibria
-from negotiate.solvers.nashpy_backends import exact_profile
+from negotiate.solvers.nash.enummixed import DEFAULT_BUDGET, enummixed_cost
+from negotiate.solvers.nash.nashpy_backends import exact_profile
+from negotiate.solvers.nash.solve import NASH_METHODS, nash_equilibria
 from tests.test_nash_regressions import CASES
 
 CHICKEN = NormalFormGame.from_arrays(

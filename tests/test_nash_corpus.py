@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from negotiate import NormalFormGame
-from negotiate.solvers.nash import nash_equilibria
+from negotiate.solvers.nash.solve import nash_equilibria
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "bimatrix_corpus.json").read_text())
 GAMES = CORPUS["games"]

@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 
 from negotiate import ModelError, NormalFormGame
-from negotiate.solvers.lemke_howson import lemke_howson
-from negotiate.solvers.nash import nash_equilibria
+from negotiate.solvers.nash.lemke_howson import lemke_howson
+from negotiate.solvers.nash.solve import nash_equilibria
 from tests.test_nash_regressions import CASES
 
 

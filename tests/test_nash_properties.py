@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negotiate import NormalFormGame
-from negotiate.solvers._bimatrix import integer_payoffs, solve_exact
-from negotiate.solvers.lemke_howson import lemke_howson
-from negotiate.solvers.nash import nash_equilibria
-from negotiate.solvers.pure import pure_profiles
+from negotiate.solvers.nash._bimatrix import integer_payoffs, solve_exact
+from negotiate.solvers.nash.lemke_howson import lemke_howson
+from negotiate.solvers.nash.pure import pure_profiles
+from negotiate.solvers.nash.solve import nash_equilibria
 
 Profile = tuple[tuple[Fraction, ...], ...]
 

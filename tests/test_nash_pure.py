@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negotiate import NormalFormGame, NotApplicableError, SolverError
-from negotiate.solvers.nash import nash_equilibria
+from negotiate.solvers.nash.solve import nash_equilibria
 
 
 def three_player(payoff) -> NormalFormGame:

@@ -7,7 +7,7 @@ from fractions import Fraction as F
 import pytest
 
 from negotiate import NormalFormGame
-from negotiate.solvers.nash import nash_equilibria
+from negotiate.solvers.nash.solve import nash_equilibria
 
 Profile = tuple[tuple[F, ...], tuple[F, ...]]
 

@@ -12,9 +12,9 @@ import sympy as sp
 
 from negotiate.errors import ModelError, NotApplicableError, SolverError, TooLargeError
 from negotiate.games.signaling import SignalingGame
-from negotiate.solvers.pbe import perfect_bayesian
-from negotiate.solvers.pbe_beliefs import OffPathBeliefs
-from negotiate.solvers.pbe_result import PBEResult, build_equilibrium
+from negotiate.solvers.pbe.beliefs import OffPathBeliefs
+from negotiate.solvers.pbe.result import PBEResult, build_equilibrium
+from negotiate.solvers.pbe.solve import perfect_bayesian
 from tests.signaling_games import beer_quiche_dict
 
 F = Fraction

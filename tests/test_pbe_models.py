@@ -15,9 +15,9 @@ import sympy as sp
 
 from negotiate.expr import symbol
 from negotiate.games.signaling import SignalingGame
-from negotiate.solvers.pbe import perfect_bayesian
-from negotiate.solvers.pbe_conditions import holds
-from negotiate.solvers.pbe_result import PerfectBayesianEquilibrium
+from negotiate.solvers.pbe.conditions import holds
+from negotiate.solvers.pbe.result import PerfectBayesianEquilibrium
+from negotiate.solvers.pbe.solve import perfect_bayesian
 from negotiate.theory.signals import CostlySignals
 from negotiate.theory.trust import Reassurance, Trust
 
@@ -315,8 +315,8 @@ def test_m7_t2_posterior_after_an_exit_is_bayes_rule_in_an_assessment(prior, eps
     """An exogenous exit (the US is indifferent, so any exit rate is a best reply): the
     assessment with exit rates eps and w is a PBE exactly when Iran best-replies to the
     Bayes posteriors, and its belief after the exit is Trust's posterior."""
-    from negotiate.solvers.pbe_exact import residuals
-    from negotiate.solvers.pbe_result import build_equilibrium
+    from negotiate.solvers.pbe.exact import residuals
+    from negotiate.solvers.pbe.result import build_equilibrium
 
     trust = Trust(prior=prior, sucker_cost=1, p_exit_trustworthy=eps, p_exit_untrustworthy=w)
     closed = trust.solve()

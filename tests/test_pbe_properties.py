@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from negotiate.errors import SolverError
 from negotiate.games.signaling import SignalingGame
-from negotiate.solvers.pbe import perfect_bayesian
-from negotiate.solvers.pbe_beliefs import OffPathBeliefs
-from negotiate.solvers.pbe_check import evaluate_at, symbolic_class
-from negotiate.solvers.pbe_result import PerfectBayesianEquilibrium
+from negotiate.solvers.pbe.beliefs import OffPathBeliefs
+from negotiate.solvers.pbe.check import evaluate_at, symbolic_class
+from negotiate.solvers.pbe.result import PerfectBayesianEquilibrium
+from negotiate.solvers.pbe.solve import perfect_bayesian
 
 F = Fraction
 Table = list[list[list[tuple[int, int]]]]

@@ -12,9 +12,9 @@ import sympy as sp
 from negotiate.errors import ModelError
 from negotiate.expr import symbol
 from negotiate.games.signaling import SignalingGame
-from negotiate.solvers.pbe import perfect_bayesian
-from negotiate.solvers.pbe_beliefs import OffPathBeliefs, belief_symbol
-from negotiate.solvers.pbe_conditions import holds
+from negotiate.solvers.pbe.beliefs import OffPathBeliefs, belief_symbol
+from negotiate.solvers.pbe.conditions import holds
+from negotiate.solvers.pbe.solve import perfect_bayesian
 from tests.signaling_games import beer_quiche_dict
 
 F = Fraction

@@ -88,7 +88,7 @@ def test_flagship_guarantee_threshold_is_the_solve_commands(flagship: Report) ->
     import typer
     from typer.testing import CliRunner
 
-    from negotiate.cli_scenario import register
+    from negotiate.cli.scenario import register
 
     app = typer.Typer()
     register(app)

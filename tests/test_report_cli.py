@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from negotiate.cli_report import register
+from negotiate.cli.report import register
 from negotiate.errors import ModelError
 
 MODELS = Path(__file__).resolve().parent.parent / "models"

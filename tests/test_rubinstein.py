@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from negotiate.errors import ModelError
 from negotiate.games.bargaining import BargainingProblem
-from negotiate.solvers.cooperative import nash_bargaining
-from negotiate.solvers.spe import subgame_perfect
+from negotiate.solvers.bargaining.solutions import nash_bargaining
+from negotiate.solvers.spe.solve import subgame_perfect
 from negotiate.theory import Rubinstein
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from negotiate import theory
 from negotiate.scenario import load_scenario
-from negotiate.solvers.spe import subgame_perfect
+from negotiate.solvers.spe.solve import subgame_perfect
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 FLAGSHIP = MODELS / "us_iran_2025.toml"

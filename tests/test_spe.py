@@ -12,8 +12,8 @@ import sympy as sp
 from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.expr import symbol
 from negotiate.games.tree import GameTree
-from negotiate.solvers.spe import SPEResult, subgame_perfect
-from negotiate.solvers.spe_symbolic import SymbolicSPEResult
+from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
+from negotiate.solvers.spe.symbolic import SymbolicSPEResult
 from tests.trees import ENTRY, IRAN, centipede, rubinstein3
 
 d1, d2, c, e = (symbol(n) for n in ("d1", "d2", "c", "e"))

@@ -8,9 +8,9 @@ import pytest
 
 from negotiate.errors import NotApplicableError
 from negotiate.games.tree import GameTree
-from negotiate.solvers.credibility import behaviour_of, non_credible_equilibria
-from negotiate.solvers.reduced_normal import reduced_normal_form
-from negotiate.solvers.spe import subgame_perfect
+from negotiate.solvers.nash.reduced_normal import reduced_normal_form
+from negotiate.solvers.spe.credibility import behaviour_of, non_credible_equilibria
+from negotiate.solvers.spe.solve import subgame_perfect
 from tests.trees import ENTRY, IRAN, centipede
 
 F = Fraction

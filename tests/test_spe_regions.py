@@ -9,8 +9,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negotiate.core.regions import Decider, Ineq, make_ineq
 from negotiate.expr import Parameter, symbol
-from negotiate.solvers.regions import Decider, Ineq, make_ineq
 
 CI = bool(os.environ.get("CI"))
 x, y = symbol("x"), symbol("y")

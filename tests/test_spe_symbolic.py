@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from negotiate.expr import symbol
 from negotiate.games.tree import GameTree
-from negotiate.solvers.spe import solve_numeric, subgame_perfect
-from negotiate.solvers.spe_symbolic import SymbolicSPEResult
-from negotiate.solvers.spe_verify import equilibrium_key
+from negotiate.solvers.spe.solve import solve_numeric, subgame_perfect
+from negotiate.solvers.spe.symbolic import SymbolicSPEResult
+from negotiate.solvers.spe.verify import equilibrium_key
 from tests.trees import IRAN, rubinstein3
 
 CI = bool(os.environ.get("CI"))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from negotiate.games.bargaining import BargainingProblem
 from negotiate.games.issues import IssueSpace
 from negotiate.scenario.analysis import participation_slacks
-from negotiate.solvers.cooperative import kalai_smorodinsky, nash_bargaining
+from negotiate.solvers.bargaining.solutions import kalai_smorodinsky, nash_bargaining
 from negotiate.sweeps import _chain
 
 FIFTHS = st.integers(0, 5).map(lambda k: Fraction(k, 5))

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from negotiate.cli_sweep import register
+from negotiate.cli.sweep import register
 from negotiate.errors import ModelError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,9 +15,9 @@ import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from negotiate.solvers.nash import nash_equilibria
-from negotiate.solvers.pbe import perfect_bayesian
-from negotiate.solvers.spe import SPEResult, subgame_perfect
+from negotiate.solvers.nash.solve import nash_equilibria
+from negotiate.solvers.pbe.solve import perfect_bayesian
+from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.theory import (
     CostlySignals,
     Deterrence,

@@ -9,7 +9,7 @@ from negotiate.errors import ModelError
 from negotiate.figures.tree import figure_svg, tree_figure
 from negotiate.games.tree import GameTree
 from negotiate.interop.gambit_efg import parse_efg
-from negotiate.solvers.spe import subgame_perfect
+from negotiate.solvers.spe.solve import subgame_perfect
 from tests.test_efg import SIGNALLING
 from tests.trees import ENTRY, IRAN
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from negotiate.errors import ModelError
 from negotiate.games.bargaining import BargainingProblem
-from negotiate.solvers.cooperative import nash_bargaining
+from negotiate.solvers.bargaining.solutions import nash_bargaining
 from negotiate.theory import RiskReturn, TwoLevel, UncertainRatification
 
 

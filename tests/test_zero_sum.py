@@ -13,8 +13,8 @@ from scipy.optimize import linprog
 
 from negotiate.errors import NotApplicableError, SolverError, TooLargeError
 from negotiate.games.normal import NormalFormGame
-from negotiate.solvers import _exact_lp
-from negotiate.solvers.zero_sum import zero_sum_value
+from negotiate.solvers.lp import exact_lp as _exact_lp
+from negotiate.solvers.lp.zero_sum import zero_sum_value
 
 CI = bool(os.environ.get("CI"))
 F = Fraction
@@ -197,7 +197,7 @@ def test_value_transforms_with_the_game(
 @given(matrices)
 def test_every_nash_equilibrium_earns_the_value(a: list[list[int]]) -> None:
     """PITFALLS.md §8.8: the LP value equals p^T A q at every equilibrium (all share it)."""
-    from negotiate.solvers.nash import nash_equilibria
+    from negotiate.solvers.nash.solve import nash_equilibria
 
     g = NormalFormGame.zero_sum(a)
     sol = zero_sum_value(g)

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from negotiate.errors import ModelError
 from negotiate.games.bargaining import BargainingProblem, Frontier
-from negotiate.solvers.cooperative import (
+from negotiate.solvers.bargaining.solutions import (
     BargainingSolution,
     egalitarian,
     kalai_smorodinsky,

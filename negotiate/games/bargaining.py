@@ -13,7 +13,7 @@ Build problems only through :meth:`BargainingProblem.from_points`,
 :meth:`BargainingProblem.from_frontier` and :meth:`IssueSpace.problem
 <negotiate.games.issues.IssueSpace.problem>`.  This module holds data and the exact plane
 geometry that describes it (hull, Pareto chain, zone of agreement); the solution concepts
-live in :mod:`negotiate.solvers.cooperative`.
+live in :mod:`negotiate.solvers.bargaining.solutions`.
 """
 
 from __future__ import annotations

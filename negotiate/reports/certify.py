@@ -174,7 +174,7 @@ class Checker:
     # ------------------------------------------------------------------ no-deal game
     def spe(self) -> Any:
         if self._spe is None:
-            from negotiate.solvers.spe import subgame_perfect
+            from negotiate.solvers.spe.solve import subgame_perfect
 
             tree = self.scenario.deterrence["tree"].bind(dict(self.values))
             self._spe = subgame_perfect(tree)

@@ -131,7 +131,7 @@ def report(
     :class:`NegotiateWarning` carries the error; asked-for axes raise it.
     """
     from negotiate.reports.collect import collect
-    from negotiate.reports.figures import figure_svgs
+    from negotiate.reports.figures_block import figure_svgs
     from negotiate.scenario import ScenarioResult, load_scenario
     from negotiate.scenario.counterfactual import counterfactuals
 

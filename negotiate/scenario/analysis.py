@@ -92,7 +92,7 @@ def _slacks(scenario: Any, state: PointState) -> tuple[Fraction, Fraction] | Non
 
 def deal_at(scenario: Any, state: PointState) -> Any:
     """The bargaining solution at ``state`` (a solution record with ``.agreement``)."""
-    from negotiate.solvers.cooperative import kalai_smorodinsky, nash_bargaining
+    from negotiate.solvers.bargaining.solutions import kalai_smorodinsky, nash_bargaining
 
     problem = bargaining_problem(scenario, state)
     if scenario.solution == "kalai_smorodinsky":

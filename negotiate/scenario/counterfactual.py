@@ -459,7 +459,7 @@ def _structural(result: ScenarioResult) -> tuple[StructuralChange, ...]:
 
 
 def _spaces(result: ScenarioResult) -> tuple[BargainingView, ...]:
-    from negotiate.solvers.cooperative import kalai_smorodinsky, nash_bargaining
+    from negotiate.solvers.bargaining.solutions import kalai_smorodinsky, nash_bargaining
 
     scenario, st = result.scenario, result.state
     if not scenario.issues and st.points is None:

@@ -144,7 +144,7 @@ def _no_deal(
 ) -> NoDeal | None:
     if scenario.deterrence is None:
         return None
-    from negotiate.solvers.spe import SPEResult, subgame_perfect
+    from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 
     family = scenario.deterrence["tree"]
     names = scenario.deterrence["names"]

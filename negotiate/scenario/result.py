@@ -111,7 +111,7 @@ class ScenarioResult:
         ok = True
         values = self.parameters
         if self.scenario.deterrence is not None:
-            from negotiate.solvers.spe import subgame_perfect
+            from negotiate.solvers.spe.solve import subgame_perfect
 
             tree = self.scenario.deterrence["tree"].bind(dict(self.state.values))
             cert = subgame_perfect(tree).verify()

@@ -1,1 +1,2 @@
-"""Algorithms: one module per family, each a public wrapper over a private kernel."""
+"""Algorithms, one subpackage per family (:mod:`.nash`, :mod:`.spe`, :mod:`.pbe`,
+:mod:`.bargaining`, :mod:`.lp`), each a public wrapper over private kernels."""

@@ -3,7 +3,8 @@
 The exact path builds, at each point, the feasible polygon (the linear issue space of
 MODELS.md M1, or the hull of outcome points), measures the participation slacks
 ``max{U_i : U in F, U_j >= d_j} - d_i`` on it and solves the bargaining problem by an exact
-frontier walk (:mod:`negotiate.scenario.analysis`, :mod:`negotiate.solvers.frontier`).  Here
+frontier walk (:mod:`negotiate.scenario.analysis`,
+:mod:`negotiate.solvers.bargaining.frontier`).  Here
 the same steps run on float arrays, one array per chain vertex (``vx[k]``, ``vy[k]``):
 
 * **Issue chains.**  Issues worth something only to player 1 go to player 1, those worth

@@ -1,7 +1,7 @@
 """Backward induction on float arrays: one game tree, many parameter points at once.
 
 The kernel reproduces the equilibrium that a scenario reads from the exact solver,
-``subgame_perfect(tree).equilibria[0]`` (:mod:`negotiate.solvers.spe`): equilibria are
+``subgame_perfect(tree).equilibria[0]`` (:mod:`negotiate.solvers.spe.solve`): equilibria are
 listed in the order of ``itertools.product`` over the children's equilibria, so the first
 one takes every child's first equilibrium, and at a decision node the first action, in the
 declared order, among the maximisers of the mover's payoff that rank best under the node's

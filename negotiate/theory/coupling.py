@@ -31,8 +31,12 @@ from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.issues import IssueSpace
 from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, Summary, Table
-from negotiate.solvers.cooperative import BargainingSolution, kalai_smorodinsky, nash_bargaining
-from negotiate.solvers.spe import SPEResult, subgame_perfect
+from negotiate.solvers.bargaining.solutions import (
+    BargainingSolution,
+    kalai_smorodinsky,
+    nash_bargaining,
+)
+from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.theory._base import Param, check_interval, param
 from negotiate.theory._commitment import ParamLike, summarise
 from negotiate.theory.repeated import (

@@ -1,0 +1,1 @@
+"""The ``negotiate`` command line: one module per subcommand, assembled in :mod:`.main`."""

@@ -1,0 +1,177 @@
+"""The report's figures as SVG text, each drawn from the values of the findings it cites.
+
+* ``frontier`` -- the Pareto frontiers with and without the credibility discount, d, and the
+  Nash and Kalai-Smorodinsky points (the ``space.*`` findings);
+* ``tornado`` -- the smaller participation slack at both ends of each lever's domain
+  (``change.sens.*``);
+* ``tree`` -- the no-deal game with its subgame-perfect path (``fail.path``), pruned to
+  what a reader needs (:mod:`negotiate.figures.tree_view`);
+* ``regime`` -- the outcome over two levers (``change.regime``), the analysed point marked.
+
+SVG is written with text as text (``svg.fonttype = "none"``), no date, and ids salted with
+the figure's name, so several figures can be inlined in one page without clashing ids.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+__all__ = [
+    "FindingsView",
+    "frontier_figure",
+    "regime_figure",
+    "report_tree_figure",
+    "svg_text",
+    "tornado_figure",
+]
+
+
+class FindingsView(Protocol):
+    """What a report figure reads from the report's findings: items by id, and metadata.
+
+    The figures layer sits below the reports layer, so it names the shape it needs rather than
+    importing :class:`negotiate.reports.findings.Findings`.
+    """
+
+    items: Mapping[str, Any]
+    meta: Mapping[str, Any]
+
+    def __getitem__(self, fid: str) -> Any: ...
+
+
+def svg_text(fig: Figure, name: str) -> str:
+    """``fig`` as an SVG document (deterministic ids, text kept as text)."""
+    buf = io.StringIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": f"negotiate-{name}"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _label(text: str) -> str:
+    """Text for matplotlib: dollar signs would start mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def frontier_figure(findings: FindingsView) -> Figure:
+    """Both Pareto frontiers, d, and the Nash and Kalai-Smorodinsky points."""
+    p1, p2 = (_label(p) for p in findings.meta["players"])
+    fig = Figure(figsize=(6, 5))
+    ax = fig.add_subplot()
+    styles = {
+        "discounted": ("tab:red", "-", "with the credibility discount"),
+        "face_value": ("tab:blue", "--", "at face value"),
+    }
+    for view, (colour, ls, label) in styles.items():
+        fid = f"space.frontier.{view}"
+        if fid not in findings.items:
+            continue
+        pts = findings[fid].value
+        if len(findings.meta.get("views", ())) == 1:
+            label = "Pareto frontier"
+        ax.plot(
+            [float(p[0]) for p in pts],
+            [float(p[1]) for p in pts],
+            ls,
+            color=colour,
+            lw=2,
+            label=label,
+        )
+        for key, marker, name in (("nash", "o", "Nash"), ("ks", "s", "Kalai-Smorodinsky")):
+            sol = findings.items.get(f"space.{key}.{view}")
+            if sol is not None and sol.value is not None:
+                ax.plot(
+                    float(sol.value[0]),
+                    float(sol.value[1]),
+                    marker,
+                    color=colour,
+                    ms=8,
+                    mfc="white" if key == "ks" else colour,
+                    label=f"{name} ({label})",
+                )
+    d = findings["space.d"].value
+    ax.plot(float(d[0]), float(d[1]), "kx", ms=10, mew=2, label="disagreement point d")
+    ax.axvline(float(d[0]), color="0.6", lw=0.8, ls=":")
+    ax.axhline(float(d[1]), color="0.6", lw=0.8, ls=":")
+    ax.set_xlabel(f"utility of {p1}")
+    ax.set_ylabel(f"utility of {p2}")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def tornado_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
+    """The smaller participation slack at both ends of each lever's domain
+    (``change.sens.*``), drawn by :func:`negotiate.figures.sweeps.tornado_figure`."""
+    from negotiate.figures.sweeps import tornado_figure as draw
+    from negotiate.sweeps.sensitivity import Sensitivity, SensitivityRow
+
+    rows = []
+    for fid in ids:
+        f = findings[fid]
+        lo, hi = f.fields["lo"].value, f.fields["hi"].value
+        rows.append(
+            SensitivityRow(
+                parameter=_label(f.fields["lever"].text),
+                low=float(lo),
+                high=float(hi),
+                value_low=float(f.value["low"]),
+                value_high=float(f.value["high"]),
+                outcome_low=f.value["outcome_low"],
+                outcome_high=f.value["outcome_high"],
+            )
+        )
+    rows.sort(key=lambda r: -r.swing)
+    first = findings[ids[0]].value
+    data = Sensitivity(
+        scenario=None,
+        output="slack: the smaller participation slack",
+        baseline_value=float(first["now"]),
+        baseline_outcome=findings.meta["outcome"],
+        rows=tuple(rows),
+        overrides={},
+        variant=None,
+        span=None,
+    )
+    return draw(data, title="Each lever alone, at the ends of its domain")
+
+
+def regime_figure(findings: FindingsView) -> Figure:
+    """The outcome over the grid of two levers (``change.regime``), drawn by
+    :func:`negotiate.figures.sweeps.regime_map` with the analysed point marked."""
+    import xarray as xr
+
+    from negotiate.figures.sweeps import regime_map
+
+    v = findings["change.regime"].value
+    x, y = v["x"], v["y"]
+    bx, by = (float(b) for b in v["baseline"])
+    ds = xr.Dataset(
+        {"outcome": ((x, y), np.array(v["outcomes"], dtype=str))},
+        coords={
+            x: (x, np.array([float(a) for a in v["xs"]]), {"baseline": bx}),
+            y: (y, np.array([float(a) for a in v["ys"]]), {"baseline": by}),
+        },
+        attrs={"mode": "grid"},
+    )
+    return regime_map(ds, x, y, title=f"Outcome by {_label(x)} and {_label(y)}")
+
+
+def report_tree_figure(
+    findings: FindingsView, result: Any, threats: tuple[Any, ...]
+) -> Figure | None:
+    from negotiate.figures.tree_view import tree_figure, tree_view
+
+    if result.scenario.deterrence is None:
+        return None
+    strategy = {
+        tuple(k.split("/")) if k else (): v
+        for k, v in findings["fail.path"].value["strategy"].items()
+    }
+    view = tree_view(result, threats, strategy)
+    return tree_figure(view, tuple(result.scenario.players), _label)

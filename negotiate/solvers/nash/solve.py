@@ -1,0 +1,158 @@
+"""Nash equilibria of normal-form games: one entry point, several methods.
+
+``nash_equilibria(game, method="auto")`` dispatches through :data:`NASH_METHODS`:
+
+``"auto"``
+    ``"enummixed"`` for two-player games.  For other games there is no complete method here:
+    ``"auto"`` raises :class:`NotApplicableError` naming ``"pure"`` rather than passing pure
+    equilibria off as the whole set.
+``"enummixed"``
+    All extreme equilibria of a two-player game, exact and complete, also for degenerate
+    games, with maximal Nash subsets and connected components
+    (:mod:`negotiate.solvers.nash.enummixed`).
+``"lemke_howson"``
+    One equilibrium of a two-player game by exact lexicographic Lemke–Howson; option
+    ``initial_label`` (:mod:`negotiate.solvers.nash.lemke_howson`).
+``"pure"``
+    All pure equilibria of an n-player game by exhaustive search
+    (:mod:`negotiate.solvers.nash.pure`).
+``"nashpy_support"``, ``"nashpy_vertex"``
+    nashpy's enumerations, each profile rebuilt and checked exactly; never claimed complete
+    (:mod:`negotiate.solvers.nash.nashpy_backends`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from negotiate._registry import Registry
+from negotiate.errors import ModelError
+from negotiate.games.normal import NormalFormGame
+from negotiate.solvers.nash._bimatrix import bimatrix_accepts
+from negotiate.solvers.nash.enummixed import check_budget, enummixed
+from negotiate.solvers.nash.equilibria import EquilibriumSet
+from negotiate.solvers.nash.lemke_howson import lemke_howson
+from negotiate.solvers.nash.nashpy_backends import nashpy_equilibria
+from negotiate.solvers.nash.pure import pure_equilibria
+
+__all__ = ["NASH_METHODS", "nash_equilibria"]
+
+Solver = Callable[..., EquilibriumSet]
+
+#: The methods of :func:`nash_equilibria`, by name.
+NASH_METHODS: Registry[Solver] = Registry("nash_equilibria")
+
+#: The options each method takes.
+_OPTIONS: dict[str, frozenset[str]] = {
+    "auto": frozenset({"max_cost"}),
+    "enummixed": frozenset({"max_cost"}),
+    "lemke_howson": frozenset({"initial_label"}),
+    "pure": frozenset(),
+    "nashpy_support": frozenset({"max_cost"}),
+    "nashpy_vertex": frozenset({"max_cost"}),
+}
+
+
+def _is_game(obj: Any) -> str | None:
+    return None if isinstance(obj, NormalFormGame) else "expected a NormalFormGame"
+
+
+def _auto_accepts(obj: Any) -> str | None:
+    reason = bimatrix_accepts(obj)
+    if reason is None:
+        return None
+    return (
+        f"{reason}: no method here enumerates all equilibria of games with more than two "
+        "players; 'pure' finds all pure equilibria (not the mixed ones)"
+    )
+
+
+@NASH_METHODS.register(
+    "auto", "all extreme equilibria of a two-player game (enummixed)", _auto_accepts
+)
+def _auto(game: NormalFormGame, **options: Any) -> EquilibriumSet:
+    result = enummixed(game, **options)
+    return dataclasses.replace(
+        result, method="auto", notes=(*result.notes, "method 'auto' ran 'enummixed'")
+    )
+
+
+NASH_METHODS.register(
+    "enummixed",
+    "all extreme equilibria of a two-player game: exact vertex enumeration (cdd, GMP)",
+    bimatrix_accepts,
+)(enummixed)
+NASH_METHODS.register(
+    "lemke_howson",
+    "one equilibrium of a two-player game: exact lexicographic Lemke–Howson",
+    bimatrix_accepts,
+)(lemke_howson)
+NASH_METHODS.register(
+    "pure", "all pure-strategy equilibria of an n-player game: exhaustive search", _is_game
+)(pure_equilibria)
+
+
+@NASH_METHODS.register(
+    "nashpy_support",
+    "nashpy support enumeration, each profile checked exactly (may miss equilibria)",
+    bimatrix_accepts,
+)
+def _nashpy_support(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSet:
+    m, n = game.shape
+    # nashpy tries every pair of supports: about 100 s at 10 x 10, four times more per size
+    support_pairs = (2**m - 1) * (2**n - 1)
+    check_budget(game, max_cost, "nashpy_support", cost=support_pairs, default=2**20)
+    return nashpy_equilibria(game, "support")
+
+
+@NASH_METHODS.register(
+    "nashpy_vertex",
+    "nashpy vertex enumeration, each profile checked exactly (may miss equilibria)",
+    bimatrix_accepts,
+)
+def _nashpy_vertex(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSet:
+    check_budget(game, max_cost, "nashpy_vertex")
+    return nashpy_equilibria(game, "vertex")
+
+
+def nash_equilibria(
+    game: NormalFormGame,
+    method: str = "auto",
+    *,
+    max_cost: Any = None,
+    initial_label: Any = None,
+) -> EquilibriumSet:
+    """Nash equilibria of ``game`` by ``method`` (see the module docstring for the methods).
+
+    Parameters
+    ----------
+    game : NormalFormGame
+    method : str
+        A name in :data:`NASH_METHODS`; an unknown name raises :class:`ModelError` listing the
+        valid ones, and a method that does not fit the game raises
+        :class:`NotApplicableError` listing those that do.
+    max_cost : number, optional
+        Budget for the enumerating methods (default: admits 12 x 12); over it,
+        :class:`TooLargeError` says to use ``method='lemke_howson'``.
+    initial_label : int or (player, strategy), optional
+        The label Lemke–Howson drops first (default 0).
+
+    Returns
+    -------
+    EquilibriumSet
+        Never empty: a method that finds no equilibrium raises :class:`SolverError`.
+    """
+    if not isinstance(game, NormalFormGame):
+        raise ModelError("game", game, "expected a NormalFormGame")
+    chosen = NASH_METHODS.get(method, game)
+    given = {"max_cost": max_cost, "initial_label": initial_label}
+    options = {k: v for k, v in given.items() if v is not None}
+    for name, value in options.items():
+        if name not in _OPTIONS[chosen.name]:
+            users = sorted(m for m, opts in _OPTIONS.items() if name in opts)
+            raise ModelError(
+                name, value, f"is not an option of method {chosen.name!r}; used by {users}"
+            )
+    return chosen.solve(game, **options)
