@@ -39,8 +39,11 @@ class FindingsView(Protocol):
     importing :class:`negotiate.reports.findings.Findings`.
     """
 
-    items: Mapping[str, Any]
-    meta: Mapping[str, Any]
+    @property
+    def items(self) -> Mapping[str, Any]: ...
+
+    @property
+    def meta(self) -> Mapping[str, Any]: ...
 
     def __getitem__(self, fid: str) -> Any: ...
 
