@@ -32,7 +32,6 @@ CHICKEN = NormalFormGame.from_arrays(
 
 def test_methods_are_registered() -> None:
     assert set(NASH_METHODS.names()) == {
-        "auto",
         "enummixed",
         "lemke_howson",
         "pure",
@@ -172,6 +171,19 @@ def test_exact_profile_rejects_non_equilibria() -> None:
         (Fraction(1), Fraction(0)),
         (Fraction(1), Fraction(0)),
     )
+
+
+def test_a_callable_method_runs_and_is_recorded() -> None:
+    def first_pure(game: NormalFormGame) -> object:
+        return nash_equilibria(game, "pure")
+
+    result = nash_equilibria(CHICKEN, first_pure)
+    assert result.verify().ok and len(result.equilibria) == 2
+
+
+def test_an_option_the_method_does_not_take_names_the_methods_that_do() -> None:
+    with pytest.raises(ModelError, match="lemke_howson"):
+        nash_equilibria(CHICKEN, "enummixed", initial_label=1)
 
 
 def test_auto_is_not_applicable_to_a_one_player_game_but_pure_is() -> None:

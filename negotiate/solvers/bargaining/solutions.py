@@ -22,7 +22,8 @@ Methods (``method=``):
   exactly (e.g. KS ``(sqrt(5) - 1)/2`` for ``u2 = sqrt(1 - u1)``).
 * ``"cvxpy"`` -- any problem, with a named solver (CLARABEL; SCS as the second opinion), under
   the status discipline of PITFALLS.md section 2 (:mod:`negotiate.solvers.bargaining.convex`).
-* ``"auto"`` -- exact, else frontier, else cvxpy.
+* ``"auto"`` -- the first that fits: exact, else frontier, else cvxpy (the rule of
+  :mod:`negotiate._registry`); a callable ``method(problem, concept=, w=, solver=)`` also works.
 
 When no agreement is strictly better than d for both players (d on or beyond the frontier,
 or a singleton set not above d), the result has ``agreement == False``,
@@ -31,7 +32,7 @@ or a singleton set not above d), the result has ``agreement == False``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -146,7 +147,7 @@ def nash_bargaining(
     problem: BargainingProblem,
     weights: Sequence[Any] | None = None,
     *,
-    method: str = "auto",
+    method: str | Callable[..., BargainingSolution] = "auto",
     solver: str = "CLARABEL",
     cross_check: bool = False,
 ) -> BargainingSolution:
@@ -157,7 +158,7 @@ def nash_bargaining(
 def kalai_smorodinsky(
     problem: BargainingProblem,
     *,
-    method: str = "auto",
+    method: str | Callable[..., BargainingSolution] = "auto",
     solver: str = "CLARABEL",
     cross_check: bool = False,
 ) -> BargainingSolution:
@@ -168,7 +169,7 @@ def kalai_smorodinsky(
 def egalitarian(
     problem: BargainingProblem,
     *,
-    method: str = "auto",
+    method: str | Callable[..., BargainingSolution] = "auto",
     solver: str = "CLARABEL",
     cross_check: bool = False,
 ) -> BargainingSolution:
@@ -180,7 +181,7 @@ def utilitarian(
     problem: BargainingProblem,
     weights: Sequence[Any] | None = None,
     *,
-    method: str = "auto",
+    method: str | Callable[..., BargainingSolution] = "auto",
     solver: str = "CLARABEL",
     cross_check: bool = False,
 ) -> BargainingSolution:
@@ -204,6 +205,9 @@ def _weights(weights: Sequence[Any] | None) -> tuple[Fraction, Fraction]:
 # ---------------------------------------------------------------------- dispatch
 METHODS: Registry[Any] = Registry("bargaining solutions")
 
+#: What every bargaining method is called with: ``solve(problem, concept=, w=, solver=)``.
+_ARGS = frozenset({"concept", "w", "solver"})
+
 
 def _exact_accepts(problem: Any) -> str | None:
     if not isinstance(problem, BargainingProblem):
@@ -225,16 +229,13 @@ def _solve(
     problem: BargainingProblem,
     concept: str,
     w: tuple[Fraction, Fraction],
-    method: str,
+    method: str | Callable[..., BargainingSolution],
     solver: str,
     cross_check: bool,
 ) -> BargainingSolution:
     if not isinstance(problem, BargainingProblem):
         raise ModelError("problem", type(problem).__name__, "expected a BargainingProblem")
-    if method == "auto":
-        method = METHODS.applicable(problem)[0]
-    run = METHODS.get(method, problem).solve
-    sol: BargainingSolution = run(problem, concept, w, solver)
+    _, sol = METHODS.run(method, problem, concept=concept, w=w, solver=solver)
     if cross_check and sol.agreement:
         sol = _cross_check(sol, solver)
     return sol
@@ -261,7 +262,7 @@ def _no_agreement(
     )
 
 
-@METHODS.register("exact", "exact frontier walk on polytopes", _exact_accepts)
+@METHODS.register("exact", "exact frontier walk on polytopes", _exact_accepts, options=_ARGS)
 def _exact(
     problem: BargainingProblem, concept: str, w: tuple[Fraction, Fraction], solver: str
 ) -> BargainingSolution:
@@ -304,7 +305,9 @@ def _exact_allocation(problem: BargainingProblem, u: Point) -> dict[str, Fractio
     return {label: a[label] + t * (b[label] - a[label]) for label in space.labels}
 
 
-@METHODS.register("frontier", "bisection on a concave frontier u2 = f(u1)", _frontier_accepts)
+@METHODS.register(
+    "frontier", "bisection on a concave frontier u2 = f(u1)", _frontier_accepts, options=_ARGS
+)
 def _frontier(
     problem: BargainingProblem, concept: str, w: tuple[Fraction, Fraction], solver: str
 ) -> BargainingSolution:
@@ -341,7 +344,7 @@ def _frontier(
     )
 
 
-@METHODS.register("cvxpy", "convex optimisation (cvxpy, named solver)", _cvx_accepts)
+@METHODS.register("cvxpy", "convex optimisation (cvxpy, named solver)", _cvx_accepts, options=_ARGS)
 def _cvx(
     problem: BargainingProblem, concept: str, w: tuple[Fraction, Fraction], solver: str
 ) -> BargainingSolution:

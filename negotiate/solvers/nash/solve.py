@@ -44,53 +44,29 @@ Solver = Callable[..., EquilibriumSet]
 #: The methods of :func:`nash_equilibria`, by name.
 NASH_METHODS: Registry[Solver] = Registry("nash_equilibria")
 
-#: The options each method takes.
-_OPTIONS: dict[str, frozenset[str]] = {
-    "auto": frozenset({"max_cost"}),
-    "enummixed": frozenset({"max_cost"}),
-    "lemke_howson": frozenset({"initial_label"}),
-    "pure": frozenset(),
-    "nashpy_support": frozenset({"max_cost"}),
-    "nashpy_vertex": frozenset({"max_cost"}),
-}
-
 
 def _is_game(obj: Any) -> str | None:
     return None if isinstance(obj, NormalFormGame) else "expected a NormalFormGame"
-
-
-def _auto_accepts(obj: Any) -> str | None:
-    reason = bimatrix_accepts(obj)
-    if reason is None:
-        return None
-    return (
-        f"{reason}: no method here enumerates all equilibria of games with more than two "
-        "players; 'pure' finds all pure equilibria (not the mixed ones)"
-    )
-
-
-@NASH_METHODS.register(
-    "auto", "all extreme equilibria of a two-player game (enummixed)", _auto_accepts
-)
-def _auto(game: NormalFormGame, **options: Any) -> EquilibriumSet:
-    result = enummixed(game, **options)
-    return dataclasses.replace(
-        result, method="auto", notes=(*result.notes, "method 'auto' ran 'enummixed'")
-    )
 
 
 NASH_METHODS.register(
     "enummixed",
     "all extreme equilibria of a two-player game: exact vertex enumeration (cdd, GMP)",
     bimatrix_accepts,
+    options={"max_cost"},
 )(enummixed)
 NASH_METHODS.register(
     "lemke_howson",
     "one equilibrium of a two-player game: exact lexicographic Lemke–Howson",
     bimatrix_accepts,
+    options={"initial_label"},
+    auto=False,
 )(lemke_howson)
 NASH_METHODS.register(
-    "pure", "all pure-strategy equilibria of an n-player game: exhaustive search", _is_game
+    "pure",
+    "all pure-strategy equilibria of an n-player game: exhaustive search",
+    _is_game,
+    auto=False,
 )(pure_equilibria)
 
 
@@ -98,6 +74,8 @@ NASH_METHODS.register(
     "nashpy_support",
     "nashpy support enumeration, each profile checked exactly (may miss equilibria)",
     bimatrix_accepts,
+    options={"max_cost"},
+    auto=False,
 )
 def _nashpy_support(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSet:
     m, n = game.shape
@@ -111,6 +89,8 @@ def _nashpy_support(game: NormalFormGame, *, max_cost: object = None) -> Equilib
     "nashpy_vertex",
     "nashpy vertex enumeration, each profile checked exactly (may miss equilibria)",
     bimatrix_accepts,
+    options={"max_cost"},
+    auto=False,
 )
 def _nashpy_vertex(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSet:
     check_budget(game, max_cost, "nashpy_vertex")
@@ -119,7 +99,7 @@ def _nashpy_vertex(game: NormalFormGame, *, max_cost: object = None) -> Equilibr
 
 def nash_equilibria(
     game: NormalFormGame,
-    method: str = "auto",
+    method: str | Callable[..., EquilibriumSet] = "auto",
     *,
     max_cost: Any = None,
     initial_label: Any = None,
@@ -129,10 +109,13 @@ def nash_equilibria(
     Parameters
     ----------
     game : NormalFormGame
-    method : str
-        A name in :data:`NASH_METHODS`; an unknown name raises :class:`ModelError` listing the
-        valid ones, and a method that does not fit the game raises
-        :class:`NotApplicableError` listing those that do.
+    method : str or callable
+        ``"auto"`` (the first of the preferred methods that fits the game: ``"enummixed"``
+        for two players), a name in :data:`NASH_METHODS`, or a callable
+        ``method(game, **options) -> EquilibriumSet`` (see :mod:`negotiate._registry` for the
+        rule).  An unknown name raises :class:`ModelError` listing the valid ones, and a
+        method that does not fit the game raises :class:`NotApplicableError` listing those
+        that do.
     max_cost : number, optional
         Budget for the enumerating methods (default: admits 12 x 12); over it,
         :class:`TooLargeError` says to use ``method='lemke_howson'``.
@@ -146,13 +129,9 @@ def nash_equilibria(
     """
     if not isinstance(game, NormalFormGame):
         raise ModelError("game", game, "expected a NormalFormGame")
-    chosen = NASH_METHODS.get(method, game)
-    given = {"max_cost": max_cost, "initial_label": initial_label}
-    options = {k: v for k, v in given.items() if v is not None}
-    for name, value in options.items():
-        if name not in _OPTIONS[chosen.name]:
-            users = sorted(m for m, opts in _OPTIONS.items() if name in opts)
-            raise ModelError(
-                name, value, f"is not an option of method {chosen.name!r}; used by {users}"
-            )
-    return chosen.solve(game, **options)
+    chosen, result = NASH_METHODS.run(method, game, max_cost=max_cost, initial_label=initial_label)
+    if method == "auto":
+        result = dataclasses.replace(
+            result, method="auto", notes=(*result.notes, f"method 'auto' ran {chosen.name!r}")
+        )
+    return result

@@ -59,8 +59,10 @@ def _accepts_symbolic(game: Any) -> str | None:
     return None
 
 
-@PBE_METHODS.register("exact", "exact enumeration on a numeric game", _accepts_numeric)
-def _solve_exact(game: SignalingGame, max_cost: int) -> PBEResult:
+@PBE_METHODS.register(
+    "exact", "exact enumeration on a numeric game", _accepts_numeric, options={"max_cost"}
+)
+def _solve_exact(game: SignalingGame, *, max_cost: int = DEFAULT_MAX_COST) -> PBEResult:
     from negotiate.solvers.pbe.exact import solve_exact
 
     equilibria, notes = solve_exact(game, max_cost)
@@ -85,26 +87,34 @@ def _solve_exact(game: SignalingGame, max_cost: int) -> PBEResult:
     )
 
 
-@PBE_METHODS.register("symbolic", "conditions on the parameters, two types", _accepts_symbolic)
-def _solve_symbolic(game: SignalingGame, max_cost: int) -> PBEResult:
+@PBE_METHODS.register(
+    "symbolic",
+    "conditions on the parameters, two types",
+    _accepts_symbolic,
+    options={"max_cost"},
+)
+def _solve_symbolic(game: SignalingGame, *, max_cost: int = DEFAULT_MAX_COST) -> PBEResult:
     from negotiate.solvers.pbe.symbolic import solve_symbolic
 
     return solve_symbolic(game, max_cost)
 
 
 def perfect_bayesian(
-    game: SignalingGame, *, method: str = "auto", max_cost: int = DEFAULT_MAX_COST
+    game: SignalingGame,
+    *,
+    method: str | Callable[..., PBEResult] = "auto",
+    max_cost: int = DEFAULT_MAX_COST,
 ) -> PBEResult:
     """All perfect Bayesian equilibria of ``game`` in the enumerated classes.
 
-    ``method`` is ``"auto"`` (``"symbolic"`` for a game with parameters, else ``"exact"``),
-    ``"exact"`` or ``"symbolic"``.  Raises ``SolverError`` when a numeric game has no
+    ``method`` is ``"auto"`` (the first method that fits: ``"exact"`` for a numeric game,
+    else ``"symbolic"``), ``"exact"``, ``"symbolic"``, or a callable
+    ``method(game, **options)``.  Raises ``SolverError`` when a numeric game has no
     equilibrium in these classes, ``TooLargeError`` past ``max_cost`` candidates.
     """
     if not isinstance(game, SignalingGame):
         raise ModelError("game", game, "expected a SignalingGame")
     if isinstance(max_cost, bool) or not isinstance(max_cost, int) or max_cost < 1:
         raise ModelError("max_cost", max_cost, "must be a positive integer")
-    if method == "auto":
-        method = "symbolic" if game.is_symbolic else "exact"
-    return PBE_METHODS.get(method, game).solve(game, max_cost)
+    _, result = PBE_METHODS.run(method, game, max_cost=max_cost)
+    return result

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from negotiate._registry import Registry
 from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal
 from negotiate.results import Certificate, Summary, Table, to_jsonable
@@ -34,7 +35,7 @@ from negotiate.solvers.nash.reduced_normal import InfosetKey, infoset_key, infos
 if TYPE_CHECKING:
     from negotiate.solvers.spe.regions import SymbolicSPEResult
 
-__all__ = ["SPEProfile", "SPEResult", "subgame_perfect"]
+__all__ = ["SPE_METHODS", "SPEProfile", "SPEResult", "subgame_perfect"]
 
 MAX_EQUILIBRIA = 10_000
 _MAX_BLOCK_PROFILES = 1_000_000
@@ -441,20 +442,58 @@ def solve_numeric(tree: GameTree, max_equilibria: int = MAX_EQUILIBRIA) -> SPERe
     )
 
 
+#: The methods of :func:`subgame_perfect`, in the order ``"auto"`` tries them.
+SPE_METHODS: Registry[Callable[..., Any]] = Registry("subgame_perfect")
+
+
+def _accepts_numeric(tree: Any) -> str | None:
+    if not isinstance(tree, GameTree):
+        return "expected a GameTree"
+    return "the tree has parameters; bind() it or use 'symbolic'" if tree.is_symbolic else None
+
+
+def _accepts_tree(tree: Any) -> str | None:
+    return None if isinstance(tree, GameTree) else "expected a GameTree"
+
+
+@SPE_METHODS.register(
+    "exact",
+    "all pure SPE of a numeric tree by exact backward induction",
+    _accepts_numeric,
+    options={"max_equilibria"},
+)
+def _exact(tree: GameTree, *, max_equilibria: int = MAX_EQUILIBRIA) -> SPEResult:
+    return solve_numeric(tree, max_equilibria)
+
+
+@SPE_METHODS.register(
+    "symbolic",
+    "SPE as regions of the parameter space, decided exactly",
+    _accepts_tree,
+    options={"max_equilibria"},
+)
+def _symbolic(tree: GameTree, *, max_equilibria: int = MAX_EQUILIBRIA) -> Any:
+    from negotiate.solvers.spe.symbolic import solve_symbolic
+
+    return solve_symbolic(tree, max_pieces=max_equilibria)
+
+
 def subgame_perfect(
-    tree: GameTree, *, max_equilibria: int = MAX_EQUILIBRIA
+    tree: GameTree,
+    *,
+    method: str | Callable[..., Any] = "auto",
+    max_equilibria: int = MAX_EQUILIBRIA,
 ) -> SPEResult | SymbolicSPEResult:
     """Subgame-perfect equilibria of ``tree``.
 
-    A numeric tree gives an :class:`SPEResult` (all pure SPE, exact).  A tree whose payoffs
-    or probabilities contain parameters gives a
-    :class:`~negotiate.solvers.spe_regions.SymbolicSPEResult` whose ``regions`` partition the
-    parameter domain.
+    ``method="auto"`` takes the first method that fits (the rule of
+    :mod:`negotiate._registry`): ``"exact"`` for a numeric tree gives an :class:`SPEResult`
+    (all pure SPE, exact); ``"symbolic"`` for a tree whose payoffs or probabilities contain
+    parameters gives a :class:`~negotiate.solvers.spe.regions.SymbolicSPEResult` whose
+    ``regions`` partition the parameter domain.  A callable ``method(tree, **options)`` also
+    works.
     """
     if not isinstance(tree, GameTree):
         raise ModelError("tree", tree, "expected a GameTree (build one with GameTree.from_dict)")
-    if tree.is_symbolic:
-        from negotiate.solvers.spe.symbolic import solve_symbolic
-
-        return solve_symbolic(tree, max_pieces=max_equilibria)
-    return solve_numeric(tree, max_equilibria)
+    _, result = SPE_METHODS.run(method, tree, max_equilibria=max_equilibria)
+    return result
