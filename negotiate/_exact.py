@@ -18,15 +18,23 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import warnings
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
-from negotiate.errors import ModelError
+from negotiate.errors import FloatInputWarning, ModelError
 
-__all__ = ["as_fraction", "fraction_to_json", "is_float_input"]
+__all__ = [
+    "as_fraction",
+    "fraction_to_json",
+    "is_float_input",
+    "to_sympy",
+    "warn_float_input",
+]
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?$")
 _RATIO = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
@@ -110,3 +118,22 @@ def fraction_to_json(x: Fraction) -> str | int:
     if x.denominator == 1:
         return int(x.numerator)
     return f"{x.numerator}/{x.denominator}"
+
+
+def to_sympy(value: Any) -> Any:
+    """The one Fraction -> sympy conversion: a ``Fraction`` becomes a sympy ``Rational``;
+    sympy objects pass through unchanged."""
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    return value
+
+
+def warn_float_input(subject: str, *, stacklevel: int = 2) -> None:
+    """The one float-input warning: ``subject`` (e.g. ``"float payoffs"``) was read exactly as
+    its shortest decimal representation.  ``stacklevel`` counts from the caller."""
+    warnings.warn(
+        f"{subject} read as the shortest decimal representation (0.1 -> 1/10); "
+        "pass strings or Fractions to state exact values",
+        FloatInputWarning,
+        stacklevel=stacklevel + 1,
+    )

@@ -29,7 +29,6 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -39,8 +38,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from negotiate._exact import as_fraction, is_float_input
-from negotiate.errors import FloatInputWarning, ModelError
+from negotiate._exact import as_fraction, is_float_input, warn_float_input
+from negotiate.errors import ModelError
 
 __all__ = [
     "MAX_DEPTH",
@@ -168,11 +167,7 @@ class Parameter:
 
 def _number(value: Any, field: str) -> Fraction:
     if is_float_input(value):
-        warnings.warn(
-            f"{field}: float {value!r} read as its shortest decimal representation",
-            FloatInputWarning,
-            stacklevel=3,
-        )
+        warn_float_input(f"{field}: float {value!r}", stacklevel=3)
     return as_fraction(value, field)
 
 

@@ -19,7 +19,6 @@ live in :mod:`negotiate.solvers.bargaining.solutions`.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -28,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from negotiate._exact import as_fraction, is_float_input
-from negotiate.errors import FloatInputWarning, ModelError
+from negotiate._exact import as_fraction, is_float_input, warn_float_input
+from negotiate.errors import ModelError
 
 if TYPE_CHECKING:
     from negotiate.games.issues import IssueSpace
@@ -391,12 +390,7 @@ class BargainingProblem:
         title: str,
     ) -> BargainingProblem:
         if floats:
-            warnings.warn(
-                "float utilities were read as their shortest decimal representation "
-                "(0.1 -> 1/10); pass strings or Fractions to state exact values",
-                FloatInputWarning,
-                stacklevel=3,
-            )
+            warn_float_input("float utilities", stacklevel=3)
         if not isinstance(title, str):
             raise ModelError("title", title, "expected a string")
         return cls(feasible, d, check_players(players), floats, title)

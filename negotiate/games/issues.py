@@ -22,15 +22,14 @@ section 3.2).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from negotiate._exact import as_fraction, is_float_input
-from negotiate.errors import FloatInputWarning, ModelError, NotApplicableError
+from negotiate._exact import as_fraction, is_float_input, warn_float_input
+from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.bargaining import (
     BargainingProblem,
     Point,
@@ -142,11 +141,7 @@ class IssueSpace:
                 floats = floats or f
             issues.append(Issue(label, w, r, rev[label]))
         if floats:
-            warnings.warn(
-                "float weights were read as their shortest decimal representation",
-                FloatInputWarning,
-                stacklevel=3,
-            )
+            warn_float_input("float weights", stacklevel=3)
         if not isinstance(title, str):
             raise ModelError("title", title, "expected a string")
         return cls(pl, tuple(issues), floats, title)

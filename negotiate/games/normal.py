@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from negotiate._exact import as_fraction, is_float_input
-from negotiate.errors import FloatInputWarning, ModelError, TooLargeError
+from negotiate._exact import as_fraction, is_float_input, warn_float_input
+from negotiate.errors import ModelError, TooLargeError
 
 __all__ = ["MixedProfile", "NormalFormGame"]
 
@@ -202,12 +201,7 @@ class NormalFormGame:
             payoffs.append(exact)
             floats = floats or f
         if floats:
-            warnings.warn(
-                "float payoffs were read as their shortest decimal representation "
-                "(0.1 -> 1/10); pass strings or Fractions to state exact values",
-                FloatInputWarning,
-                stacklevel=2,
-            )
+            warn_float_input("float payoffs", stacklevel=2)
         return cls(player_labels, strat_labels, tuple(payoffs), floats, title)
 
     @classmethod
@@ -265,12 +259,7 @@ class NormalFormGame:
         exact, floats = _to_fraction_array(A, shape, "players[0].payoffs")
         game = cls.from_arrays(exact, -exact, players=players, strategies=strategies, title=title)
         if floats:
-            warnings.warn(
-                "float payoffs were read as their shortest decimal representation "
-                "(0.1 -> 1/10); pass strings or Fractions to state exact values",
-                FloatInputWarning,
-                stacklevel=2,
-            )
+            warn_float_input("float payoffs", stacklevel=2)
             game = dataclasses.replace(game, float_input=True)
         return game
 

@@ -14,7 +14,6 @@ sum to 1: exactly for numbers, identically (and over the parameters' domains) fo
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,8 +22,8 @@ from typing import Any, TypeAlias
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-from negotiate._exact import as_fraction, is_float_input
-from negotiate.errors import FloatInputWarning, ModelError
+from negotiate._exact import as_fraction, is_float_input, to_sympy, warn_float_input
+from negotiate.errors import ModelError
 from negotiate.expr import Parameter, parse, substitute, symbol
 
 __all__ = ["SignalingGame", "Value"]
@@ -100,10 +99,6 @@ def _from_sympy(expr: sp.Expr, field: str) -> Value:
     return expr
 
 
-def _sym(v: Value) -> sp.Expr:
-    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
-
-
 def _check_unit_range(expr: sp.Expr, params: Mapping[str, Parameter], field: str) -> None:
     """Check that ``expr`` lies in [0, 1] over the box of its parameters' domains.
 
@@ -119,7 +114,7 @@ def _check_unit_range(expr: sp.Expr, params: Mapping[str, Parameter], field: str
             raise ModelError(field, expr, f"parameter {s.name!r} needs a domain to check a prior")
         boxes.append(dom)
     if len(syms) == 1:
-        interval = sp.Interval(_sym(boxes[0][0]), _sym(boxes[0][1]))
+        interval = sp.Interval(to_sympy(boxes[0][0]), to_sympy(boxes[0][1]))
         try:
             lo = sp.calculus.util.minimum(expr, syms[0], interval)
             hi = sp.calculus.util.maximum(expr, syms[0], interval)
@@ -233,12 +228,7 @@ class SignalingGame:
         if not isinstance(title, str):
             raise ModelError("title", title, "expected a string")
         if floats:
-            warnings.warn(
-                "float payoffs or priors were read as their shortest decimal representation "
-                "(0.1 -> 1/10); pass strings or Fractions to state exact values",
-                FloatInputWarning,
-                stacklevel=2,
-            )
+            warn_float_input("float payoffs or priors", stacklevel=2)
         game = cls(
             sender,
             receiver,
@@ -262,7 +252,7 @@ class SignalingGame:
                     raise ModelError(f"types.{t}.prior", p, "a prior must lie in [0, 1]")
             else:
                 _check_unit_range(p, params, f"types.{t}.prior")
-        total = sp.expand(sum((_sym(p) for p in self.priors), sp.Integer(0)))
+        total = sp.expand(sum((to_sympy(p) for p in self.priors), sp.Integer(0)))
         if total == 1:
             return self
         if not self.is_symbolic and self.float_input and abs(total - 1) <= sp.Rational(1, 10**9):

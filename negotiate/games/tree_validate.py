@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from negotiate._exact import as_fraction, is_float_input
+from negotiate._exact import as_fraction, is_float_input, warn_float_input
 from negotiate.errors import FloatInputWarning, ModelError
 from negotiate.expr import Parameter, parse, symbol
 from negotiate.games.tree import Chance, Decision, Node, Path, Terminal, Value, evaluate
@@ -226,11 +226,7 @@ def build_tree(cls: type[GameTree], d: Mapping[str, Any]) -> GameTree:
     tree = cls(tuple(players), params, root, float_input=builder.floats, title=title)
     _check_infosets(tree)
     if builder.floats:
-        warnings.warn(
-            "game tree: floats were read as their shortest decimal representation",
-            FloatInputWarning,
-            stacklevel=3,
-        )
+        warn_float_input("game tree: floats", stacklevel=3)
     return tree
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeAlias
 
 import sympy as sp
 
-from negotiate._exact import as_fraction
+from negotiate._exact import as_fraction, to_sympy
 from negotiate.errors import ModelError
 from negotiate.results import Summary
 
@@ -57,13 +57,6 @@ def param(value: Any, field: str) -> Param:
             return Fraction(int(value.p), int(value.q))  # type: ignore[attr-defined]
         raise ModelError(field, value, "symbolic constants must be rational numbers")
     return as_fraction(value, field)
-
-
-def to_sympy(value: Param) -> sp.Expr:
-    """The sympy form of a parameter (``Fraction`` -> ``Rational``)."""
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    return value
 
 
 def to_exact_or_sympy(expr: Any) -> Param:

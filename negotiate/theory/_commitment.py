@@ -19,7 +19,6 @@ Used by :mod:`~negotiate.theory.shifting_power`, :mod:`~negotiate.theory.repeate
 from __future__ import annotations
 
 import random
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from fractions import Fraction
@@ -27,8 +26,8 @@ from typing import Any, ClassVar, TypeAlias
 
 import sympy as sp
 
-from negotiate._exact import is_float_input
-from negotiate.errors import FloatInputWarning, ModelError, NotApplicableError
+from negotiate._exact import is_float_input, warn_float_input
+from negotiate.errors import ModelError, NotApplicableError
 from negotiate.expr import symbol
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
@@ -117,12 +116,7 @@ class ModelBase:
                 floats.append(name)
             converted[name] = param(value, name)
         if floats:
-            warnings.warn(
-                f"float parameters {floats} were read as their shortest decimal "
-                "representation (0.1 -> 1/10); pass strings or Fractions to state exact values",
-                FloatInputWarning,
-                stacklevel=3,
-            )
+            warn_float_input(f"float parameters {floats}", stacklevel=3)
         for name, (lo, hi, lo_open, hi_open) in self._DOMAINS.items():
             check_interval(converted[name], name, lo, hi, lo_open=lo_open, hi_open=hi_open)
         symbolic = is_symbolic(*converted.values())

@@ -28,15 +28,14 @@ Parameters may be numbers (exact) or sympy expressions (results are then sympy e
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
-from negotiate._exact import is_float_input
-from negotiate.errors import FloatInputWarning, ModelError
+from negotiate._exact import is_float_input, warn_float_input
+from negotiate.errors import ModelError
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
 
@@ -49,11 +48,7 @@ def _params(names: tuple[str, ...], values: tuple[Any, ...]) -> tuple[list[Param
     out = [param(v, n) for n, v in zip(names, values, strict=True)]
     floats = any(is_float_input(v) for v in values)
     if floats:
-        warnings.warn(
-            "float parameters were read as their shortest decimal representation",
-            FloatInputWarning,
-            stacklevel=3,
-        )
+        warn_float_input("float parameters", stacklevel=3)
     if is_symbolic(*out):
         out = [to_sympy(v) for v in out]
     return out, floats

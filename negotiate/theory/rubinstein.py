@@ -44,7 +44,6 @@ expressions, ``Piecewise`` over the regimes when outside options are present.
 from __future__ import annotations
 
 import random
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -52,8 +51,8 @@ from typing import Any
 
 import sympy as sp
 
-from negotiate._exact import is_float_input
-from negotiate.errors import FloatInputWarning, ModelError
+from negotiate._exact import is_float_input, warn_float_input
+from negotiate.errors import ModelError
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
 
@@ -167,11 +166,7 @@ class Rubinstein:
             raise ModelError("horizon", horizon, f"at most {_MAX_HORIZON} periods")
         floats = any(is_float_input(v) for v in raw if v is not None)
         if floats:
-            warnings.warn(
-                "float parameters were read as their shortest decimal representation",
-                FloatInputWarning,
-                stacklevel=2,
-            )
+            warn_float_input("float parameters", stacklevel=2)
         values: list[Param | None] = [d1, d2, q, b[0], b[1], *(w or (None, None))]
         if is_symbolic(*(v for v in values if v is not None)):
             values = [None if v is None else to_sympy(v) for v in values]

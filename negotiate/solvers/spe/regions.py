@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from negotiate._exact import to_sympy
 from negotiate.core.regions import Decider, Ineq, Status
 from negotiate.errors import ModelError, SolverError
 from negotiate.expr import compile_numeric, symbol
@@ -29,10 +30,6 @@ from negotiate.solvers.spe.solve import SPEProfile, SPEResult
 __all__ = ["Boundary", "Region", "SymbolicSPEResult"]
 
 _MAX_COVER_CASES = 512
-
-
-def _sym(v: Fraction | sp.Expr) -> sp.Expr:
-    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
 
 
 def _merge_complements(conjs: list[tuple[Ineq, ...]], decider: Decider) -> list[tuple[Ineq, ...]]:
@@ -251,7 +248,7 @@ class SymbolicSPEResult:
         s = symbol(name)
         p = self.tree.parameters.get(name)
         dom = p.domain if p is not None else None
-        interval = sp.Interval(_sym(dom[0]), _sym(dom[1])) if dom else sp.S.Reals
+        interval = sp.Interval(to_sympy(dom[0]), to_sympy(dom[1])) if dom else sp.S.Reals
         roots = sp.solveset(sp.numer(sp.together(f)), s, domain=interval)
         if not isinstance(roots, sp.FiniteSet):
             return ()
@@ -285,7 +282,7 @@ class SymbolicSPEResult:
             try:
                 cset = cond.as_set()
                 if p is not None and p.domain is not None:
-                    cset = cset.intersect(sp.Interval(_sym(p.domain[0]), _sym(p.domain[1])))
+                    cset = cset.intersect(sp.Interval(to_sympy(p.domain[0]), to_sympy(p.domain[1])))
                 return cset.as_relational(s)
             except (NotImplementedError, TypeError, ValueError):
                 return cond

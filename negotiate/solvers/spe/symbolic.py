@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from negotiate._exact import to_sympy
 from negotiate.core.regions import Decider, Ineq, make_ineq
 from negotiate.errors import NotApplicableError, SolverError, TooLargeError
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal
@@ -34,10 +35,6 @@ from negotiate.solvers.spe.regions import Boundary, Region, SymbolicSPEResult, _
 from negotiate.solvers.spe.solve import equilibrium_path
 
 __all__ = ["Boundary", "Region", "SymbolicSPEResult", "solve_symbolic"]
-
-
-def _sym(v: Fraction | sp.Expr) -> sp.Expr:
-    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
 
 
 def _tidy(v: sp.Expr) -> sp.Expr:
@@ -114,7 +111,9 @@ class _Solver:
         tree = self.tree
         node = tree.node(path)
         if isinstance(node, Terminal):
-            return [_Piece({}, tuple(_sym(v) for v in node.payoffs), (), (), {path: sp.Integer(1)})]
+            return [
+                _Piece({}, tuple(to_sympy(v) for v in node.payoffs), (), (), {path: sp.Integer(1)})
+            ]
         labs = node.actions if isinstance(node, Decision) else node.outcomes
         kids = [self.solve((*path, lab)) for lab in labs]
         self.check(math.prod(len(k) for k in kids))
@@ -124,7 +123,7 @@ class _Solver:
             for p in combo:
                 strategy.update(p.strategy)
             if isinstance(node, Chance):
-                probs = [_sym(q) for q in node.probabilities]
+                probs = [to_sympy(q) for q in node.probabilities]
                 got = self.combine(combo, [], [])
                 if got is None:
                     continue

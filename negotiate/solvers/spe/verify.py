@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from negotiate._exact import to_sympy
 from negotiate.core.regions import Decider, Ineq, make_ineq
 from negotiate.errors import ModelError, SolverError
 from negotiate.games.tree import Decision, GameTree, Path, Terminal
@@ -34,13 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["equilibrium_key", "verify_symbolic"]
 
 
-def _sym(v: Any) -> sp.Expr:
-    """A tree value (``Fraction`` or sympy expression) as a sympy expression."""
-    if isinstance(v, Fraction):
-        return sp.Rational(v.numerator, v.denominator)
-    return v
-
-
 def _values(
     tree: GameTree, strategy: dict[Path, str], path: Path, memo: dict[Path, tuple[sp.Expr, ...]]
 ) -> tuple[sp.Expr, ...]:
@@ -48,13 +42,13 @@ def _values(
         return memo[path]
     node = tree.node(path)
     if isinstance(node, Terminal):
-        out = tuple(_sym(v) for v in node.payoffs)
+        out = tuple(to_sympy(v) for v in node.payoffs)
     elif isinstance(node, Decision):
         out = _values(tree, strategy, (*path, strategy[path]), memo)
     else:
         n = len(tree.players)
         parts = [
-            (_sym(p), _values(tree, strategy, (*path, o), memo))
+            (to_sympy(p), _values(tree, strategy, (*path, o), memo))
             for p, o in zip(node.probabilities, node.outcomes, strict=True)
         ]
         out = tuple(sp.expand(sum((p * v[i] for p, v in parts), sp.Integer(0))) for i in range(n))
