@@ -13,7 +13,7 @@ from negotiate.errors import ModelError
 from negotiate.games.bargaining import Polytope
 from negotiate.games.issues import IssueSpace
 from negotiate.reports.certify import _knapsack_slack, _segment_slack
-from negotiate.reports.collect_fail import condition_text
+from negotiate.reports.if_talks_fail import condition_text
 from negotiate.scenario import load_scenario
 from negotiate.scenario.analysis import participation_slacks
 from negotiate.scenario.counterfactual import counterfactuals, discount_loss, point_outcome

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from negotiate.reports.collect import (
+from negotiate.reports.builder import (
     Builder,
     all_ok,
-    e,
+    fmt_exact,
+    fmt_utility,
     slug,
-    u,
 )
 from negotiate.reports.findings import Block, Code, Figure, Note, Paragraph, TableBlock
 from negotiate.results import Certificate
@@ -48,10 +48,10 @@ def bargaining_space(b: Builder) -> None:
                     meaning=issue.meaning,
                     p1=p1,
                     p2=p2,
-                    w1=u(raw[0]),
-                    w2=u(raw[1]),
-                    rev=e(st.reversibility[issue.name]),
-                    disc=u(disc[k]) if k is not None else u(raw[0]),
+                    w1=fmt_utility(raw[0]),
+                    w2=fmt_utility(raw[1]),
+                    rev=fmt_exact(st.reversibility[issue.name]),
+                    disc=fmt_utility(disc[k]) if k is not None else fmt_utility(raw[0]),
                 )
             )
         who = sc.commitment.beneficiary if sc.commitment else p1
@@ -77,12 +77,12 @@ def bargaining_space(b: Builder) -> None:
         _d_template(b),
         d_cert,
         "PointState.disagreement",
-        d1=u(st.disagreement[0]),
-        d2=u(st.disagreement[1]),
-        n1=u(st.no_deal_point[0]),
-        n2=u(st.no_deal_point[1]),
-        f1=u(st.floors[0]),
-        f2=u(st.floors[1]),
+        d1=fmt_utility(st.disagreement[0]),
+        d2=fmt_utility(st.disagreement[1]),
+        n1=fmt_utility(st.no_deal_point[0]),
+        n2=fmt_utility(st.no_deal_point[1]),
+        f1=fmt_utility(st.floors[0]),
+        f2=fmt_utility(st.floors[1]),
     )
     ids = [did]
     for view in b.cf.spaces:
@@ -168,12 +168,12 @@ def _view(b: Builder, view: Any) -> list[str]:
             cert,
             f"BargainingView[{view.name}].problem",
             label=label,
-            a1=u(pareto[0][0]),
-            a2=u(pareto[0][1]),
-            z1=u(pareto[-1][0]),
-            z2=u(pareto[-1][1]),
-            i1=u(ideal[0]),
-            i2=u(ideal[1]),
+            a1=fmt_utility(pareto[0][0]),
+            a2=fmt_utility(pareto[0][1]),
+            z1=fmt_utility(pareto[-1][0]),
+            z2=fmt_utility(pareto[-1][1]),
+            i1=fmt_utility(ideal[0]),
+            i2=fmt_utility(ideal[1]),
             p1=p1,
             p2=p2,
         )
@@ -188,7 +188,7 @@ def _view(b: Builder, view: Any) -> list[str]:
         fields: dict[str, Any] = dict(name=name, label=short[view.name], p1=p1, p2=p2)
         if sol.agreement:
             tpl = "{name} solution ({label}): {p1} {u1}, {p2} {u2}."
-            fields |= dict(u1=u(sol.utilities[0]), u2=u(sol.utilities[1]))
+            fields |= dict(u1=fmt_utility(sol.utilities[0]), u2=fmt_utility(sol.utilities[1]))
         else:
             tpl = (
                 "{name} solution ({label}): no agreement, as no feasible deal gives both "

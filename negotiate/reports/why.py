@@ -6,13 +6,13 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from negotiate.reports.collect import (
+from negotiate.reports.builder import (
     OUTCOME_PHRASE,
     Builder,
     all_ok,
-    e,
+    fmt_exact,
+    fmt_utility,
     slug,
-    u,
 )
 from negotiate.reports.findings import Block, Code, Note, Num, Paragraph, TableBlock
 from negotiate.results import Certificate
@@ -40,7 +40,11 @@ def why(b: Builder) -> None:
             other = b.players[1 - i]
             d_i, d_j = st.disagreement[i], st.disagreement[1 - i]
             fields = dict(
-                who=who, other=other, gap=u(abs(c.slack)), best=u(d_i + c.slack), d=u(d_i)
+                who=who,
+                other=other,
+                gap=fmt_utility(abs(c.slack)),
+                best=fmt_utility(d_i + c.slack),
+                d=fmt_utility(d_i),
             )
             if ideal is not None and ideal[1 - i] < d_j:
                 tpl = (
@@ -48,7 +52,7 @@ def why(b: Builder) -> None:
                     "to every deal (its best is {top}, against {dj}), and at {other}'s best deal "
                     "{who} gets {best}, against {d}."
                 )
-                fields |= dict(top=u(ideal[1 - i]), dj=u(d_j))
+                fields |= dict(top=fmt_utility(ideal[1 - i]), dj=fmt_utility(d_j))
             elif c.holds:
                 tpl = (
                     "{who}'s participation constraint holds: the best deal {other} accepts "
@@ -79,9 +83,9 @@ def why(b: Builder) -> None:
                     cert,
                     source,
                     who=who,
-                    floor=u(floor),
-                    nd=u(nd),
-                    gap=u(abs(c.slack)),
+                    floor=fmt_utility(floor),
+                    nd=fmt_utility(nd),
+                    gap=fmt_utility(abs(c.slack)),
                 )
             )
         else:
@@ -100,13 +104,13 @@ def why(b: Builder) -> None:
                     source,
                     name=Code(who),
                     verb=verb,
-                    gap=u(abs(c.slack or 0)),
+                    gap=fmt_utility(abs(c.slack or 0)),
                     meaning=_sentence(cond.meaning or str(cond.holds)),
                 )
             )
     blocks: list[Block] = [Paragraph(tuple(ids))] if ids else []
     if not ids and st.no_deal is not None:
-        from negotiate.reports.collect_fail import on_path_findings
+        from negotiate.reports.if_talks_fail import on_path_findings
 
         blocks.append(
             Note(
@@ -212,11 +216,11 @@ def _discount(b: Builder) -> list[Block]:
         "reversible concession at {kappa} of its face value (MODELS.md M6).",
         b.check.kappa(),
         "PointState.kappa",
-        kappa=u(st.kappa),
-        delta=u(delta),
-        hazard=u(hazard),
-        g=u(g),
-        rho=u(st.rho_eff),
+        kappa=fmt_utility(st.kappa),
+        delta=fmt_utility(delta),
+        hazard=fmt_utility(hazard),
+        g=fmt_utility(g),
+        rho=fmt_utility(st.rho_eff),
         who=c.beneficiary,
     )
     losses = discount_loss(b.result)
@@ -245,11 +249,11 @@ def _discount(b: Builder) -> list[Block]:
         "({issues}): {raw} at face value, {disc} once discounted.",
         cert,
         "PointState.raw_weights - PointState.weights",
-        removed=u(removed),
+        removed=fmt_utility(removed),
         who=c.beneficiary,
         issues=tuple(Code(x.issue) for x in losses),
-        raw=u(raw),
-        disc=u(disc),
+        raw=fmt_utility(raw),
+        disc=fmt_utility(disc),
     )
     rows = []
     for x in losses:
@@ -270,10 +274,10 @@ def _discount(b: Builder) -> list[Block]:
                 ),
                 f"PointState.weights[{x.issue}]",
                 issue=Code(x.issue),
-                raw=u(x.raw),
-                disc=u(x.discounted),
-                removed=u(x.removed),
-                rev=e(x.reversible),
+                raw=fmt_utility(x.raw),
+                disc=fmt_utility(x.discounted),
+                removed=fmt_utility(x.removed),
+                rev=fmt_exact(x.reversible),
             )
         )
     table = TableBlock(

@@ -7,9 +7,18 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from negotiate.reports.collect import OUTCOME_PHRASE, VERB, Builder, all_ok, e, slug, t, u
-from negotiate.reports.collect_why import structural_finding
+from negotiate.reports.builder import (
+    OUTCOME_PHRASE,
+    VERB,
+    Builder,
+    all_ok,
+    fmt_exact,
+    fmt_threshold,
+    fmt_utility,
+    slug,
+)
 from negotiate.reports.findings import Block, Code, Figure, Note, Num, Paragraph, TableBlock
+from negotiate.reports.why import structural_finding
 
 __all__ = ["category", "what_would_change"]
 
@@ -116,9 +125,9 @@ def _lever(b: Builder, eff: Any) -> str:
     fields: dict[str, Any] = dict(
         lever=Code(eff.lever),
         category=category(b, eff.lever),
-        base=e(eff.baseline),
-        lo=e(eff.domain[0]),
-        hi=e(eff.domain[1]),
+        base=fmt_exact(eff.baseline),
+        lo=fmt_exact(eff.domain[0]),
+        hi=fmt_exact(eff.domain[1]),
         outcome=OUTCOME_PHRASE[b.result.outcome],
         thr="none",
         direction="",
@@ -138,7 +147,10 @@ def _lever(b: Builder, eff: Any) -> str:
             **fields,
         )
     fields |= dict(
-        thr=t(tp.threshold), direction=tp.direction, verb=VERB[tp.direction], after=tp.outcome_after
+        thr=fmt_threshold(tp.threshold),
+        direction=tp.direction,
+        verb=VERB[tp.direction],
+        after=tp.outcome_after,
     )
     head = {
         "agreement": "An agreement appears",
@@ -161,7 +173,7 @@ def _deal_fields(b: Builder, point: Any) -> dict[str, Any]:
     fields: dict[str, Any] = dict(p1=p1, p2=p2, outcome=point.outcome, u1="", u2="")
     fields |= {f"x_{slug(i.name)}": "" for i in b.scenario.issues}
     if point.utilities is not None:
-        fields |= dict(u1=u(point.utilities[0]), u2=u(point.utilities[1]))
+        fields |= dict(u1=fmt_utility(point.utilities[0]), u2=fmt_utility(point.utilities[1]))
         if b.scenario.issues:
             fields |= {f"x_{slug(k)}": Num(v, 2) for k, v in point.deal.items()}
     return fields
@@ -172,7 +184,7 @@ def _deals(b: Builder, eff: Any) -> list[str]:
     base = b.result.outcome
     if eff.past_tipping is not None:
         p = eff.past_tipping
-        f = _deal_fields(b, p) | dict(lever=Code(eff.lever), x=t(p.values[eff.lever]))
+        f = _deal_fields(b, p) | dict(lever=Code(eff.lever), x=fmt_threshold(p.values[eff.lever]))
         tpl = (
             "Just past that threshold ({lever} = {x}) the deal gives {p1} {u1} and {p2} {u2}."
             if p.solution is not None
@@ -191,7 +203,9 @@ def _deals(b: Builder, eff: Any) -> list[str]:
     for where, p in (("low", eff.low), ("high", eff.high)):
         if p.outcome == base and p.solution is None:
             continue
-        f = _deal_fields(b, p) | dict(lever=Code(eff.lever), x=e(p.values[eff.lever]), end=where)
+        f = _deal_fields(b, p) | dict(
+            lever=Code(eff.lever), x=fmt_exact(p.values[eff.lever]), end=where
+        )
         tpl = (
             "At {lever} = {x} (the {end} end of its domain) the deal gives {p1} {u1} and {p2} {u2}."
             if p.solution is not None
@@ -227,8 +241,8 @@ def _sensitivity(b: Builder, eff: Any) -> str:
         all_ok(b.participation_cert(), *certs),
         f"LeverEffect[{eff.lever}].low/high",
         lever=Code(eff.lever),
-        lo=e(eff.domain[0]),
-        hi=e(eff.domain[1]),
+        lo=fmt_exact(eff.domain[0]),
+        hi=fmt_exact(eff.domain[1]),
         m_lo=Num(eff.low.margin, 3, signed=True),
         m_hi=Num(eff.high.margin, 3, signed=True),
         m_base=Num(base, 3, signed=True),

@@ -5,15 +5,15 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from negotiate.reports.collect import (
+from negotiate.reports.builder import (
     CONCEPT,
     OUTCOME_PHRASE,
     VERB,
     Builder,
     all_ok,
-    e,
-    t,
-    u,
+    fmt_exact,
+    fmt_threshold,
+    fmt_utility,
 )
 from negotiate.reports.findings import Code, Paragraph
 
@@ -79,7 +79,7 @@ def what_happens(b: Builder) -> None:
             outcome=OUTCOME_PHRASE[r.outcome],
             p1=p1,
             p2=p2,
-            war=u(war_p),
+            war=fmt_utility(war_p),
             conditions=tuple(Code(c) for c in failed_conditions),
             actions=actions,
         )
@@ -96,10 +96,10 @@ def what_happens(b: Builder) -> None:
                 concept=CONCEPT[r.solution.concept],
                 p1=p1,
                 p2=p2,
-                u1=u(r.utilities[p1]),
-                u2=u(r.utilities[p2]),
-                d1=u(st.disagreement[0]),
-                d2=u(st.disagreement[1]),
+                u1=fmt_utility(r.utilities[p1]),
+                u2=fmt_utility(r.utilities[p2]),
+                d1=fmt_utility(st.disagreement[0]),
+                d2=fmt_utility(st.disagreement[1]),
             )
         )
     else:
@@ -128,7 +128,7 @@ def what_happens(b: Builder) -> None:
                     cert,
                     f"ScenarioResult.constraints[{c.name}]",
                     who=who if c.kind == "participation" else Code(who),
-                    gap=u(-c.slack),
+                    gap=fmt_utility(-c.slack),
                 )
             )
     if st.no_deal is not None:
@@ -141,7 +141,7 @@ def what_happens(b: Builder) -> None:
                 b.check.no_deal(),
                 "PointState.no_deal",
                 path=Code(" → ".join(st.no_deal.path)),
-                war=u(war_p),
+                war=fmt_utility(war_p),
             )
         )
     way = _way_out(b)
@@ -157,7 +157,7 @@ def what_happens(b: Builder) -> None:
                 b.check.kappa(),
                 "PointState.kappa",
                 who=b.scenario.commitment.beneficiary,
-                kappa=u(st.kappa),
+                kappa=fmt_utility(st.kappa),
             )
         )
     b.section("what", "What happens", [Paragraph(tuple(ids), style="prose")])
@@ -165,7 +165,7 @@ def what_happens(b: Builder) -> None:
 
 def _way_out(b: Builder) -> str | None:
     r = b.result
-    from negotiate.reports.collect_change import category
+    from negotiate.reports.what_would_change import category
 
     tips = list(r.tipping_points.values())
     if r.outcome != "agreement":
@@ -194,8 +194,8 @@ def _way_out(b: Builder) -> str | None:
             f"ScenarioResult.tipping_points[{tp.parameter}]",
             lever=Code(tp.parameter),
             verb=VERB[tp.direction],
-            thr=t(tp.threshold),
-            base=e(tp.baseline),
+            thr=fmt_threshold(tp.threshold),
+            base=fmt_exact(tp.baseline),
             after=OUTCOME_PHRASE[tp.outcome_after],
             kind="design " if design else "",
         )
