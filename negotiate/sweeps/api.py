@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -334,7 +335,7 @@ def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False
         coords: dict[str, Any] = {
             a["name"]: (
                 a["name"],
-                np.array([float(v) for v in a["values"]]),
+                np.array([float(Fraction(v)) for v in a["values"]]),
                 _param_attrs(params[a["name"]]),
             )
             for a in space["axes"]
