@@ -20,7 +20,8 @@ changes, all other parameters held at the analysed point.
 
 :meth:`TippingPoint.verify` re-checks a record independently: the outcome on the two sides of
 the bracket, the exact threshold inside it with the outcome flipping right at it, and that no
-grid point nearer to the baseline than the threshold already changes the outcome.
+grid point nearer to the baseline than the threshold, nor the point as near on the other side
+of the baseline, already changes the outcome.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ class TippingPoint:
         * the threshold lies in the bracket; an exact threshold is also bracketed tightly
           (``2**-24`` bracket widths) by points with the outcome before and after;
         * no grid point of the scan nearer to the baseline than the threshold changes the
-          outcome (so no nearer tipping point was passed over).
+          outcome, nor does the point on the other side of the baseline as near as the
+          bracket's inner end (so no nearer tipping point was passed over).
         """
         if outcome is None:
             from negotiate.scenario.analysis import outcome_at
@@ -154,6 +156,10 @@ class TippingPoint:
             for x in grid_points(_domain(scenario, self.parameter), self.baseline)
             if abs(x - self.baseline) < abs(self.threshold - self.baseline)
         ]
+        mirror = 2 * self.baseline - inside  # as near as the bracket, on the other side
+        lo_d, hi_d = _domain(scenario, self.parameter)
+        if mirror != self.baseline and lo_d <= mirror <= hi_d:
+            nearer.append(mirror)
         changed = [x for x in nearer if at(x) != before]
         if changed:
             notes.append(
@@ -163,13 +169,14 @@ class TippingPoint:
         ok = flips and inside_bracket and side and tight and not changed
         return Certificate(
             ok=ok,
-            quantities={"before": before, "after": after, "grid_points_checked": len(nearer)},
+            quantities={"before": before, "after": after, "nearer_points_checked": len(nearer)},
             exact=True,
             checks=(
                 f"tipping point {self.parameter}: outcome flips across the bracket",
                 f"tipping point {self.parameter}: threshold inside the bracket"
                 + (", outcome flips right at it" if self.exact is not None else ""),
-                f"tipping point {self.parameter}: no nearer change on the scan grid",
+                f"tipping point {self.parameter}: no nearer change on the scan grid or at the "
+                "mirror point",
             ),
             notes=tuple(notes),
         )
