@@ -244,7 +244,7 @@ def sweep(
     """Evaluate ``scenario`` (a :class:`Scenario` or a file path) over a grid or samples.
 
     * ``grid``: ``["NAME=START:STOP:NUM", ...]`` or ``{NAME: "START:STOP:NUM" | values}``
-      (NUM points from START to STOP inclusive, as ``numpy.linspace``); the Cartesian product.
+      (NUM equally spaced exact points from START to STOP inclusive); the Cartesian product.
     * ``samples=N``: N points instead, in the ranges ``grid`` gives (``"NAME=START:STOP"``,
       or ``"NAME"`` for the whole domain), by Latin hypercube (``sampling="lhs"``) or
       ``"random"``, from ``seed``.

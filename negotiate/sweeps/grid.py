@@ -1,9 +1,10 @@
 """The points of a sweep: a Cartesian grid of named ranges, or seeded samples.
 
-* **Grid.**  ``NAME=START:STOP:NUM`` is ``numpy.linspace(START, STOP, NUM)``: NUM points from
-  START to STOP inclusive.  Several axes form their Cartesian product in C order (the first
-  axis varies slowest); point ``i`` of the flattened grid is ``numpy.unravel_index(i, shape)``,
-  so any chunk of points is generated on its own, without the whole grid in memory.
+* **Grid.**  ``NAME=START:STOP:NUM`` is NUM equally spaced points from START to STOP
+  inclusive (``numpy.linspace``, but exact).  Several axes form their Cartesian product in C
+  order (the first axis varies slowest); point ``i`` of the flattened grid is
+  ``numpy.unravel_index(i, shape)``, so any chunk of points is generated on its own, without
+  the whole grid in memory.
 * **Samples.**  ``N`` points in a box of named ranges (``NAME=START:STOP``, or ``NAME`` for the
   parameter's whole domain), either independent uniform draws (``"random"``) or a Latin
   hypercube (``"lhs"``, McKay, Beckman and Conover 1979): on every axis each of the N strata
