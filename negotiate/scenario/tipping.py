@@ -312,25 +312,22 @@ def _refine(
             break
     after = at(outside)
     lo, hi = sorted((inside, outside))
-    common = dict(
-        parameter=lever,
-        direction=direction,
-        baseline=base[lever],
-        outcome_before=base_outcome,
-        outcome_after=after,
-    )
     if solved is None:
-        return TippingPoint(  # type: ignore[arg-type]
-            threshold=shortest_decimal(lo, hi), bracket=(lo, hi), **common
+        return TippingPoint(
+            lever, shortest_decimal(lo, hi), (lo, hi), direction, base[lever], base_outcome, after
         )
     value, binding = solved
     left, right = tight_interval(value, lo, hi)
     threshold = value if isinstance(value, Fraction) else shortest_decimal(left, right)
-    return TippingPoint(  # type: ignore[arg-type]
-        threshold=threshold,
-        bracket=(left, right),
+    return TippingPoint(
+        lever,
+        threshold,
+        (left, right),
+        direction,
+        base[lever],
+        base_outcome,
+        after,
         method="exact",
         exact=value,
         binding=binding,
-        **common,
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy as sp
 from sympy.polys.polyfuncs import rational_interpolate
@@ -37,7 +37,7 @@ __all__ = ["exact_threshold", "real_roots_in"]
 _SAMPLES = 16  # interpolation nodes k/16 of the bracket, k = 0..16
 _CHECKS = 3  # further nodes a reconstructed slack must predict exactly
 
-Value = Fraction | sp.Expr
+Value: TypeAlias = Fraction | sp.Expr
 
 
 def exact_threshold(
@@ -121,7 +121,7 @@ def _candidates(
             gap = _value(tree, (*path, a_in[path]), a_in, i) - _value(
                 tree, (*path, a_out[path]), a_out, i
             )
-            where = " -> ".join(path) or "the root"
+            where = "/".join(path) or "(root)"
             yield (
                 f"no_deal:{where}: {a_in[path]} vs {a_out[path]}",
                 real_roots_in(substituted(gap), x, lo, hi),
@@ -131,14 +131,11 @@ def _candidates(
             slack_in, slack_out = _slack(scenario, s_in, k), _slack(scenario, s_out, k)
             if (slack_in > 0) == (slack_out > 0):
                 continue
-            fitted = _reconstruct(
-                lambda t, k=k: _slack(
-                    scenario, evaluate_point(scenario, {**base, lever: t}, cache), k
-                ),
-                x,
-                lo,
-                hi,
-            )
+
+            def slack(t: Fraction, k: int = k) -> Fraction:
+                return _slack(scenario, evaluate_point(scenario, {**base, lever: t}, cache), k)
+
+            fitted = _reconstruct(slack, x, lo, hi)
             if fitted is not None:
                 yield f"participation:{player}", real_roots_in(fitted, x, lo, hi)
 
