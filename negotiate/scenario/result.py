@@ -166,9 +166,15 @@ class ScenarioResult:
             tables.append(
                 Table(
                     "Tipping points",
-                    ("lever", "threshold", "direction", "then"),
+                    ("lever", "threshold", "exact", "direction", "then"),
                     tuple(
-                        (n, f"{float(t.threshold):.4f}", t.direction, t.outcome_after)
+                        (
+                            n,
+                            f"{float(t.threshold):.4f}",
+                            t.threshold_exact if t.method == "exact" else "(bisection)",
+                            t.direction,
+                            t.outcome_after,
+                        )
                         for n, t in self.tipping_points.items()
                     ),
                 )
