@@ -128,6 +128,52 @@ def test_cubic_threshold_is_a_crootof() -> None:
     assert res.verify().ok
 
 
+POINTS = """
+[scenario]
+title = "A deal worth {deal} to A against A's disagreement value {d}"
+players = ["A", "B"]
+
+[parameters.x]
+value = 0.9
+domain = [0, 1]
+meaning = "the lever"
+source = "assumption: test scenario"
+
+[bargaining]
+points = [{{ A = "{deal}", B = "1" }}, {{ A = "0", B = "0" }}]
+disagreement = {{ A = "{d}", B = "0" }}
+
+[analysis]
+levers = ["x"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("deal", "d", "exact", "text"),
+    [
+        ("x*x", "1/2", sp.sqrt(2) / 2, "sqrt(2)/2"),
+        ("x/(1 + x)", "1/3", Fraction(1, 2), "1/2"),
+        ("(x + x**3)/2", "7/20", None, "CRootOf("),
+    ],
+)
+def test_participation_threshold_is_exact(deal, d, exact, text) -> None:
+    """A's participation slack ``deal(x) - d`` binds: solved from the frontier exactly."""
+    s = loads_scenario(POINTS.format(deal=deal, d=d))
+    res = s.solve()
+    tp = res.tipping_points["x"]
+    assert tp.method == "exact" and tp.binding == "participation:A"
+    assert tp.direction == "down" and tp.outcome_after == "stalemate"
+    if exact is not None:
+        assert sp.simplify(sp.sympify(tp.exact) - sp.sympify(exact)) == 0
+    assert tp.threshold_exact.startswith(text)
+    x = symbol("x")
+    value = sp.sympify(tp.exact)
+    # the slack vanishes at the threshold: A's deal value equals its disagreement value
+    deal_at = {"x*x": x**2, "x/(1 + x)": x / (1 + x), "(x + x**3)/2": (x + x**3) / 2}[deal]
+    assert sp.simplify(deal_at.subs(x, value) - sp.Rational(d)) == 0
+    assert res.verify().ok
+
+
 def test_non_rational_boundary_falls_back_to_bisection() -> None:
     s = scenario({"stable": "max(x, 1/2) >= 3/5"}, "0.9")  # max(): not a rational function
     tp = s.solve().tipping_points["x"]
