@@ -137,3 +137,18 @@ def test_latin_hypercube_puts_one_point_in_every_stratum(flagship) -> None:
         x = np.concatenate([c[name] for c in chunks])
         strata = np.floor(x * n).astype(int)
         assert np.array_equal(np.sort(strata), np.arange(n))
+
+
+def test_grid_values_round_trip_through_a_stored_sweep(flagship, tmp_path) -> None:
+    from negotiate.sweeps import read_sweep, sweep
+
+    run = sweep(
+        flagship,
+        ["guarantee=0:1:11", "reneging_hazard=0:0.5:4"],
+        engine="vectorized",
+        out=tmp_path / "s",
+    )
+    ds = read_sweep(tmp_path / "s")
+    assert list(ds["guarantee"].values) == [float(Fraction(k, 10)) for k in range(11)]
+    assert list(ds["reneging_hazard"].values) == [0.0, 1 / 6, 1 / 3, 0.5]
+    assert run["outcome"].shape == ds["outcome"].shape == (11, 4)
