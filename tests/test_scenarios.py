@@ -148,7 +148,7 @@ def test_prisoners_dilemma_cooperation_threshold() -> None:
     closed = theory.RepeatedCompliance(temptation=5, reward=3, punishment=1, delta="0.6").solve()
     tp = res.tipping_points["delta"]
     assert tp.bracket[0] <= closed.critical_delta <= tp.bracket[1]
-    assert abs(float(tp.threshold) - float(closed.critical_delta)) < 1e-9
+    assert tp.method == "exact" and tp.exact == closed.critical_delta
     assert s.solve({"delta": closed.critical_delta}).outcome == "agreement"  # holds at p*
     assert s.solve({"delta": "0.49"}).outcome == "stalemate"
 
@@ -160,7 +160,7 @@ def test_chicken_first_mover_wins_and_war_needs_a_cheap_crash() -> None:
     assert res.state.no_deal.path == ("stand_firm", "yield")
     assert s.solve({"crash": "1.5"}).outcome == "war"
     tp = res.tipping_points["crash"]
-    assert abs(float(tp.threshold) - 1) < 1e-9  # the lose payoff
+    assert tp.method == "exact" and tp.exact == 1  # the lose payoff
 
 
 def test_fearon_range_and_deal() -> None:
@@ -189,7 +189,7 @@ def test_powell_commitment_problem() -> None:
     res = s.solve()
     closed = theory.ShiftingPower(delta="0.9", p1="0.6", p2="0.4", cost_d="0.05").solve()
     assert (res.outcome == "war") == bool(closed.war)
-    assert float(res.tipping_points["steps"].threshold) == pytest.approx(closed.min_steps, abs=1e-9)
+    assert res.tipping_points["steps"].exact == closed.min_steps
     phased = theory.ShiftingPower(
         delta="0.9", p1="0.6", p2="0.4", cost_d="0.05", steps=closed.min_steps
     ).solve()
@@ -203,7 +203,7 @@ def test_deterrence_threshold() -> None:
     closed = theory.Deterrence(win=1, status_quo="0.4", conflict="-0.5", credibility="0.5").solve()
     assert res.outcome == "stalemate" and closed.deterred
     tp = res.tipping_points["credibility"]
-    assert abs(float(tp.threshold) - float(closed.threshold)) < 1e-9
+    assert tp.method == "exact" and tp.exact == closed.threshold
     assert s.solve({"credibility": closed.threshold}).outcome == "stalemate"  # holds at p*
     assert tp.outcome_after == "war"
 

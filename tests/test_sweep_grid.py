@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +27,25 @@ def test_grid_spec_is_linspace_with_stop_included(flagship) -> None:
     g = parse_grid(["guarantee=0:1:101", "reneging_hazard=0.1:0.5:5"], flagship.parameters)
     assert g.names == ("guarantee", "reneging_hazard")
     assert g.shape == (101, 5) and g.size == 505
-    assert np.array_equal(g.axes[0].values, np.linspace(0, 1, 101))
+    assert g.axes[0].exact == tuple(Fraction(k, 100) for k in range(101))
+    assert np.allclose(g.axes[0].values, np.linspace(0, 1, 101), rtol=0, atol=1e-15)
     assert g.axes[1].values[-1] == 0.5 and g.axes[1].values[0] == 0.1
+
+
+def test_grid_values_are_exact_decimals(flagship) -> None:
+    g = parse_grid(["guarantee=0:1:11", "reneging_hazard=0:0.5:4"], flagship.parameters)
+    guarantee, hazard = g.axes
+    assert guarantee.exact == tuple(Fraction(k, 10) for k in range(11))
+    # each float is the nearest one to the exact value: 0.3, not 0.1 + 0.2
+    assert guarantee.values[3] == 0.3 != float(np.linspace(0, 1, 11)[3])
+    assert guarantee.values == tuple(float(Fraction(k, 10)) for k in range(11))
+    assert guarantee.to_dict()["values"] == ["0", *(f"0.{k}" for k in range(1, 10)), "1"]
+    assert hazard.to_dict()["values"] == ["0", "1/6", "1/3", "0.5"]  # no finite decimal: p/q
+    assert [Fraction(v) for v in hazard.to_dict()["values"]] == list(hazard.exact)
+    listed = parse_grid({"guarantee": ["0.1", 0.7]}, flagship.parameters).axes[0]
+    assert listed.exact == (Fraction(1, 10), Fraction(7, 10))
+    assert list(g.points(3, 4)["guarantee"]) == [0.0]
+    assert list(g.points(12, 13)["guarantee"]) == [0.3]
 
 
 def test_grid_points_are_the_cartesian_product_in_c_order(flagship) -> None:
@@ -119,3 +137,18 @@ def test_latin_hypercube_puts_one_point_in_every_stratum(flagship) -> None:
         x = np.concatenate([c[name] for c in chunks])
         strata = np.floor(x * n).astype(int)
         assert np.array_equal(np.sort(strata), np.arange(n))
+
+
+def test_grid_values_round_trip_through_a_stored_sweep(flagship, tmp_path) -> None:
+    from negotiate.sweeps import read_sweep, sweep
+
+    run = sweep(
+        flagship,
+        ["guarantee=0:1:11", "reneging_hazard=0:0.5:4"],
+        engine="vectorized",
+        out=tmp_path / "s",
+    )
+    ds = read_sweep(tmp_path / "s")
+    assert list(ds["guarantee"].values) == [float(Fraction(k, 10)) for k in range(11)]
+    assert list(ds["reneging_hazard"].values) == [0.0, 1 / 6, 1 / 3, 0.5]
+    assert run["outcome"].shape == ds["outcome"].shape == (11, 4)

@@ -12,25 +12,24 @@ Participation constraints are measured on the exact Pareto frontier of the (cred
 discounted) issue space: ``slack_i = max{U_i : U_j >= d_j} - d_i``.  A negative slack is how
 much side ``i`` is short of taking even the best deal the other side accepts.
 
-A tipping point of a lever is the parameter value at which the outcome changes, all else held
-at the analysed point: found on a grid over the lever's domain, then bisected exactly in
-rationals to a bracket of width ``2**-40`` times the domain.
+A tipping point of a lever is the value nearest to its baseline at which the outcome changes,
+all else held at the analysed point: found on a grid over the lever's domain, bisected exactly
+in rationals, then solved exactly where the binding constraint is rational in the lever
+(:mod:`negotiate.scenario.tipping`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
 from negotiate.errors import ModelError, SolverError
 from negotiate.scenario.evaluate import PointState, evaluate_point, parameter_values
-from negotiate.scenario.result import ClaimCheck, Constraint, ScenarioResult, TippingPoint
+from negotiate.scenario.result import ClaimCheck, Constraint, ScenarioResult
+from negotiate.scenario.tipping import TippingPoint, find_tipping_point
 
 __all__ = ["analyse", "classify", "deal_at", "outcome_at", "participation_slacks"]
-
-_GRID = 16
-_BISECTIONS = 40
 
 
 def _issue_space(scenario: Any, state: PointState) -> Any:
@@ -192,69 +191,6 @@ def _binding(constraints: tuple[Constraint, ...]) -> tuple[str, ...]:
     return tuple(c.name for c in failed + tight)
 
 
-def _tipping_point(
-    scenario: Any,
-    base: Mapping[str, Fraction],
-    lever: str,
-    base_outcome: str,
-    outcome: Callable[[Mapping[str, Fraction]], str],
-) -> TippingPoint | None:
-    domain = scenario.parameters[lever].domain
-    if domain is None or domain[0] == domain[1]:
-        return None
-    lo, hi = domain
-    b = base[lever]
-    grid = sorted({lo + (hi - lo) * Fraction(k, _GRID) for k in range(_GRID + 1)} | {b})
-
-    def at(x: Fraction) -> str:
-        return outcome({**base, lever: x})
-
-    found: list[tuple[Fraction, Fraction, str, str]] = []  # (inside, outside, dir, new)
-    above = [x for x in grid if x > b]
-    below = [x for x in reversed(grid) if x < b]
-    for seq, direction in ((above, "up"), (below, "down")):
-        prev = b
-        for x in seq:
-            o = at(x)
-            if o != base_outcome:
-                found.append((prev, x, direction, o))
-                break
-            prev = x
-    if not found:
-        return None
-    found.sort(key=lambda f: abs(f[1] - b))
-    inside, outside, direction, new = found[0]
-    width = (hi - lo) / 2**_BISECTIONS
-    while abs(outside - inside) > width:
-        mid = (inside + outside) / 2
-        if at(mid) == base_outcome:
-            inside = mid
-        else:
-            outside = mid
-        new = at(outside)
-    lo_b, hi_b = sorted((inside, outside))
-    return TippingPoint(
-        parameter=lever,
-        threshold=_round(lo_b, hi_b),
-        bracket=(lo_b, hi_b),
-        direction=direction,
-        baseline=b,
-        outcome_before=base_outcome,
-        outcome_after=new,
-    )
-
-
-def _round(lo: Fraction, hi: Fraction) -> Fraction:
-    """The shortest decimal in ``[lo, hi]`` (the midpoint when none has < 18 digits)."""
-    mid = (lo + hi) / 2
-    for digits in range(1, 18):
-        scale = 10**digits
-        q = Fraction(round(mid * scale), scale)
-        if lo <= q <= hi:
-            return q
-    return mid
-
-
 def analyse(
     scenario: Any,
     overrides: Mapping[str, Any] | None = None,
@@ -291,7 +227,7 @@ def analyse(
     tips: dict[str, TippingPoint] = {}
     if tipping_points:
         for lever in scenario.levers:
-            tp = _tipping_point(scenario, values, lever, outcome, cached)
+            tp = find_tipping_point(scenario, values, lever, outcome, cached, spe_cache)
             if tp is not None:
                 tips[lever] = tp
     return ScenarioResult(

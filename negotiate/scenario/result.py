@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.scenario.tipping import TippingPoint
 
 __all__ = ["ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
 
@@ -34,31 +35,6 @@ class ClaimCheck:
     source: str
     supported: bool
     detail: str
-
-
-@dataclass(frozen=True)
-class TippingPoint:
-    """The value of a lever at which the outcome changes, all else fixed.
-
-    ``direction`` is ``"up"`` when the outcome becomes ``outcome_after`` as the lever rises
-    past ``threshold``, ``"down"`` when it falls past it.  The true threshold lies in
-    ``bracket``; ``threshold`` is the shortest decimal inside it.
-    """
-
-    parameter: str
-    threshold: Fraction
-    bracket: tuple[Fraction, Fraction]
-    direction: str
-    baseline: Fraction
-    outcome_before: str
-    outcome_after: str
-
-    def describe(self) -> str:
-        verb = "rises above" if self.direction == "up" else "falls below"
-        return (
-            f"{self.outcome_after} when {self.parameter} {verb} {float(self.threshold):.4g} "
-            f"(now {float(self.baseline):.4g}: {self.outcome_before})"
-        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,7 +79,8 @@ class ScenarioResult:
 
     def verify(self) -> Certificate:
         """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome, and
-        that the outcome really differs on the two sides of each tipping point."""
+        each tipping point (:meth:`TippingPoint.verify`: the outcome differs on the two sides
+        of its bracket and right at its exact threshold, and no nearer grid point changes it)."""
         from negotiate.scenario.analysis import outcome_at
 
         checks, notes = [], []
@@ -128,16 +105,13 @@ class ScenarioResult:
         if again != self.outcome:
             ok = False
             notes.append(f"outcome recomputed as {again}, reported {self.outcome}")
+        cache: dict[Any, Any] = {}
         for name, tp in self.tipping_points.items():
-            inside, outside = (
-                (tp.bracket[0], tp.bracket[1]) if tp.direction == "up" else tp.bracket[::-1]
-            )
-            before = outcome_at(self.scenario, {**values, name: inside})
-            after = outcome_at(self.scenario, {**values, name: outside})
-            good = before == tp.outcome_before and after == tp.outcome_after
-            quantities[f"tipping_point:{name}"] = {"before": before, "after": after}
-            checks.append(f"tipping point {name}: outcome flips across the bracket")
-            ok = ok and good
+            cert = tp.verify(self.scenario, values, lambda v: outcome_at(self.scenario, v, cache))
+            quantities[f"tipping_point:{name}"] = cert.to_dict()
+            checks.extend(cert.checks)
+            notes.extend(cert.notes)
+            ok = ok and cert.ok
         return Certificate(
             ok=ok, quantities=quantities, exact=True, checks=tuple(checks), notes=tuple(notes)
         )
@@ -192,9 +166,15 @@ class ScenarioResult:
             tables.append(
                 Table(
                     "Tipping points",
-                    ("lever", "threshold", "direction", "then"),
+                    ("lever", "threshold", "exact", "direction", "then"),
                     tuple(
-                        (n, f"{float(t.threshold):.4f}", t.direction, t.outcome_after)
+                        (
+                            n,
+                            f"{float(t.threshold):.4f}",
+                            t.threshold_exact if t.method == "exact" else "(bisection)",
+                            t.direction,
+                            t.outcome_after,
+                        )
                         for n, t in self.tipping_points.items()
                     ),
                 )
@@ -224,16 +204,7 @@ class ScenarioResult:
                 }
                 for c in self.constraints
             ],
-            "tipping_points": {
-                n: {
-                    "threshold": float(t.threshold),
-                    "threshold_exact": to_jsonable(t.threshold),
-                    "bracket": to_jsonable(t.bracket),
-                    "direction": t.direction,
-                    "outcome_after": t.outcome_after,
-                }
-                for n, t in self.tipping_points.items()
-            },
+            "tipping_points": {n: t.to_dict() for n, t in self.tipping_points.items()},
             "parameters": to_jsonable(self.parameters),
             "kappa": to_jsonable(self.state.kappa),
             "disagreement": to_jsonable(self.state.disagreement),

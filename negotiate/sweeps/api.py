@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,7 @@ def sweep(
     """Evaluate ``scenario`` (a :class:`Scenario` or a file path) over a grid or samples.
 
     * ``grid``: ``["NAME=START:STOP:NUM", ...]`` or ``{NAME: "START:STOP:NUM" | values}``
-      (NUM points from START to STOP inclusive, as ``numpy.linspace``); the Cartesian product.
+      (NUM equally spaced exact points from START to STOP inclusive); the Cartesian product.
     * ``samples=N``: N points instead, in the ranges ``grid`` gives (``"NAME=START:STOP"``,
       or ``"NAME"`` for the whole domain), by Latin hypercube (``sampling="lhs"``) or
       ``"random"``, from ``seed``.
@@ -334,7 +335,7 @@ def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False
         coords: dict[str, Any] = {
             a["name"]: (
                 a["name"],
-                np.array([float(v) for v in a["values"]]),
+                np.array([float(Fraction(v)) for v in a["values"]]),
                 _param_attrs(params[a["name"]]),
             )
             for a in space["axes"]

@@ -1,9 +1,10 @@
 """The points of a sweep: a Cartesian grid of named ranges, or seeded samples.
 
-* **Grid.**  ``NAME=START:STOP:NUM`` is ``numpy.linspace(START, STOP, NUM)``: NUM points from
-  START to STOP inclusive.  Several axes form their Cartesian product in C order (the first
-  axis varies slowest); point ``i`` of the flattened grid is ``numpy.unravel_index(i, shape)``,
-  so any chunk of points is generated on its own, without the whole grid in memory.
+* **Grid.**  ``NAME=START:STOP:NUM`` is NUM equally spaced points from START to STOP
+  inclusive (``numpy.linspace``, but exact).  Several axes form their Cartesian product in C
+  order (the first axis varies slowest); point ``i`` of the flattened grid is
+  ``numpy.unravel_index(i, shape)``, so any chunk of points is generated on its own, without
+  the whole grid in memory.
 * **Samples.**  ``N`` points in a box of named ranges (``NAME=START:STOP``, or ``NAME`` for the
   parameter's whole domain), either independent uniform draws (``"random"``) or a Latin
   hypercube (``"lhs"``, McKay, Beckman and Conover 1979): on every axis each of the N strata
@@ -15,8 +16,12 @@ of ``0..N-1`` per axis (a balanced Feistel network with cycle walking; Black and
 that is computed point by point.  The points of a chunk therefore depend only on the seed,
 the sampling spec and the chunk, never on how many workers run or in which order.
 
-START and STOP are exact numbers (``"0.1"`` is 1/10) checked against the parameter's domain;
-the points themselves are floats.
+START and STOP are exact numbers (``"0.1"`` is 1/10) checked against the parameter's domain.
+Grid values are exact: ``START + (STOP - START) k / (NUM - 1)`` as Fractions, so
+``guarantee=0:1:11`` is 0, 1/10, ..., 1 (written as the decimals ``"0.1"``, ..., or as
+``"p/q"`` when a value has no finite decimal form); the vectorised engine uses the nearest
+float to each (correct rounding: ``0.3``, not ``0.30000000000000004``).  Sampled points are
+floats.
 """
 
 from __future__ import annotations
@@ -50,14 +55,41 @@ _PERM_KEY = 2**40  # spawn keys at and above this name the LHS permutations, bel
 
 @dataclass(frozen=True)
 class Axis:
-    """One grid axis: a parameter and its values (floats), with the spec it came from."""
+    """One grid axis: a parameter and its exact values, with the spec it came from."""
 
     name: str
-    values: tuple[float, ...]
+    exact: tuple[Fraction, ...]
     spec: str
 
+    @property
+    def values(self) -> tuple[float, ...]:
+        """The values as floats, each the nearest float to the exact value."""
+        return tuple(float(v) for v in self.exact)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "spec": self.spec, "values": [repr(v) for v in self.values]}
+        return {"name": self.name, "spec": self.spec, "values": [exact_text(v) for v in self.exact]}
+
+
+def exact_text(value: Fraction) -> str:
+    """``value`` as a decimal string when it has a finite one (``"0.1"``), else ``"p/q"``;
+    ``Fraction(text)`` reads either back exactly."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    digits = max(twos, fives)
+    if digits == 0:
+        return str(value.numerator)
+    scaled = abs(value.numerator) * 10**digits // value.denominator
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(scaled, 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}"
 
 
 @dataclass(frozen=True)
@@ -191,9 +223,11 @@ def _axis_from_text(name: str, text: str, parameters: Mapping[str, Any], field: 
         raise ModelError(field, f"{name}={text}", "NUM must be a whole number") from None
     if num < 1 or (num == 1 and start != stop):
         raise ModelError(field, f"{name}={text}", "NUM must be >= 2 (or 1 with START = STOP)")
-    values = np.linspace(float(start), float(stop), num)
-    values = np.clip(values, float(min(start, stop)), float(max(start, stop)))
-    return Axis(name, tuple(float(v) for v in values), f"{name}={text.strip()}")
+    if num == 1:
+        values: tuple[Fraction, ...] = (start,)
+    else:
+        values = tuple(start + (stop - start) * Fraction(k, num - 1) for k in range(num))
+    return Axis(name, values, f"{name}={text.strip()}")
 
 
 def _axis_from_values(name: str, raw: Any, parameters: Mapping[str, Any], field: str) -> Axis:
@@ -201,7 +235,7 @@ def _axis_from_values(name: str, raw: Any, parameters: Mapping[str, Any], field:
         raise ModelError(field, raw, "expected 'START:STOP:NUM' or a sequence of values")
     if len(raw) == 0:
         raise ModelError(field, raw, "give at least one value")
-    values = tuple(float(_bound(v, name, parameters, f"{field}[{k}]")) for k, v in enumerate(raw))
+    values = tuple(_bound(v, name, parameters, f"{field}[{k}]") for k, v in enumerate(raw))
     return Axis(name, values, f"{name}=[{len(values)} values]")
 
 
