@@ -49,7 +49,18 @@ from negotiate.solvers.reduced_normal import reduced_normal_form
 from negotiate.solvers.spe import SPEResult, subgame_perfect
 from negotiate.solvers.spe_symbolic import SymbolicSPEResult
 from negotiate.solvers.zero_sum import ZeroSumSolution, zero_sum_value
-from negotiate.sweeps import read_sweep, sweep
+from negotiate.sweeps import SweepResult, read_sweep, sweep
+from negotiate.sweeps.result import set_plotter as _set_plotter
+
+
+def _regime_map(data: object, x: str, y: str, **options: object) -> object:
+    """``SweepResult.plot`` draws with the figures layer, loaded only when asked."""
+    from negotiate.figures.sweeps import regime_map
+
+    return regime_map(data, x, y, **options)  # type: ignore[arg-type]
+
+
+_set_plotter(_regime_map)
 
 __all__ = [
     "BargainingProblem",
@@ -78,6 +89,7 @@ __all__ = [
     "SignalingGame",
     "SolverError",
     "Summary",
+    "SweepResult",
     "SymbolicSPEResult",
     "Threat",
     "TooLargeError",

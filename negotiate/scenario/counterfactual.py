@@ -35,7 +35,7 @@ from typing import Any
 import sympy as sp
 
 from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.scenario.analysis import (
     bargaining_problem,
     classify,
@@ -226,8 +226,8 @@ class BargainingView:
     kalai_smorodinsky: Any
 
 
-@dataclass(frozen=True, eq=False)
-class Counterfactuals:
+@dataclass(frozen=True, eq=False, repr=False)
+class Counterfactuals(ResultMixin):
     """Lever effects, structural changes and threat checks of one analysed scenario."""
 
     result: ScenarioResult

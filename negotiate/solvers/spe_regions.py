@@ -22,7 +22,7 @@ import sympy as sp
 from negotiate.errors import ModelError, SolverError
 from negotiate.expr import compile_numeric, symbol
 from negotiate.games.tree import Decision, GameTree, Path, evaluate
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.regions import Decider, Ineq, Status
 from negotiate.solvers.spe import SPEProfile, SPEResult
 
@@ -120,8 +120,8 @@ class Boundary:
     thresholds: tuple[Fraction | sp.Expr, ...]
 
 
-@dataclass(frozen=True)
-class SymbolicSPEResult:
+@dataclass(frozen=True, repr=False)
+class SymbolicSPEResult(ResultMixin):
     """Subgame-perfect equilibria of a tree with parameters, as regions of the domain.
 
     ``regions`` partition the declared parameter domain (conditions are stated within it);

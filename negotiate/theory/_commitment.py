@@ -30,7 +30,7 @@ import sympy as sp
 from negotiate._exact import is_float_input
 from negotiate.errors import FloatInputWarning, ModelError, NotApplicableError
 from negotiate.expr import symbol
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
 
 __all__ = [
@@ -222,8 +222,8 @@ class ModelBase:
         )
 
 
-@dataclass(frozen=True)
-class Boundary:
+@dataclass(frozen=True, repr=False)
+class Boundary(ResultMixin):
     """Where a model's key condition ``lhs >= rhs`` turns, solved for one parameter.
 
     ``holds`` says on which side of ``value`` the condition holds ("above", "below");

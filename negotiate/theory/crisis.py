@@ -37,7 +37,7 @@ import sympy as sp
 
 from negotiate._exact import is_float_input
 from negotiate.errors import FloatInputWarning, ModelError
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
 
 __all__ = ["CrisisBargaining", "CrisisBargainingResult", "RiskReturn", "RiskReturnResult"]
@@ -130,8 +130,8 @@ class CrisisBargaining:
         )
 
 
-@dataclass(frozen=True)
-class CrisisBargainingResult:
+@dataclass(frozen=True, repr=False)
+class CrisisBargainingResult(ResultMixin):
     """``range``: A's shares both prefer to war, within [0, 1]; ``width``; ``war_values``:
     (A's, B's) expected value of war."""
 
@@ -247,8 +247,8 @@ class RiskReturn:
         )
 
 
-@dataclass(frozen=True)
-class RiskReturnResult:
+@dataclass(frozen=True, repr=False)
+class RiskReturnResult(ResultMixin):
     """``demand`` (A's optimal share), ``war_probability``, ``expected_utility`` (A's),
     ``regime`` (interior, corner, or capped)."""
 

@@ -38,7 +38,7 @@ import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param, param
 from negotiate.theory._commitment import (
     Cond,
@@ -144,8 +144,8 @@ class Deterrence(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class DeterrenceResult:
+@dataclass(frozen=True, repr=False)
+class DeterrenceResult(ResultMixin):
     """``threshold`` p*; ``deterred`` (p >= p*); ``capable`` (F < SQ); ``challenge_value``
     the challenger's expected payoff from challenging."""
 
@@ -313,8 +313,8 @@ class RetaliationMenu(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class RetaliationMenuResult:
+@dataclass(frozen=True, repr=False)
+class RetaliationMenuResult(ResultMixin):
     """``threshold`` p* on P(severe); ``strike_value`` the striker's expected payoff (0 for
     no strike); ``deterred`` (strike_value <= 0); ``capable`` (D_sev > G - K)."""
 

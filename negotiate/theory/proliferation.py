@@ -45,7 +45,7 @@ import sympy as sp
 from negotiate._exact import as_fraction
 from negotiate.errors import NotApplicableError
 from negotiate.games.normal import NormalFormGame
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param
 from negotiate.theory._commitment import (
     Cond,
@@ -233,8 +233,8 @@ def _tidy(x: Param) -> Param:
     return sp.piecewise_fold(x) if isinstance(x, sp.Basic) else x
 
 
-@dataclass(frozen=True)
-class ProliferationResult:
+@dataclass(frozen=True, repr=False)
+class ProliferationResult(ResultMixin):
     """``regime`` ("peace" | "mixed" | "war"; "conditional" for symbolic models, see
     ``regions``, the selection of MODELS.md M5); ``existence`` (for each class, whether /
     where an equilibrium of that class exists; several can); ``invest_probability`` sigma;
@@ -329,8 +329,8 @@ def _best_response_gains(m: Proliferation, sigma: Any, a: Any) -> tuple[Fraction
     return t_gain, d_gain, ok_t and ok_d
 
 
-@dataclass(frozen=True)
-class MonitoringWindow:
+@dataclass(frozen=True, repr=False)
+class MonitoringWindow(ResultMixin):
     """Coe-Vaynman window: ``cost`` theta q_bar against the deal ``surplus``; ``open``."""
 
     secrecy_cost: Fraction

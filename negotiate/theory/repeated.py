@@ -30,7 +30,7 @@ import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
 from negotiate.theory._commitment import (
     Cond,
@@ -200,8 +200,8 @@ class RepeatedCompliance(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class RepeatedComplianceResult:
+@dataclass(frozen=True, repr=False)
+class RepeatedComplianceResult(ResultMixin):
     """``complies``; ``critical_delta`` (least delta that sustains compliance at this hazard,
     ``None`` when no delta < 1 does); ``max_hazard`` (largest raw hazard that sustains it
     given the guarantee, ``None`` when none does); ``credibility_discount`` (kappa);

@@ -54,7 +54,7 @@ import sympy as sp
 
 from negotiate._exact import is_float_input
 from negotiate.errors import FloatInputWarning, ModelError
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
 
 __all__ = ["Rubinstein", "RubinsteinResult"]
@@ -406,8 +406,8 @@ def _binding(name: str) -> tuple[bool, bool]:
     return ("1" in name or "both" in name, "2" in name or "both" in name)
 
 
-@dataclass(frozen=True)
-class RubinsteinResult:
+@dataclass(frozen=True, repr=False)
+class RubinsteinResult(ResultMixin):
     """The SPE of :class:`Rubinstein`.
 
     ``proposer_share`` / ``responder_share``: the split agreed in period 0 (player 1

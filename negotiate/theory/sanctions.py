@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param, check_interval, param
 from negotiate.theory._commitment import (
     Cond,
@@ -184,8 +184,8 @@ class Sanctions(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class SanctionsResult:
+@dataclass(frozen=True, repr=False)
+class SanctionsResult(ResultMixin):
     """``credible`` (pi >= d'/(d' + phi)); ``credibility_threshold`` d'/(d' + phi);
     ``p_comply_at_threat``; ``p_imposed``; ``p_success_given_imposed`` (0 whenever the threat
     is credible: the selection effect; ``None`` when sanctions are never imposed)."""

@@ -33,7 +33,7 @@ import sympy as sp
 from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param
 from negotiate.theory._commitment import (
     Cond,
@@ -192,8 +192,8 @@ def _eq(a: Param, b: Param) -> Cond:
     return bool(a == b)
 
 
-@dataclass(frozen=True)
-class ShiftingPowerResult:
+@dataclass(frozen=True, repr=False)
+class ShiftingPowerResult(ResultMixin):
     """``war`` (preventive war in the first period), ``transfer_needed`` (the first-period
     share that buys D off), ``min_steps`` (fewest equal steps that keep the peace; ``None``
     when no phasing suffices), ``surplus`` ((1 - delta)(1 - p1 + c_D), the per-period slack R

@@ -41,7 +41,7 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.signaling import SignalingGame
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary, Table
+from negotiate.results import Certificate, ResultMixin, Summary, Table
 from negotiate.theory._base import Param, check_interval, param
 from negotiate.theory._commitment import (
     Interval,
@@ -206,8 +206,8 @@ class SignalOutcome:
     expected_payoff: Param
 
 
-@dataclass(frozen=True)
-class CostlySignalsResult:
+@dataclass(frozen=True, repr=False)
+class CostlySignalsResult(ResultMixin):
     """``tying_hands`` and ``sinking_costs`` (:class:`SignalOutcome` each);
     ``payoff_advantage`` E[U]_tie - E[U]_sink and ``extra_war_risk`` P(war)_tie -
     P(war)_sink, both non-negative."""

@@ -33,7 +33,7 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.signaling import SignalingGame
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param
 from negotiate.theory._commitment import (
     Cond,
@@ -226,8 +226,8 @@ class Trust(ModelBase):
         ).solve()
 
 
-@dataclass(frozen=True)
-class TrustResult:
+@dataclass(frozen=True, repr=False)
+class TrustResult(ResultMixin):
     """``threshold`` pi*; ``posterior`` pi' after the exit; ``cooperates`` (pi' >= pi*);
     ``cooperates_before`` (pi >= pi*, before the exit was observed)."""
 
@@ -324,8 +324,8 @@ class Reassurance(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class ReassuranceResult:
+@dataclass(frozen=True, repr=False)
+class ReassuranceResult(ResultMixin):
     """``separating`` (B_UT/k_UT <= B_TW/k_TW); ``signal`` s* = B_UT/k_UT, the least signal
     UT will not mimic; ``trustworthy_cost`` k_TW s*, what TW pays to send it."""
 

@@ -31,7 +31,7 @@ from typing import Any
 import sympy as sp
 
 from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic
 from negotiate.theory.crisis import _max, _min, _params
 
@@ -79,8 +79,8 @@ class TwoLevel:
         return TwoLevelResult(self, True, outcome, binding)
 
 
-@dataclass(frozen=True)
-class TwoLevelResult:
+@dataclass(frozen=True, repr=False)
+class TwoLevelResult(ResultMixin):
     """``agreement`` (win-sets overlap; a condition when symbolic), ``share`` (player 1's
     ratified share; None without agreement; valid where ``agreement`` holds when symbolic),
     ``binding`` (``"floor"``, ``"ceiling"`` or None)."""
@@ -162,8 +162,8 @@ class UncertainRatification:
         return UncertainRatificationResult(self, x, fail, 1 - fail, self.proposer_utility(x))
 
 
-@dataclass(frozen=True)
-class UncertainRatificationResult:
+@dataclass(frozen=True, repr=False)
+class UncertainRatificationResult(ResultMixin):
     """``share`` (player 1's share offered), ``failure_probability``,
     ``agreement_probability`` and player 2's ``expected_utility``."""
 
