@@ -155,8 +155,17 @@ class Spec:
     is not an exact number (an integer horizon, say), checked by ``check(value, name)``.
     """
 
-    __slots__ = ("check", "convert", "default", "domain", "meaning", "name", "option", "optional")
-    __slots__ += ("size",)
+    __slots__ = (
+        "check",
+        "convert",
+        "default",
+        "domain",
+        "meaning",
+        "name",
+        "option",
+        "optional",
+        "size",
+    )
 
     def __init__(
         self,
@@ -227,7 +236,7 @@ class DeclaredModel:
             specs.update({n: v for n, v in vars(klass).items() if isinstance(v, Spec)})
         cls._SPECS = tuple(specs.values())
         cls._PARAMS = tuple(s.name for s in cls._SPECS if not s.option and s.size is None)
-        cls._DOMAINS = {n: specs[n].domain for n in cls._PARAMS if specs[n].domain is not None}
+        cls._DOMAINS = {n: domain for n in cls._PARAMS if (domain := specs[n].domain) is not None}
         cls._OPTIONS = tuple(s.name for s in cls._SPECS if s.option)
         kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
         cls._SIGNATURE = inspect.Signature(
