@@ -50,6 +50,12 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if hasattr(value, "to_dict"):
         return value.to_dict()
+    if is_dataclass(value) and not isinstance(value, type):  # a plain record: its fields
+        return {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in fields(value)
+            if not f.name.startswith("_")
+        }
     return str(value)  # sympy expressions and other symbolic objects
 
 
@@ -212,7 +218,10 @@ class ResultMixin:
         raise NotImplementedError(f"{type(self).__name__} defines no verify")
 
     def _describe(self) -> str:
-        return self.summary().title
+        """The summary's title and its first few fields, e.g. ``threshold=2/5``."""
+        summary = self.summary()
+        shown = [f"{k}={_clip(_fmt(v))}" for k, v in summary.fields[:4]]
+        return summary.title + (": " + ", ".join(shown) if shown else "")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: the public fields, exact numbers as ``"p/q"`` strings."""
@@ -237,6 +246,11 @@ def short_repr(name: str, description: str) -> str:
     if len(text) > REPR_LIMIT:
         text = text[: REPR_LIMIT - 4] + "...>"
     return text
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _field_jsonable(value: Any) -> Any:

@@ -21,6 +21,9 @@ from negotiate.games.signaling import SignalingGame
 from negotiate.games.tree import GameTree
 from negotiate.results import REPR_LIMIT, Certificate, ResultMixin, Summary
 from negotiate.scenario import load_scenario
+from negotiate.scenario.counterfactual import counterfactuals
+from negotiate.sweeps import plan_sweep, run_sweep
+from negotiate.sweeps.sensitivity import one_at_a_time
 from tests.signaling_games import beer_quiche_dict
 from tests.trees import ENTRY, IRAN
 
@@ -106,6 +109,9 @@ CASES: dict[str, Callable[[], Any]] = {
     "ScenarioResult": lambda: load_scenario(FLAGSHIP).solve(),
     "Report": lambda: ng.report(FLAGSHIP, regime=False),
     "SweepResult": lambda: ng.sweep(FLAGSHIP, ["guarantee=0:1:3", "reneging_hazard=0:0.5:3"]),
+    "SweepRun": lambda: run_sweep(plan_sweep(FLAGSHIP, ["guarantee=0:1:3"])),
+    "Sensitivity": lambda: one_at_a_time(FLAGSHIP, parameters=["guarantee", "detection"]),
+    "Counterfactuals": lambda: counterfactuals(load_scenario(FLAGSHIP).solve()),
 }
 
 

@@ -125,6 +125,24 @@ class SweepRun(ResultMixin):
             f"{self.plan.n_points} points of {self.plan.scenario_title!r} ({self.engine}, {where})"
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the plan, the engine, chunk counts, timings and outcome shares."""
+        return {
+            "type": "SweepRun",
+            "plan": self.plan.describe(),
+            "points": self.plan.n_points,
+            "engine": self.engine,
+            "out": None if self.out is None else str(self.out),
+            "computed": self.computed,
+            "skipped": self.skipped,
+            "seconds": {
+                "compute": self.compute_seconds,
+                "write": self.write_seconds,
+                "wall": self.wall_seconds,
+            },
+            "outcome_shares": outcome_shares(self.codes),
+        }
+
     def dataset(self) -> Any:
         """The results as an ``xarray.Dataset`` (read from ``out`` when written there)."""
         if self.out is not None:
