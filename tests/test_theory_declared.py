@@ -47,9 +47,7 @@ GAMES: dict[str, Any] = {
     "CostlySignals": lambda m: subgame_perfect(m.as_tree("3/4")),
     "Trust": lambda m: subgame_perfect(m.as_tree()),
     "Reassurance": lambda m: subgame_perfect(m.as_tree()),
-    "Rubinstein": lambda m: subgame_perfect(
-        theory.Rubinstein(m.delta1, m.delta2, horizon=2).as_tree(grid=10)
-    ),
+    "Rubinstein": lambda m: subgame_perfect(m.as_tree(grid=10, horizon=2)),
     "CrisisBargaining": lambda m: subgame_perfect(m.as_tree(grid=10)),
     "RiskReturn": lambda m: subgame_perfect(m.as_tree(grid=10, types=10)),
     "TwoLevel": lambda m: subgame_perfect(m.as_tree(grid=10)),
@@ -189,3 +187,12 @@ def test_positional_calls_keep_working() -> None:
         None,
         F(3, 10),
     )
+
+
+def test_rubinstein_truncated_tree_matches_the_finite_horizon_closed_form() -> None:
+    model = theory.Rubinstein("0.9", "0.8")  # infinite horizon; the tree truncates it
+    (eq,) = subgame_perfect(model.as_tree(grid=10, horizon=2)).equilibria
+    finite = theory.Rubinstein("0.9", "0.8", horizon=2).solve()
+    # two periods: 2 offers 0 in the last period; 1 offers 2 exactly delta2 * 1 = 4/5
+    assert finite.proposer_share == F(1, 5)
+    assert eq.path == ("offer 1/5", "accept") and eq.payoffs["1"] == finite.proposer_share

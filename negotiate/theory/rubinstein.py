@@ -294,14 +294,26 @@ class Rubinstein(ModelBase):
         )
 
     # ------------------------------------------------------------------ explicit game
-    def as_tree(self, grid: int = 10) -> Any:
+    def as_tree(self, grid: int = 10, horizon: int | None = None) -> Any:
         """The finite-horizon game as a :class:`~negotiate.games.tree.GameTree`, offers on the
-        grid ``{0, 1/grid, ..., 1}`` (numeric models with a finite ``horizon`` only).
+        grid ``{0, 1/grid, ..., 1}`` (numeric models).  ``horizon`` truncates a model with an
+        infinite horizon (the game of ``replace(horizon=...)``; its SPE tends to the
+        stationary shares as the horizon grows).
 
         Responders rank ``accept`` first (they accept when indifferent).
         """
         from negotiate.games.tree import GameTree
 
+        if horizon is not None and horizon != self.horizon:
+            model = Rubinstein(
+                self.delta1,
+                self.delta2,
+                self.breakdown,
+                self.disagreement,
+                self.outside_option,
+                horizon,
+            )
+            return model.as_tree(grid)
         if self.horizon is None or self.symbolic:
             raise ModelError("horizon", self.horizon, "as_tree needs a numeric finite horizon")
         if not isinstance(grid, int) or grid < 1:
