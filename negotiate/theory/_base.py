@@ -252,9 +252,16 @@ class DeclaredModel:
         cls.__signature__ = cls._SIGNATURE  # type: ignore[attr-defined]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        bound = self._SIGNATURE.bind(*args, **kwargs)  # TypeError as for a written signature
-        bound.apply_defaults()
-        self._setup(**bound.arguments)
+        specs = self._SPECS
+        if len(args) > len(specs) or any(s.name in kwargs for s in specs[: len(args)]):
+            self._SIGNATURE.bind(*args, **kwargs)  # raises the TypeError Python would
+        values = {s.name: v for s, v in zip(specs, args, strict=False)}
+        for spec in specs[len(args) :]:
+            values[spec.name] = kwargs.get(spec.name, spec.default)
+        unknown = any(k not in values for k in kwargs)
+        if unknown or any(v is REQUIRED for v in values.values()):
+            self._SIGNATURE.bind(*args, **kwargs)  # unexpected or missing: TypeError
+        self._setup(**values)
         self._validate()
 
     def _setup(self, **values: Any) -> None:
