@@ -196,3 +196,12 @@ def test_rubinstein_truncated_tree_matches_the_finite_horizon_closed_form() -> N
     # two periods: 2 offers 0 in the last period; 1 offers 2 exactly delta2 * 1 = 4/5
     assert finite.proposer_share == F(1, 5)
     assert eq.path == ("offer 1/5", "accept") and eq.payoffs["1"] == finite.proposer_share
+
+
+def test_parameter_summary_lists_the_declarations() -> None:
+    text = theory.Rubinstein.parameter_summary().to_text()
+    assert "delta1" in text and "(0, 1]" in text and "required" in text
+    assert "horizon" in text and "(setting)" in text
+    sanctions = theory.Sanctions.parameter_summary().tables[0].rows
+    assert sanctions[1][:3] == ("extra_cost", "(0, inf)", "required")
+    assert sanctions[-1][:3] == ("max_endurance", "(0, inf)", "1")

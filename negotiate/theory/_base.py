@@ -32,7 +32,7 @@ import sympy as sp
 
 from negotiate._exact import as_fraction, is_float_input
 from negotiate.errors import FloatInputWarning, ModelError
-from negotiate.results import Summary
+from negotiate.results import Summary, Table
 
 __all__ = [
     "NONNEG",
@@ -341,6 +341,21 @@ class DeclaredModel:
     def specs(cls) -> tuple[Spec, ...]:
         """The declared parameters: name, meaning, domain and default of each."""
         return cls._SPECS
+
+    @classmethod
+    def parameter_summary(cls) -> Summary:
+        """The declarations as a table: parameter, domain, default and meaning."""
+        rows = tuple(
+            (
+                s.name,
+                "(setting)" if s.option else s.interval_text(),
+                "required" if s.default is REQUIRED else str(s.default),
+                s.meaning,
+            )
+            for s in cls._SPECS
+        )
+        table = Table("parameters", ("parameter", "domain", "default", "meaning"), rows)
+        return Summary(f"{cls.__name__}: parameters", tables=(table,))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
