@@ -8,7 +8,7 @@ points) on ``models/us_iran_2025.toml``.  Measured in this one process:
   reference the sweep is tested against);
 * **computation** -- the compiled vectorised kernel over every chunk of the grid (point
   generation included, compilation and storage excluded), on one core;
-* **end to end, in memory** -- ``negotiate.sweep(...)`` returning the xarray Dataset
+* **end to end, in memory** -- ``negotiate.sweep(...)`` returning the SweepResult (its Dataset)
   (compilation, every chunk, Arrow tables, dataset assembly);
 * **end to end, to Parquet** -- the same into a directory, with the time spent writing Parquet
   files reported apart.
@@ -93,7 +93,7 @@ def main() -> None:
 
     # ---- end to end, in memory
     t0 = time.perf_counter()
-    ds = sweep(scenario, grid, chunk_size=args.chunk_size)
+    ds = sweep(scenario, grid, chunk_size=args.chunk_size).data
     e2e = time.perf_counter() - t0
     flat = ds.outcome.values.ravel()
     agree = sum(flat[i] == o for i, o in zip(picks, loop_outcomes, strict=True))

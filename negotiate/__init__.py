@@ -49,7 +49,18 @@ from negotiate.solvers.pbe.solve import perfect_bayesian
 from negotiate.solvers.spe.credibility import CredibilityResult, Threat, non_credible_equilibria
 from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.solvers.spe.symbolic import SymbolicSPEResult
-from negotiate.sweeps import read_sweep, sweep
+from negotiate.sweeps import SweepResult, read_sweep, sweep
+from negotiate.sweeps.result import set_plotter as _set_plotter
+
+
+def _regime_map(data: object, x: str, y: str, **options: object) -> object:
+    """``SweepResult.plot`` draws with the figures layer, loaded only when asked."""
+    from negotiate.figures.sweeps import regime_map
+
+    return regime_map(data, x, y, **options)  # type: ignore[arg-type]
+
+
+_set_plotter(_regime_map)
 
 __all__ = [
     "BargainingProblem",
@@ -78,6 +89,7 @@ __all__ = [
     "SignalingGame",
     "SolverError",
     "Summary",
+    "SweepResult",
     "SymbolicSPEResult",
     "Threat",
     "TooLargeError",

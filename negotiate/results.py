@@ -6,13 +6,17 @@
   exact, else floats with the bound they were checked against) and ``ok``.
 * A :class:`Summary` is one object with several renderers (``to_text``, ``to_markdown``,
   ``to_html``, ``_repr_html_``, ``to_dict``), in the manner of statsmodels' ``Summary``.
+* :class:`ResultMixin` gives every public result the same contract: ``summary()``,
+  ``verify()``, ``to_dict()`` (JSON-ready, exact numbers as ``"p/q"``), ``_repr_html_()`` for
+  notebooks (the summary's escaped HTML) and a ``repr`` of at most :data:`REPR_LIMIT`
+  characters that says what the result is (``<EquilibriumSet: 3 extreme equilibria ...>``).
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -20,7 +24,10 @@ import numpy as np
 
 from negotiate._exact import fraction_to_json
 
-__all__ = ["Certificate", "Summary", "Table", "to_jsonable"]
+__all__ = ["REPR_LIMIT", "Certificate", "ResultMixin", "Summary", "Table", "to_jsonable"]
+
+#: The longest ``repr`` a result may have.
+REPR_LIMIT = 300
 
 
 def to_jsonable(value: Any) -> Any:
@@ -43,6 +50,12 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if hasattr(value, "to_dict"):
         return value.to_dict()
+    if is_dataclass(value) and not isinstance(value, type):  # a plain record: its fields
+        return {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in fields(value)
+            if not f.name.startswith("_")
+        }
     return str(value)  # sympy expressions and other symbolic objects
 
 
@@ -183,3 +196,66 @@ class Summary:
 def _md_escape(text: str) -> str:
     """Escape Markdown table syntax and raw HTML in user-supplied text."""
     return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+
+
+class ResultMixin:
+    """The result contract: ``summary``, ``verify``, ``to_dict``, ``_repr_html_``, short repr.
+
+    A result class defines ``summary()`` and ``verify()``, and may define ``_describe()`` (one
+    line saying what the result is; the summary's title by default) and ``to_dict()`` (by
+    default its public dataclass fields made JSON-ready).  Result dataclasses are declared
+    with ``repr=False`` so that the short ``repr`` below is used.
+    """
+
+    __slots__ = ()
+
+    def summary(self) -> Summary:
+        """The result as a renderable :class:`Summary`."""
+        raise NotImplementedError(f"{type(self).__name__} defines no summary")
+
+    def verify(self) -> Certificate:
+        """Re-check the result; a :class:`Certificate` with ``ok``."""
+        raise NotImplementedError(f"{type(self).__name__} defines no verify")
+
+    def _describe(self) -> str:
+        """The summary's title and its first few fields, e.g. ``threshold=2/5``."""
+        summary = self.summary()
+        shown = [f"{k}={_clip(_fmt(v))}" for k, v in summary.fields[:4]]
+        return summary.title + (": " + ", ".join(shown) if shown else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: the public fields, exact numbers as ``"p/q"`` strings."""
+        if not is_dataclass(self):
+            raise NotImplementedError(f"{type(self).__name__} defines no to_dict")
+        out: dict[str, Any] = {"type": type(self).__name__}
+        for f in fields(self):
+            if not f.name.startswith("_"):
+                out[f.name] = _field_jsonable(getattr(self, f.name))
+        return out
+
+    def _repr_html_(self) -> str:
+        return self.summary().to_html()
+
+    def __repr__(self) -> str:
+        return short_repr(type(self).__name__, self._describe())
+
+
+def short_repr(name: str, description: str) -> str:
+    """``<name: description>``, cut to at most :data:`REPR_LIMIT` characters."""
+    text = " ".join(f"<{name}: {description}>".split())
+    if len(text) > REPR_LIMIT:
+        text = text[: REPR_LIMIT - 4] + "...>"
+    return text
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _field_jsonable(value: Any) -> Any:
+    """A field for ``to_dict``: a model becomes its name and parameters."""
+    params = getattr(value, "parameters", None)
+    if callable(params) and not hasattr(value, "to_dict"):
+        return {"model": type(value).__name__, "parameters": to_jsonable(params())}
+    return to_jsonable(value)

@@ -31,7 +31,7 @@ def flagship():
 
 @pytest.fixture(scope="module")
 def grid(flagship):
-    return sweep(flagship, ["guarantee=0:1:101", "reneging_hazard=0:0.5:11"])
+    return sweep(flagship, ["guarantee=0:1:101", "reneging_hazard=0:0.5:11"]).data
 
 
 def test_tipping_curve_brackets_the_scenario_tipping_point(flagship, grid) -> None:
@@ -61,7 +61,7 @@ def test_summary_reports_shares_and_curves(grid) -> None:
 
 
 def test_verify_sweep_recomputes_points_exactly_and_catches_tampering(flagship) -> None:
-    ds = sweep(flagship, ["guarantee=0:1:3", "relief_escrow=0:1:3"])
+    ds = sweep(flagship, ["guarantee=0:1:3", "relief_escrow=0:1:3"]).data
     cert = verify_sweep(ds, flagship, points=9)
     assert cert.ok and cert.points_checked == 9 and cert.outcome_mismatches == 0
     assert cert.max_relative_error <= 1e-9
@@ -109,12 +109,12 @@ def test_regime_map_marks_regions_baseline_and_curve(grid) -> None:
 
 
 def test_regime_map_needs_two_dimensions(flagship) -> None:
-    cube = sweep(flagship, ["guarantee=0:1:3", "reneging_hazard=0:0.5:3", "detection=0:1:3"])
+    cube = sweep(flagship, ["guarantee=0:1:3", "reneging_hazard=0:0.5:3", "detection=0:1:3"]).data
     with pytest.raises(ModelError, match="select"):
         regime_map(cube, "guarantee", "reneging_hazard")
     fig = regime_map(cube, "guarantee", "reneging_hazard", select={"detection": 0.5})
     assert isinstance(fig, Figure)
-    samples = sweep(flagship, ["guarantee", "detection"], samples=20)
+    samples = sweep(flagship, ["guarantee", "detection"], samples=20).data
     with pytest.raises(ModelError, match="grid"):
         regime_map(samples, "guarantee", "detection")
 

@@ -20,7 +20,7 @@ GRID = ["guarantee=0:1:9", "detection=0:1:7"]
 
 @pytest.fixture(scope="module")
 def local():
-    return sweep(load_scenario(FLAGSHIP), GRID, chunk_size=10)
+    return sweep(load_scenario(FLAGSHIP), GRID, chunk_size=10).data
 
 
 def test_engine_choice_and_its_errors() -> None:
@@ -38,21 +38,21 @@ def test_engine_choice_and_its_errors() -> None:
 
 
 def test_chunk_size_does_not_change_the_numbers(local) -> None:
-    other = sweep(load_scenario(FLAGSHIP), GRID, chunk_size=7)
+    other = sweep(load_scenario(FLAGSHIP), GRID, chunk_size=7).data
     for name in local.data_vars:
         assert local[name].equals(other[name]), name
 
 
 def test_local_pool_is_bit_identical(local, tmp_path) -> None:
-    pooled = sweep(FLAGSHIP, GRID, chunk_size=10, engine="pool", workers=2, out=tmp_path / "p")
+    pooled = sweep(FLAGSHIP, GRID, chunk_size=10, engine="pool", workers=2, out=tmp_path / "p").data
     assert pooled.equals(local)
     assert len(pd.read_parquet(tmp_path / "p")) == 63
 
 
 @pytest.mark.heavy
 def test_pool_worker_counts_agree(local) -> None:
-    one = sweep(FLAGSHIP, GRID, chunk_size=10, engine="pool", workers=1)
-    two = sweep(FLAGSHIP, GRID, chunk_size=10, engine="pool", workers=2)
+    one = sweep(FLAGSHIP, GRID, chunk_size=10, engine="pool", workers=1).data
+    two = sweep(FLAGSHIP, GRID, chunk_size=10, engine="pool", workers=2).data
     assert one.equals(local) and two.equals(local)
 
 
@@ -70,14 +70,16 @@ def test_dask_cluster_on_localhost_is_bit_identical(local, tmp_path) -> None:
         distributed.Client(cluster) as client,
     ):
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        in_memory = sweep(FLAGSHIP, GRID, chunk_size=10, scheduler=client)
+        in_memory = sweep(FLAGSHIP, GRID, chunk_size=10, scheduler=client).data
         assert in_memory.equals(local)
         # by address, into a directory, run twice (the second run finds every chunk written)
         out = tmp_path / "dask"
-        stored = sweep(FLAGSHIP, GRID, chunk_size=10, scheduler=cluster.scheduler_address, out=out)
+        stored = sweep(
+            FLAGSHIP, GRID, chunk_size=10, scheduler=cluster.scheduler_address, out=out
+        ).data
         assert stored.equals(local)
         again = sweep(
             FLAGSHIP, GRID, chunk_size=10, scheduler=cluster.scheduler_address, out=out, resume=True
-        )
+        ).data
         assert again.equals(local)
         assert len(pd.read_parquet(out)) == 63

@@ -56,7 +56,7 @@ def _compare(scenario, ds, names, dim="point"):
 def _random_points(path: Path, n: int, seed: int) -> None:
     scenario = load_scenario(path)
     names = list(scenario.parameters)
-    ds = sweep(scenario, names, samples=n, seed=seed, sampling="random", engine="vectorized")
+    ds = sweep(scenario, names, samples=n, seed=seed, sampling="random", engine="vectorized").data
     assert ds.attrs["kernel"] == "vectorized"
     points, boundary, bad = _compare(scenario, ds, names)
     assert points == n
@@ -81,7 +81,7 @@ def test_flagship_grid_with_its_endpoints_equals_exact() -> None:
     # zero hazard, fully escrowed relief (nothing reversible)
     s = load_scenario(ROOT / "models" / "us_iran_2025.toml")
     names = ["guarantee", "reneging_hazard", "relief_escrow"]
-    ds = sweep(s, ["guarantee=0:1:5", "reneging_hazard=0:0.5:3", "relief_escrow=0:1:3"])
+    ds = sweep(s, ["guarantee=0:1:5", "reneging_hazard=0:0.5:3", "relief_escrow=0:1:3"]).data
     points, boundary, bad = _compare(s, ds, names, dim="_p")
     assert points == 45 and not bad, bad[:5]
     assert set(np.unique(ds.outcome.values)) == {"agreement", "stalemate"}
@@ -92,7 +92,7 @@ def test_zero_weights_and_dropped_issues_equal_exact() -> None:
     # wa1 = wb1 = 0 drops issue "one" (NaN share); wb4 = 0 leaves an issue worth nothing
     s = load_scenario(DATA / "edge_cases.toml")
     names = ["wa1", "wb1", "wb4"]
-    ds = sweep(s, ["wa1=0:1:3", "wb1=0:1:3", "wb4=0:0.5:2"])
+    ds = sweep(s, ["wa1=0:1:3", "wb1=0:1:3", "wb4=0:0.5:2"]).data
     points, _, bad = _compare(s, ds, names, dim="_p")
     assert points == 18 and not bad, bad[:5]
     dropped = ds["deal:one"].sel(wa1=0.0, wb1=0.0)
@@ -106,7 +106,7 @@ def test_variant_and_overrides_are_applied_before_the_sweep() -> None:
         ["guarantee=0:1:3"],
         overrides={"detection": "0.3"},
         variant="escrowed_relief",
-    )
+    ).data
     for g in ds.guarantee.values:
         exact = s.solve(
             {"detection": "0.3", "guarantee": repr(float(g))},
@@ -122,7 +122,7 @@ def test_tree_near_ties_are_flagged_and_settled_by_tie_break() -> None:
     # at that point the exact solver keeps the status quo (tie_break), and so does the sweep
     s = load_scenario(ROOT / "models" / "deterrence_game.toml")
     threshold = (1 - 0.4) / (1 - (-0.5))  # 0.4 exactly in reals; floats land within 1 ulp
-    ds = sweep(s, {"credibility": [0.39, threshold, 0.41]})
+    ds = sweep(s, {"credibility": [0.39, threshold, 0.41]}).data
     assert list(ds.boundary.values) == [False, True, False]
     assert list(ds.outcome.values) == ["war", "stalemate", "stalemate"]
     assert s.solve({"credibility": "0.4"}, tipping_points=False).outcome == "stalemate"
@@ -131,7 +131,7 @@ def test_tree_near_ties_are_flagged_and_settled_by_tie_break() -> None:
 def test_information_sets_use_the_exact_kernel() -> None:
     path = DATA / "simultaneous.toml"
     s = load_scenario(path)
-    ds = sweep(s, ["t=0:4:3", "c=-3:1:3"], engine="vectorized")
+    ds = sweep(s, ["t=0:4:3", "c=-3:1:3"], engine="vectorized").data
     assert ds.attrs["kernel"] == "exact"
     points, _, bad = _compare(s, ds, ["t", "c"], dim="_p")
     assert points == 9 and not bad
@@ -141,8 +141,8 @@ def test_information_sets_use_the_exact_kernel() -> None:
 
 def test_exact_kernel_on_a_vectorisable_scenario_agrees() -> None:
     s = load_scenario(ROOT / "models" / "fearon_crisis.toml")
-    a = sweep(s, ["p=0:1:5", "cost_a=0:0.4:3"], kernel="exact", engine="vectorized")
-    b = sweep(s, ["p=0:1:5", "cost_a=0:0.4:3"])
+    a = sweep(s, ["p=0:1:5", "cost_a=0:0.4:3"], kernel="exact", engine="vectorized").data
+    b = sweep(s, ["p=0:1:5", "cost_a=0:0.4:3"]).data
     assert (a.outcome.values == b.outcome.values).all()
     for name in ("utility:A", "utility:B", "slack:participation:A"):
         assert np.allclose(a[name].values, b[name].values, rtol=1e-12, atol=1e-12, equal_nan=True)

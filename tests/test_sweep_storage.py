@@ -31,7 +31,7 @@ def flagship():
 
 @pytest.fixture(scope="module")
 def in_memory(flagship):
-    return sweep(flagship, GRID, chunk_size=8)
+    return sweep(flagship, GRID, chunk_size=8).data
 
 
 def _parts(d: Path) -> list[str]:
@@ -40,7 +40,7 @@ def _parts(d: Path) -> list[str]:
 
 def test_directory_holds_parquet_chunks_that_pandas_reads(flagship, in_memory, tmp_path) -> None:
     out = tmp_path / "sweep"
-    ds = sweep(flagship, GRID, chunk_size=8, out=out)
+    ds = sweep(flagship, GRID, chunk_size=8, out=out).data
     assert ds.equals(in_memory)  # same numbers whether kept in memory or written
     assert len(_parts(out)) == 9  # 66 points in chunks of 8
     df = pd.read_parquet(out)
@@ -57,7 +57,7 @@ def test_directory_holds_parquet_chunks_that_pandas_reads(flagship, in_memory, t
     assert set(df["outcome"]) <= {"agreement", "stalemate", "war"}
     row = df.set_index("point").loc[17]
     assert row["outcome"] == str(in_memory.outcome.values.ravel()[17])
-    again = read_sweep(out)
+    again = read_sweep(out).data
     assert again.equals(in_memory)
     assert again.guarantee.attrs["baseline"] == 0.0
     assert again.guarantee.attrs["domain"] == [0.0, 1.0]
@@ -100,12 +100,12 @@ def test_resume_computes_only_missing_chunks(flagship, in_memory, tmp_path) -> N
         (out / name).unlink()
     with pytest.raises(ModelError, match="incomplete: 6 of 9"):
         read_sweep(out)
-    partial = read_sweep(out, partial=True)
+    partial = read_sweep(out, partial=True).data
     assert partial.sizes["point"] == 66 - 24 and "guarantee" in partial.coords
     run = run_sweep(plan, out=out, resume=True)
     assert (run.computed, run.skipped) == (3, 6)
     assert _parts(out) == parts
-    assert read_sweep(out).equals(in_memory)
+    assert read_sweep(out).data.equals(in_memory)
     assert np.array_equal(run.codes, run_sweep(plan).codes)
 
 
@@ -155,7 +155,7 @@ def test_a_killed_run_resumes_with_exactly_the_expected_rows(flagship, tmp_path)
         chunk_size=2,
         kernel="exact",
         engine="vectorized",
-    )
+    ).data
     assert len(_parts(out)) == 20
     assert not [p for p in out.iterdir() if ".tmp-" in p.name]
     df = pd.read_parquet(out)
@@ -165,15 +165,17 @@ def test_a_killed_run_resumes_with_exactly_the_expected_rows(flagship, tmp_path)
         ["guarantee=0:1:4", "reneging_hazard=0:0.5:10"],
         kernel="exact",
         engine="vectorized",
-    )
+    ).data
     assert ds.equals(fresh)
 
 
 def test_samples_give_a_point_dimension(flagship, tmp_path) -> None:
     ds = sweep(
         flagship, ["guarantee", "reneging_hazard=0.1:0.4"], samples=50, seed=3, out=tmp_path / "s"
-    )
+    ).data
     assert dict(ds.sizes) == {"point": 50}
     assert ds.guarantee.dims == ("point",) and ds.attrs["sampling"] == "lhs"
     assert float(ds.reneging_hazard.min()) >= 0.1 and float(ds.reneging_hazard.max()) <= 0.4
-    assert ds.equals(sweep(flagship, ["guarantee", "reneging_hazard=0.1:0.4"], samples=50, seed=3))
+    assert ds.equals(
+        sweep(flagship, ["guarantee", "reneging_hazard=0.1:0.4"], samples=50, seed=3).data
+    )

@@ -6,7 +6,8 @@
 
 Prints a progress bar with points per second, then the share of each outcome and the
 tipping-point curves found.  ``pandas.read_parquet(DIR)`` or ``negotiate.read_sweep(DIR)``
-reads the result.
+(a :class:`~negotiate.sweeps.result.SweepResult`; its ``.data`` is the dataset) reads the
+result.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def regime_map(
         if progress is not None:
             progress("regime map", done, total)
 
-    data = sweep(scenario, grid=grid, overrides=overrides, progress=tick)
+    data = sweep(scenario, grid=grid, overrides=overrides, progress=tick).data
     x, y = chosen
     xs = tuple(_axis(scenario, x, resolution))
     ys = tuple(_axis(scenario, y, resolution))

@@ -17,7 +17,7 @@ from typing import Any
 
 from negotiate.errors import ModelError, NegotiateWarning
 from negotiate.reports.findings import Findings
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 
 __all__ = ["Report", "report"]
 
@@ -25,8 +25,8 @@ __all__ = ["Report", "report"]
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True, eq=False)
-class Report:
+@dataclass(frozen=True, eq=False, repr=False)
+class Report(ResultMixin):
     """A rendered explanation of one analysed scenario.
 
     ``findings`` holds every fact with its certificate; ``figures`` maps figure names to SVG
@@ -107,8 +107,10 @@ class Report:
             written[name] = path
         return written
 
-    def __repr__(self) -> str:
-        return f"<Report {self.findings.title!r}: {self.findings.meta.get('outcome')}>"
+    def _describe(self) -> str:
+        f = self.findings
+        certified = "certified" if f.ok else "NOT all certified"
+        return f"{f.title!r}: {f.meta.get('outcome')}, {len(f)} findings ({certified})"
 
 
 def report(

@@ -36,7 +36,7 @@ import sympy as sp
 
 from negotiate._exact import to_sympy
 from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.scenario.analysis import (
     bargaining_problem,
     classify,
@@ -227,8 +227,8 @@ class BargainingView:
     kalai_smorodinsky: Any
 
 
-@dataclass(frozen=True, eq=False)
-class Counterfactuals:
+@dataclass(frozen=True, eq=False, repr=False)
+class Counterfactuals(ResultMixin):
     """Lever effects, structural changes and threat checks of one analysed scenario."""
 
     result: ScenarioResult

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.scenario.tipping import TippingPoint
 
 __all__ = ["ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
@@ -37,8 +37,8 @@ class ClaimCheck:
     detail: str
 
 
-@dataclass(frozen=True, eq=False)
-class ScenarioResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class ScenarioResult(ResultMixin):
     """Outcome, deal, binding constraints and tipping points of a scenario at one point."""
 
     scenario: Any
@@ -51,6 +51,16 @@ class ScenarioResult:
     binding_constraints: tuple[str, ...]
     tipping_points: Mapping[str, TippingPoint]
     claims: tuple[ClaimCheck, ...] = ()
+
+    def _describe(self) -> str:
+        text = f"{self.scenario.name!r}"
+        if self.variant:
+            text += f" [{self.variant}]"
+        text += f" -> {self.outcome}"
+        if self.binding_constraints:
+            text += f"; binding: {', '.join(self.binding_constraints)}"
+        n = len(self.tipping_points)
+        return text + f"; {n} tipping point{'s' if n != 1 else ''}"
 
     @property
     def deal(self) -> dict[str, Fraction] | None:

@@ -2,10 +2,11 @@
 
 The scenario is compiled once (:mod:`negotiate.sweeps.compile`) and evaluated chunk by chunk
 (:mod:`negotiate.sweeps.engines`), in memory or into a directory of Parquet files
-(:mod:`negotiate.sweeps.storage`).  The result is an :class:`xarray.Dataset`: for a grid one
-dimension per swept parameter (its coordinate holds the values, its ``baseline`` attribute the
-scenario's value); for samples a ``point`` dimension with the parameters as coordinates.
-Variables are the outputs of :mod:`negotiate.sweeps.outputs`.
+(:mod:`negotiate.sweeps.storage`).  The result is a
+:class:`~negotiate.sweeps.result.SweepResult` whose ``data`` is an :class:`xarray.Dataset`: for
+a grid one dimension per swept parameter (its coordinate holds the values, its ``baseline``
+attribute the scenario's value); for samples a ``point`` dimension with the parameters as
+coordinates.  Variables are the outputs of :mod:`negotiate.sweeps.outputs`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.scenario.evaluate import check_overrides
 from negotiate.scenario.result import OUTCOMES
 from negotiate.sweeps import storage
@@ -37,8 +38,9 @@ from negotiate.sweeps.grid import (
 )
 from negotiate.sweeps.outputs import RESERVED
 from negotiate.sweeps.plan import ChunkResult, SweepPlan
+from negotiate.sweeps.result import SweepResult
 
-__all__ = ["SweepRun", "plan_sweep", "read_sweep", "run_sweep", "sweep"]
+__all__ = ["SweepResult", "SweepRun", "plan_sweep", "read_sweep", "run_sweep", "sweep"]
 
 DEFAULT_CHUNK = 65_536
 
@@ -102,8 +104,8 @@ def plan_sweep(
     return plan
 
 
-@dataclass(frozen=True, eq=False)
-class SweepRun:
+@dataclass(frozen=True, eq=False, repr=False)
+class SweepRun(ResultMixin):
     """A finished sweep run: outcome codes of every point (in point order), the chunk tables
     when kept in memory, and timings (compute and Parquet writing apart)."""
 
@@ -118,10 +120,34 @@ class SweepRun:
     wall_seconds: float
     tables: tuple[Any, ...] = field(default=(), repr=False)
 
+    def _describe(self) -> str:
+        where = "in memory" if self.out is None else "on disk"
+        return (
+            f"{self.plan.n_points} points of {self.plan.scenario_title!r} ({self.engine}, {where})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the plan, the engine, chunk counts, timings and outcome shares."""
+        return {
+            "type": "SweepRun",
+            "plan": self.plan.describe(),
+            "points": self.plan.n_points,
+            "engine": self.engine,
+            "out": None if self.out is None else str(self.out),
+            "computed": self.computed,
+            "skipped": self.skipped,
+            "seconds": {
+                "compute": self.compute_seconds,
+                "write": self.write_seconds,
+                "wall": self.wall_seconds,
+            },
+            "outcome_shares": outcome_shares(self.codes),
+        }
+
     def dataset(self) -> Any:
         """The results as an ``xarray.Dataset`` (read from ``out`` when written there)."""
         if self.out is not None:
-            return read_sweep(self.out)
+            return read_sweep(self.out).data
         import pyarrow as pa
 
         manifest = storage.manifest_data(self.plan, self.plan.evaluator().outputs)
@@ -240,7 +266,7 @@ def sweep(
     kernel: str = "auto",
     max_points: int = MAX_POINTS,
     progress: Callable[[int, int], None] | None = None,
-) -> Any:
+) -> SweepResult:
     """Evaluate ``scenario`` (a :class:`Scenario` or a file path) over a grid or samples.
 
     * ``grid``: ``["NAME=START:STOP:NUM", ...]`` or ``{NAME: "START:STOP:NUM" | values}``
@@ -255,8 +281,9 @@ def sweep(
     * ``out``: a directory to write Parquet chunks into (``resume=True`` finishes a run).
     * ``kernel``: ``"auto"``, ``"vectorized"`` or ``"exact"`` (per point, exact arithmetic).
 
-    Returns an :class:`xarray.Dataset` (see :mod:`negotiate.sweeps.outputs` for the
-    variables); identical for every engine and worker count.
+    Returns a :class:`~negotiate.sweeps.result.SweepResult`: ``.data`` is the
+    :class:`xarray.Dataset` (see :mod:`negotiate.sweeps.outputs` for the variables), identical
+    for every engine and worker count; ``.path`` is ``out``.
     """
     plan = plan_sweep(
         scenario,
@@ -280,17 +307,24 @@ def sweep(
         security=security,
         progress=progress,
     )
-    return run.dataset()
+    return SweepResult(run.dataset(), run.out, run)
 
 
-def read_sweep(directory: str | Path, *, partial: bool = False) -> Any:
-    """The sweep stored in ``directory`` as an :class:`xarray.Dataset`.
+def read_sweep(
+    directory: str | Path, *, partial: bool = False, scenario: Any = None
+) -> SweepResult:
+    """The sweep stored in ``directory`` as a :class:`~negotiate.sweeps.result.SweepResult`
+    (``.data`` the :class:`xarray.Dataset`, ``.path`` the directory).
 
     An incomplete sweep raises ``ModelError`` unless ``partial=True``, which returns the
-    finished points along a ``point`` dimension.
+    finished points along a ``point`` dimension.  ``scenario`` (the swept scenario or its
+    path) lets ``verify()`` re-solve points.
     """
     manifest, table = storage.read_table(directory, partial)
-    return to_dataset(manifest, table, partial=partial)
+    data = to_dataset(manifest, table, partial=partial)
+    return SweepResult(
+        data, Path(directory), None, None if scenario is None else _scenario(scenario)
+    )
 
 
 def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False) -> Any:

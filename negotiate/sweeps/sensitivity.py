@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary, Table
+from negotiate.results import Certificate, ResultMixin, Summary, Table
 
 __all__ = ["Sensitivity", "SensitivityRow", "one_at_a_time"]
 
@@ -42,8 +42,8 @@ class SensitivityRow:
         return abs(self.value_high - self.value_low)
 
 
-@dataclass(frozen=True, eq=False)
-class Sensitivity:
+@dataclass(frozen=True, eq=False, repr=False)
+class Sensitivity(ResultMixin):
     """One-at-a-time sensitivities of ``output``, widest swing first."""
 
     scenario: Any

@@ -26,11 +26,16 @@ from typing import Any, ClassVar, TypeAlias
 
 import sympy as sp
 
-from negotiate._exact import is_float_input, warn_float_input
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.expr import symbol
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import (
+    DeclaredModel,
+    Interval,
+    Param,
+    Spec,
+    to_sympy,
+)
 
 __all__ = [
     "Boundary",
@@ -38,6 +43,7 @@ __all__ = [
     "Interval",
     "ModelBase",
     "ParamLike",
+    "Spec",
     "build_tree",
     "ge",
     "gt",
@@ -51,8 +57,6 @@ __all__ = [
 ParamLike: TypeAlias = Any
 #: A condition: ``bool`` for numeric models, a sympy Boolean for symbolic ones.
 Cond: TypeAlias = bool | sp.Basic
-#: ``(lo, hi, lo_open, hi_open)``; ``None`` bounds are infinite.
-Interval: TypeAlias = tuple[Fraction | int | None, Fraction | int | None, bool, bool]
 
 
 def ge(a: Param, b: Param) -> Cond:
@@ -94,50 +98,14 @@ def _is_false(cond: Any) -> bool:
     return cond is False or cond is sp.false
 
 
-class ModelBase:
-    """Parameter handling, ``solve_for`` and symbolic verification for a frozen model.
+class ModelBase(DeclaredModel):
+    """A declared model (:class:`~negotiate.theory._base.DeclaredModel`) with ``solve_for``.
 
-    Subclasses are ``@dataclass(frozen=True, init=False)`` with an explicit typed
-    ``__init__`` that calls :meth:`_setup`, and define ``_PARAMS`` (the exact/symbolic
-    parameters), ``_DOMAINS`` (their intervals) and ``_key_condition``.
+    Subclasses declare their parameters as :class:`~negotiate.theory._base.Spec` class
+    attributes and define ``_key_condition`` (and ``_KEY``, the condition's name).
     """
 
-    _PARAMS: ClassVar[tuple[str, ...]] = ()
-    _DOMAINS: ClassVar[Mapping[str, Interval]] = {}
-    _OPTIONS: ClassVar[tuple[str, ...]] = ()
     _KEY: ClassVar[str] = ""
-
-    def _setup(self, **values: Any) -> None:
-        converted: dict[str, Param] = {}
-        floats = []
-        for name in self._PARAMS:
-            value = values[name]
-            if is_float_input(value):
-                floats.append(name)
-            converted[name] = param(value, name)
-        if floats:
-            warn_float_input(f"float parameters {floats}", stacklevel=3)
-        for name, (lo, hi, lo_open, hi_open) in self._DOMAINS.items():
-            check_interval(converted[name], name, lo, hi, lo_open=lo_open, hi_open=hi_open)
-        symbolic = is_symbolic(*converted.values())
-        for name, value in converted.items():
-            object.__setattr__(self, name, to_sympy(value) if symbolic else value)
-        for name in self._OPTIONS:
-            object.__setattr__(self, name, values[name])
-
-    @property
-    def symbolic(self) -> bool:
-        """True when any parameter carries free symbols."""
-        return is_symbolic(*(getattr(self, p) for p in self._PARAMS))
-
-    def parameters(self) -> dict[str, Param]:
-        """The model's exact or symbolic parameters by name."""
-        return {p: getattr(self, p) for p in self._PARAMS}
-
-    def _kwargs(self) -> dict[str, Any]:
-        out: dict[str, Any] = dict(self.parameters())
-        out.update({o: getattr(self, o) for o in self._OPTIONS})
-        return out
 
     def _key_condition(self, values: Mapping[str, sp.Expr]) -> tuple[sp.Expr, sp.Expr]:
         """The key condition ``lhs >= rhs`` (in sympy) at the given parameter values."""
@@ -216,8 +184,8 @@ class ModelBase:
         )
 
 
-@dataclass(frozen=True)
-class Boundary:
+@dataclass(frozen=True, repr=False)
+class Boundary(ResultMixin):
     """Where a model's key condition ``lhs >= rhs`` turns, solved for one parameter.
 
     ``holds`` says on which side of ``value`` the condition holds ("above", "below");
@@ -235,6 +203,9 @@ class Boundary:
     in_domain: Cond
     _symbol: sp.Symbol
     _gap: sp.Expr
+
+    def _describe(self) -> str:
+        return f"{self.model}.{self.parameter} = {self.value} (the condition holds {self.holds})"
 
     def verify(self) -> Certificate:
         """Substitute the boundary back: the condition's two sides must be equal there."""

@@ -30,7 +30,7 @@ from typing import Any
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.issues import IssueSpace
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary, Table
+from negotiate.results import Certificate, ResultMixin, Summary, Table
 from negotiate.solvers.bargaining.solutions import (
     BargainingSolution,
     kalai_smorodinsky,
@@ -75,8 +75,8 @@ def reneging_hazard(
     return pi * values["hazard_trustworthy"] + (1 - pi) * values["hazard_untrustworthy"]
 
 
-@dataclass(frozen=True)
-class Credibility:
+@dataclass(frozen=True, repr=False)
+class Credibility(ResultMixin):
     """The commitment layer: ``trust`` (posterior after the exit), ``hazard`` rho,
     ``guarantee`` g, ``effective_hazard`` rho (1 - g), ``delta`` and ``kappa``."""
 
@@ -170,8 +170,8 @@ def discount_reversible(space: IssueSpace, kappa: Credibility | ParamLike) -> Is
     return space.discounted(k)
 
 
-@dataclass(frozen=True)
-class DiscountedDeal:
+@dataclass(frozen=True, repr=False)
+class DiscountedDeal(ResultMixin):
     """A bargaining solution on the credibility-discounted issue space.
 
     ``agreement``; ``allocation`` (issue -> the first player's share, ``None`` without a deal);
@@ -270,8 +270,8 @@ def discounted_deal(
 
 
 # ------------------------------------------------------------------ disagreement points
-@dataclass(frozen=True)
-class NoDealValues:
+@dataclass(frozen=True, repr=False)
+class NoDealValues(ResultMixin):
     """No-deal values from a deterrence tree: ``point`` (d_i per player, in ``players``
     order), ``tree_values`` (SPE payoffs), ``floors`` and ``from_tree`` (players whose d_i
     is their SPE value rather than their floor)."""
@@ -346,8 +346,8 @@ def disagreement_from_tree(
 
 
 # ------------------------------------------------------------------ self-enforcement
-@dataclass(frozen=True)
-class SelfEnforcement:
+@dataclass(frozen=True, repr=False)
+class SelfEnforcement(ResultMixin):
     """Per-side grim-trigger checks of a deal: ``sides`` (player -> result), ``holds``,
     ``binding`` (sides whose constraint fails), ``slack`` (delta (1 - rho)(T - P) - (T - R))
     and ``min_deal_value`` (the least per-period value R that keeps each side complying)."""

@@ -20,7 +20,7 @@ values are ``p - cost_a`` for A and ``1 - p - cost_b`` for B.
   capped at x* = 1 when ``p + (cmax - cost_a)/2 > 1``.  P(war) rises with uncertainty
   (cmax), falls with A's cost, and does not depend on p (the neutrality result of Benson,
   Meirowitz & Ramsay).  The take-it-or-leave-it protocol is without loss for the risk of
-  war (Fey & Kenkel).  Derived in MODELS.md M3 (the uniform case follows Powell 1999, ch. 3).
+  war (Fey & Kenkel).  The uniform case follows Powell (1999), ch. 3.
 
 Parameters may be numbers (exact) or sympy expressions (results are then sympy expressions,
 ``Piecewise`` for the regimes).  ``as_tree`` builds the explicit games for cross-checks.
@@ -34,24 +34,14 @@ from typing import Any
 
 import sympy as sp
 
-from negotiate._exact import is_float_input, warn_float_input
 from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import NONNEG, POSITIVE, UNIT, Param, Spec, to_sympy
+from negotiate.theory._commitment import ModelBase
 
 __all__ = ["CrisisBargaining", "CrisisBargainingResult", "RiskReturn", "RiskReturnResult"]
 
 _MAX_TREE = 100_000
-
-
-def _params(names: tuple[str, ...], values: tuple[Any, ...]) -> tuple[list[Param], bool]:
-    out = [param(v, n) for n, v in zip(names, values, strict=True)]
-    floats = any(is_float_input(v) for v in values)
-    if floats:
-        warn_float_input("float parameters", stacklevel=3)
-    if is_symbolic(*out):
-        out = [to_sympy(v) for v in out]
-    return out, floats
 
 
 def _min(a: Param, b: Param) -> Param:
@@ -75,26 +65,17 @@ def _war(p: Fraction, ca: Fraction, cb: Fraction) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, init=False)
-class CrisisBargaining:
+class CrisisBargaining(ModelBase):
     """Fearon's bargaining range: ``p`` in [0, 1]; ``cost_a, cost_b >= 0``."""
 
-    p: Param
-    cost_a: Param
-    cost_b: Param
-    float_input: bool
+    p = Spec("A's probability of winning a war", UNIT)
+    cost_a = Spec("A's cost of war (a share of the stake)", NONNEG)
+    cost_b = Spec("B's cost of war (a share of the stake)", NONNEG)
+    _KEY = "A's positive war value"
 
-    def __init__(self, p: Any, cost_a: Any, cost_b: Any) -> None:
-        (pp, ca, cb), floats = _params(("p", "cost_a", "cost_b"), (p, cost_a, cost_b))
-        check_interval(pp, "p", 0, 1)
-        check_interval(ca, "cost_a", 0, None)
-        check_interval(cb, "cost_b", 0, None)
-        for name, v in (("p", pp), ("cost_a", ca), ("cost_b", cb), ("float_input", floats)):
-            object.__setattr__(self, name, v)
-
-    @property
-    def symbolic(self) -> bool:
-        return is_symbolic(self.p, self.cost_a, self.cost_b)
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        """A's war value is non-negative (the range starts above 0): ``p - cost_a >= 0``."""
+        return values["p"] - values["cost_a"], sp.Integer(0)
 
     def solve(self) -> CrisisBargainingResult:
         lo = _max(self.p - self.cost_a, 0)
@@ -125,8 +106,8 @@ class CrisisBargaining:
         )
 
 
-@dataclass(frozen=True)
-class CrisisBargainingResult:
+@dataclass(frozen=True, repr=False)
+class CrisisBargainingResult(ResultMixin):
     """``range``: A's shares both prefer to war, within [0, 1]; ``width``; ``war_values``:
     (A's, B's) expected value of war."""
 
@@ -164,30 +145,20 @@ class CrisisBargainingResult:
         return Summary("Fearon bargaining range", rows)
 
 
-@dataclass(frozen=True, init=False)
-class RiskReturn:
+class RiskReturn(ModelBase):
     """Take-it-or-leave-it demand under B's private cost ``U[0, cost_b_max]``.
 
     ``p`` in [0, 1]; ``cost_a >= 0``; ``cost_b_max > 0``.
     """
 
-    p: Param
-    cost_a: Param
-    cost_b_max: Param
-    float_input: bool
+    p = Spec("A's probability of winning a war", UNIT)
+    cost_a = Spec("A's cost of war (a share of the stake)", NONNEG)
+    cost_b_max = Spec("the upper end of B's private cost, uniform on [0, cost_b_max]", POSITIVE)
+    _KEY = "risk of war"
 
-    def __init__(self, p: Any, cost_a: Any, cost_b_max: Any) -> None:
-        names = ("p", "cost_a", "cost_b_max")
-        (pp, ca, cm), floats = _params(names, (p, cost_a, cost_b_max))
-        check_interval(pp, "p", 0, 1)
-        check_interval(ca, "cost_a", 0, None)
-        check_interval(cm, "cost_b_max", 0, None, lo_open=True)
-        for name, v in (("p", pp), ("cost_a", ca), ("cost_b_max", cm), ("float_input", floats)):
-            object.__setattr__(self, name, v)
-
-    @property
-    def symbolic(self) -> bool:
-        return is_symbolic(self.p, self.cost_a, self.cost_b_max)
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        """A risks war (an interior demand) iff ``cost_b_max >= cost_a``."""
+        return values["cost_b_max"], values["cost_a"]
 
     def expected_utility(self, x: Any) -> Param:
         """A's expected utility of demanding x in ``[p, p + cost_b_max]``."""
@@ -242,8 +213,8 @@ class RiskReturn:
         )
 
 
-@dataclass(frozen=True)
-class RiskReturnResult:
+@dataclass(frozen=True, repr=False)
+class RiskReturnResult(ResultMixin):
     """``demand`` (A's optimal share), ``war_probability``, ``expected_utility`` (A's),
     ``regime`` (interior, corner, or capped)."""
 

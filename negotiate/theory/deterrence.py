@@ -32,17 +32,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param, param
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import UNIT, Param, Spec, param
 from negotiate.theory._commitment import (
     Cond,
-    Interval,
     ModelBase,
     ParamLike,
     build_tree,
@@ -67,7 +66,6 @@ STYLISED = (
 )
 
 
-@dataclass(frozen=True, init=False)
 class Deterrence(ModelBase):
     """Unilateral perfect deterrence (stylised).
 
@@ -75,19 +73,13 @@ class Deterrence(ModelBase):
     ``W > F``; ``credibility`` p in [0, 1], the probability the defender is Hard.
     """
 
-    win: Param
-    status_quo: Param
-    conflict: Param
-    credibility: Param
-
-    _PARAMS: ClassVar[tuple[str, ...]] = ("win", "status_quo", "conflict", "credibility")
-    _DOMAINS: ClassVar[dict[str, Interval]] = {"credibility": (0, 1, False, False)}
+    win = Spec("W, the challenger's payoff from winning (above conflict)")
+    status_quo = Spec("SQ, the challenger's payoff from the status quo")
+    conflict = Spec("F, the challenger's payoff from conflict")
+    credibility = Spec("p, the probability that the defender is Hard", UNIT)
     _KEY = "deterrence"
 
-    def __init__(
-        self, win: ParamLike, status_quo: ParamLike, conflict: ParamLike, credibility: ParamLike
-    ) -> None:
-        self._setup(win=win, status_quo=status_quo, conflict=conflict, credibility=credibility)
+    def _validate(self) -> None:
         require(gt(self.win, self.conflict), "conflict", self.conflict, "must be below win")
 
     def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
@@ -144,8 +136,8 @@ class Deterrence(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class DeterrenceResult:
+@dataclass(frozen=True, repr=False)
+class DeterrenceResult(ResultMixin):
     """``threshold`` p*; ``deterred`` (p >= p*); ``capable`` (F < SQ); ``challenge_value``
     the challenger's expected payoff from challenging."""
 
@@ -195,7 +187,6 @@ def severe_retaliation_probability(
     return min(Fraction(1), max(Fraction(0), raw))
 
 
-@dataclass(frozen=True, init=False)
 class RetaliationMenu(ModelBase):
     """The strike decision against a limited or severe retaliation (stylised).
 
@@ -204,37 +195,14 @@ class RetaliationMenu(ModelBase):
     ``p_severe`` from the target's resolve.
     """
 
-    gain: Param
-    strike_cost: Param
-    limited_damage: Param
-    severe_damage: Param
-    p_severe: Param
-
-    _PARAMS: ClassVar[tuple[str, ...]] = (
-        "gain",
-        "strike_cost",
-        "limited_damage",
-        "severe_damage",
-        "p_severe",
-    )
-    _DOMAINS: ClassVar[dict[str, Interval]] = {"p_severe": (0, 1, False, False)}
+    gain = Spec("G, the striker's gain from the strike")
+    strike_cost = Spec("K, the striker's cost of the strike")
+    limited_damage = Spec("D_lim, the damage of a limited retaliation")
+    severe_damage = Spec("D_sev, the damage of a severe retaliation (above D_lim)")
+    p_severe = Spec("the probability that the retaliation is severe", UNIT)
     _KEY = "deterrence"
 
-    def __init__(
-        self,
-        gain: ParamLike,
-        strike_cost: ParamLike,
-        limited_damage: ParamLike,
-        severe_damage: ParamLike,
-        p_severe: ParamLike,
-    ) -> None:
-        self._setup(
-            gain=gain,
-            strike_cost=strike_cost,
-            limited_damage=limited_damage,
-            severe_damage=severe_damage,
-            p_severe=p_severe,
-        )
+    def _validate(self) -> None:
         require(
             gt(self.severe_damage, self.limited_damage),
             "severe_damage",
@@ -313,8 +281,8 @@ class RetaliationMenu(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class RetaliationMenuResult:
+@dataclass(frozen=True, repr=False)
+class RetaliationMenuResult(ResultMixin):
     """``threshold`` p* on P(severe); ``strike_value`` the striker's expected payoff (0 for
     no strike); ``deterred`` (strike_value <= 0); ``capable`` (D_sev > G - K)."""
 

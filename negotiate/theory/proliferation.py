@@ -38,18 +38,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import sympy as sp
 
 from negotiate._exact import as_fraction
 from negotiate.errors import NotApplicableError
 from negotiate.games.normal import NormalFormGame
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import NONNEG, Param, Spec
 from negotiate.theory._commitment import (
     Cond,
-    Interval,
     ModelBase,
     ParamLike,
     ge,
@@ -67,7 +66,6 @@ _UNIT = (0, 1, False, False)
 _POS = (0, None, True, False)
 
 
-@dataclass(frozen=True, init=False)
 class Proliferation(ModelBase):
     """Secret investment against preventive strikes under imperfect detection (stylised).
 
@@ -76,48 +74,15 @@ class Proliferation(ModelBase):
     A1: ``e Delta > c_D``.
     """
 
-    gain: Param
-    invest_cost: Param
-    target_strike_cost: Param
-    defender_strike_cost: Param
-    detection: Param
-    effectiveness: Param
-
-    _PARAMS: ClassVar[tuple[str, ...]] = (
-        "gain",
-        "invest_cost",
-        "target_strike_cost",
-        "defender_strike_cost",
-        "detection",
-        "effectiveness",
-    )
-    _DOMAINS: ClassVar[dict[str, Interval]] = {
-        "gain": _POS,
-        "invest_cost": _POS,
-        "target_strike_cost": (0, None, False, False),
-        "defender_strike_cost": _POS,
-        "detection": _UNIT,
-        "effectiveness": _UNIT,
-    }
+    gain = Spec("Delta, the target's gain from a weapon", _POS)
+    invest_cost = Spec("k, the target's cost of investing", _POS)
+    target_strike_cost = Spec("c_T, the target's cost of being struck", NONNEG)
+    defender_strike_cost = Spec("c_D, the defender's cost of striking", _POS)
+    detection = Spec("q, the probability that an investment is detected", _UNIT)
+    effectiveness = Spec("e, the probability that a strike stops the programme", _UNIT)
     _KEY = "transparency"
 
-    def __init__(
-        self,
-        gain: ParamLike,
-        invest_cost: ParamLike,
-        target_strike_cost: ParamLike,
-        defender_strike_cost: ParamLike,
-        detection: ParamLike,
-        effectiveness: ParamLike,
-    ) -> None:
-        self._setup(
-            gain=gain,
-            invest_cost=invest_cost,
-            target_strike_cost=target_strike_cost,
-            defender_strike_cost=defender_strike_cost,
-            detection=detection,
-            effectiveness=effectiveness,
-        )
+    def _validate(self) -> None:
         require(
             gt(self.effectiveness * self.gain, self.defender_strike_cost),
             "effectiveness",
@@ -233,8 +198,8 @@ def _tidy(x: Param) -> Param:
     return sp.piecewise_fold(x) if isinstance(x, sp.Basic) else x
 
 
-@dataclass(frozen=True)
-class ProliferationResult:
+@dataclass(frozen=True, repr=False)
+class ProliferationResult(ResultMixin):
     """``regime`` ("peace" | "mixed" | "war"; "conditional" for symbolic models, see
     ``regions``, the selection of MODELS.md M5); ``existence`` (for each class, whether /
     where an equilibrium of that class exists; several can); ``invest_probability`` sigma;
@@ -329,8 +294,8 @@ def _best_response_gains(m: Proliferation, sigma: Any, a: Any) -> tuple[Fraction
     return t_gain, d_gain, ok_t and ok_d
 
 
-@dataclass(frozen=True)
-class MonitoringWindow:
+@dataclass(frozen=True, repr=False)
+class MonitoringWindow(ResultMixin):
     """Coe-Vaynman window: ``cost`` theta q_bar against the deal ``surplus``; ``open``."""
 
     secrecy_cost: Fraction

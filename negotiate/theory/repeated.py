@@ -24,17 +24,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import (
+    UNIT,
+    Param,
+    Spec,
+    check_interval,
+    is_symbolic,
+    param,
+    to_sympy,
+)
 from negotiate.theory._commitment import (
     Cond,
-    Interval,
     ModelBase,
     ParamLike,
     build_tree,
@@ -64,7 +71,6 @@ def credibility_discount(delta: ParamLike, hazard: ParamLike, guarantee: ParamLi
     return ratio(1 - d, 1 - d * (1 - h * (1 - g)), "delta")
 
 
-@dataclass(frozen=True, init=False)
 class RepeatedCompliance(ModelBase):
     """Grim-trigger compliance with reneging hazard ``hazard`` and guarantee ``guarantee``.
 
@@ -72,45 +78,15 @@ class RepeatedCompliance(ModelBase):
     ``hazard`` and ``guarantee`` in [0, 1].
     """
 
-    temptation: Param
-    reward: Param
-    punishment: Param
-    delta: Param
-    hazard: Param
-    guarantee: Param
-
-    _PARAMS: ClassVar[tuple[str, ...]] = (
-        "temptation",
-        "reward",
-        "punishment",
-        "delta",
-        "hazard",
-        "guarantee",
-    )
-    _DOMAINS: ClassVar[dict[str, Interval]] = {
-        "delta": (0, 1, True, True),
-        "hazard": (0, 1, False, False),
-        "guarantee": (0, 1, False, False),
-    }
+    temptation = Spec("T, the stage payoff from reneging (above reward)")
+    reward = Spec("R, the stage payoff from mutual compliance (above punishment)")
+    punishment = Spec("P, the stage payoff after the trigger")
+    delta = Spec("the discount factor", (0, 1, True, True))
+    hazard = Spec("rho, the per-period reneging hazard", UNIT, 0)
+    guarantee = Spec("g, the share of the hazard a guarantee removes", UNIT, 0)
     _KEY = "compliance"
 
-    def __init__(
-        self,
-        temptation: ParamLike,
-        reward: ParamLike,
-        punishment: ParamLike,
-        delta: ParamLike,
-        hazard: ParamLike = 0,
-        guarantee: ParamLike = 0,
-    ) -> None:
-        self._setup(
-            temptation=temptation,
-            reward=reward,
-            punishment=punishment,
-            delta=delta,
-            hazard=hazard,
-            guarantee=guarantee,
-        )
+    def _validate(self) -> None:
         require(
             gt(self.temptation, self.reward), "temptation", self.temptation, "must exceed reward"
         )
@@ -200,8 +176,8 @@ class RepeatedCompliance(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class RepeatedComplianceResult:
+@dataclass(frozen=True, repr=False)
+class RepeatedComplianceResult(ResultMixin):
     """``complies``; ``critical_delta`` (least delta that sustains compliance at this hazard,
     ``None`` when no delta < 1 does); ``max_hazard`` (largest raw hazard that sustains it
     given the guarantee, ``None`` when none does); ``credibility_discount`` (kappa);

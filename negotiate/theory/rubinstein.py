@@ -51,10 +51,10 @@ from typing import Any
 
 import sympy as sp
 
-from negotiate._exact import is_float_input, warn_float_input
 from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import UNIT, Param, Spec, is_symbolic, to_sympy
+from negotiate.theory._commitment import ModelBase
 
 __all__ = ["Rubinstein", "RubinsteinResult"]
 
@@ -97,8 +97,29 @@ def _simplify(x: Param) -> Param:
     return x
 
 
-@dataclass(frozen=True, init=False)
-class Rubinstein:
+def _option_pair(value: Any) -> tuple[Any, Any] | None:
+    return None if value is None else _as_pair(value)
+
+
+def _horizon(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ModelError(field, value, "must be None or a positive integer")
+    if value > _MAX_HORIZON:
+        raise ModelError(field, value, f"at most {_MAX_HORIZON} periods")
+    return value
+
+
+def _as_pair(value: Any) -> tuple[Any, Any]:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != 2:
+            raise ModelError("outside_option", value, "expected w2 or a pair (w1, w2)")
+        return (value[0], value[1])
+    return (None, value)
+
+
+class Rubinstein(ModelBase):
     """Alternating-offers bargaining; see the module docstring for the model and its SPE.
 
     ``delta1, delta2`` in (0, 1] (1 only with ``breakdown > 0``); ``breakdown`` q in [0, 1];
@@ -108,92 +129,45 @@ class Rubinstein:
     and sum to at most 1; ``horizon``: None (infinite) or the number of periods.
     """
 
-    delta1: Param
-    delta2: Param
-    breakdown: Param
-    disagreement: tuple[Param, Param]
-    outside_option: tuple[Param | None, Param | None] | None
-    horizon: int | None
-    float_input: bool
+    delta1 = Spec("player 1's discount factor (1 only with breakdown > 0)", (0, 1, True, False))
+    delta2 = Spec("player 2's discount factor (1 only with breakdown > 0)", (0, 1, True, False))
+    breakdown = Spec("q, the probability that talks break down after a rejection", UNIT, 0)
+    disagreement = Spec(
+        "(b1, b2), the breakdown payoffs, summing to at most 1", UNIT, (0, 0), size=2
+    )
+    outside_option = Spec(
+        "(w1, w2), the outside options (None: none; a number: w2), summing to at most 1",
+        UNIT,
+        None,
+        size=2,
+        optional=True,
+        convert=_option_pair,
+    )
+    horizon = Spec(
+        "the number of periods (None: infinite)", None, None, option=True, check=_horizon
+    )
+    _KEY = "first-mover advantage"
 
-    def __init__(
-        self,
-        delta1: Any,
-        delta2: Any,
-        breakdown: Any = 0,
-        disagreement: Sequence[Any] = (0, 0),
-        outside_option: Any = None,
-        horizon: int | None = None,
-    ) -> None:
-        raw: list[Any] = [delta1, delta2, breakdown]
-        d1, d2 = param(delta1, "delta1"), param(delta2, "delta2")
-        q = param(breakdown, "breakdown")
-        if isinstance(disagreement, str) or not isinstance(disagreement, Sequence):
-            raise ModelError("disagreement", disagreement, "expected a pair (b1, b2)")
-        if len(disagreement) != 2:
-            raise ModelError("disagreement", disagreement, "expected a pair (b1, b2)")
-        b = (param(disagreement[0], "disagreement[0]"), param(disagreement[1], "disagreement[1]"))
-        raw += list(disagreement)
-        w = self._options(outside_option)
-        raw += [] if outside_option is None else list(_as_pair(outside_option))
-        for name, v in (("delta1", d1), ("delta2", d2)):
-            check_interval(v, name, 0, 1, lo_open=True)
-        check_interval(q, "breakdown", 0, 1)
-        for i in (0, 1):
-            check_interval(b[i], f"disagreement[{i}]", 0, 1)
-            if w is not None and w[i] is not None:
-                check_interval(w[i], f"outside_option[{i}]", 0, 1)
-        if not is_symbolic(b[0], b[1]) and b[0] + b[1] > 1:  # type: ignore[operator]
+    def _validate(self) -> None:
+        b, w = self.disagreement, self.outside_option
+        if not is_symbolic(*b) and b[0] + b[1] > 1:
             raise ModelError("disagreement", b, "b1 + b2 must not exceed the pie (1)")
-        if (
-            w is not None
-            and w[0] is not None
-            and w[1] is not None
-            and not is_symbolic(*w)
-            and w[0] + w[1] > 1  # type: ignore[operator]
-        ):
+        if w is not None and None not in w and not is_symbolic(*w) and w[0] + w[1] > 1:
             raise ModelError("outside_option", w, "w1 + w2 must not exceed the pie (1)")
-        for name, v in (("delta1", d1), ("delta2", d2)):
-            if v == 1 and q == 0:
+        for name in ("delta1", "delta2"):
+            if getattr(self, name) == 1 and self.breakdown == 0:
                 raise ModelError(
-                    name, v, "a discount factor of 1 needs breakdown > 0 (else no unique SPE)"
+                    name, 1, "a discount factor of 1 needs breakdown > 0 (else no unique SPE)"
                 )
-        if horizon is not None and (
-            isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1
-        ):
-            raise ModelError("horizon", horizon, "must be None or a positive integer")
-        if horizon is not None and horizon > _MAX_HORIZON:
-            raise ModelError("horizon", horizon, f"at most {_MAX_HORIZON} periods")
-        floats = any(is_float_input(v) for v in raw if v is not None)
-        if floats:
-            warn_float_input("float parameters", stacklevel=2)
-        values: list[Param | None] = [d1, d2, q, b[0], b[1], *(w or (None, None))]
-        if is_symbolic(*(v for v in values if v is not None)):
-            values = [None if v is None else to_sympy(v) for v in values]
-        d1, d2, q, b0, b1, w1, w2 = values
-        object.__setattr__(self, "delta1", d1)
-        object.__setattr__(self, "delta2", d2)
-        object.__setattr__(self, "breakdown", q)
-        object.__setattr__(self, "disagreement", (b0, b1))
-        object.__setattr__(self, "outside_option", None if w is None else (w1, w2))
-        object.__setattr__(self, "horizon", horizon)
-        object.__setattr__(self, "float_input", floats)
 
-    @staticmethod
-    def _options(value: Any) -> tuple[Param | None, Param | None] | None:
-        if value is None:
-            return None
-        pair = _as_pair(value)
-        return (
-            None if pair[0] is None else param(pair[0], "outside_option[0]"),
-            None if pair[1] is None else param(pair[1], "outside_option[1]"),
-        )
-
-    @property
-    def symbolic(self) -> bool:
-        w = self.outside_option or (None, None)
-        vals = [self.delta1, self.delta2, self.breakdown, *self.disagreement]
-        return is_symbolic(*vals, *(x for x in w if x is not None))
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        """Player 1, proposing first, gets at least half in the stationary SPE without
+        outside options: ``x >= 1/2`` with ``x = (1 - c2 - k2 (1 - c1)) / (1 - k1 k2)``."""
+        q = values["breakdown"]
+        b1, b2 = (to_sympy(v) for v in self.disagreement)
+        c1, c2 = q * b1, q * b2
+        k1, k2 = (1 - q) * values["delta1"], (1 - q) * values["delta2"]
+        return 2 * (1 - c2 - k2 * (1 - c1)), 1 - k1 * k2
 
     # ------------------------------------------------------------------ solution
     def _ck(self) -> tuple[Param, Param, Param, Param]:
@@ -320,14 +294,26 @@ class Rubinstein:
         )
 
     # ------------------------------------------------------------------ explicit game
-    def as_tree(self, grid: int = 10) -> Any:
+    def as_tree(self, grid: int = 10, horizon: int | None = None) -> Any:
         """The finite-horizon game as a :class:`~negotiate.games.tree.GameTree`, offers on the
-        grid ``{0, 1/grid, ..., 1}`` (numeric models with a finite ``horizon`` only).
+        grid ``{0, 1/grid, ..., 1}`` (numeric models).  ``horizon`` truncates a model with an
+        infinite horizon (the game of ``replace(horizon=...)``; its SPE tends to the
+        stationary shares as the horizon grows).
 
         Responders rank ``accept`` first (they accept when indifferent).
         """
         from negotiate.games.tree import GameTree
 
+        if horizon is not None and horizon != self.horizon:
+            model = Rubinstein(
+                self.delta1,
+                self.delta2,
+                self.breakdown,
+                self.disagreement,
+                self.outside_option,
+                horizon,
+            )
+            return model.as_tree(grid)
         if self.horizon is None or self.symbolic:
             raise ModelError("horizon", self.horizon, "as_tree needs a numeric finite horizon")
         if not isinstance(grid, int) or grid < 1:
@@ -385,14 +371,6 @@ def replace_option(model: Rubinstein, options: tuple[Param | None, Param | None]
     )
 
 
-def _as_pair(value: Any) -> tuple[Any, Any]:
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != 2:
-            raise ModelError("outside_option", value, "expected w2 or a pair (w1, w2)")
-        return (value[0], value[1])
-    return (None, value)
-
-
 def _payoffs(pair: tuple[Param, Param]) -> dict[str, Any]:
     return {"payoffs": {"1": str(pair[0]), "2": str(pair[1])}}
 
@@ -401,8 +379,8 @@ def _binding(name: str) -> tuple[bool, bool]:
     return ("1" in name or "both" in name, "2" in name or "both" in name)
 
 
-@dataclass(frozen=True)
-class RubinsteinResult:
+@dataclass(frozen=True, repr=False)
+class RubinsteinResult(ResultMixin):
     """The SPE of :class:`Rubinstein`.
 
     ``proposer_share`` / ``responder_share``: the split agreed in period 0 (player 1

@@ -27,16 +27,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import sympy as sp
 
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param, check_interval, param
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import NONNEG, POSITIVE, Param, Spec, check_interval, param
 from negotiate.theory._commitment import (
     Cond,
-    Interval,
     ModelBase,
     ParamLike,
     build_tree,
@@ -57,7 +56,6 @@ def _clamp(x: Param) -> Param:
     return min(Fraction(1), max(Fraction(0), x))
 
 
-@dataclass(frozen=True, init=False)
 class Sanctions(ModelBase):
     """Threat and imposition of sanctions with the selection effect (stylised).
 
@@ -65,43 +63,12 @@ class Sanctions(ModelBase):
     ``resolve`` pi in (0, 1]; ``conflict_expectation`` eta >= 0; ``max_endurance`` S > 0.
     """
 
-    demand: Param
-    extra_cost: Param
-    resolve: Param
-    conflict_expectation: Param
-    max_endurance: Param
-
-    _PARAMS: ClassVar[tuple[str, ...]] = (
-        "demand",
-        "extra_cost",
-        "resolve",
-        "conflict_expectation",
-        "max_endurance",
-    )
-    _DOMAINS: ClassVar[dict[str, Interval]] = {
-        "demand": (0, None, False, False),
-        "extra_cost": (0, None, True, False),
-        "resolve": (0, 1, True, False),
-        "conflict_expectation": (0, None, False, False),
-        "max_endurance": (0, None, True, False),
-    }
+    demand = Spec("d, the sender's demand", NONNEG)
+    extra_cost = Spec("phi, the target's extra cost of conceding after imposition", POSITIVE)
+    resolve = Spec("pi, the probability that the sender is resolved", (0, 1, True, False))
+    conflict_expectation = Spec("eta, the expectation of future conflict", NONNEG, 0)
+    max_endurance = Spec("S, the most sanctions the target can endure", POSITIVE, 1)
     _KEY = "credibility"
-
-    def __init__(
-        self,
-        demand: ParamLike,
-        extra_cost: ParamLike,
-        resolve: ParamLike,
-        conflict_expectation: ParamLike = 0,
-        max_endurance: ParamLike = 1,
-    ) -> None:
-        self._setup(
-            demand=demand,
-            extra_cost=extra_cost,
-            resolve=resolve,
-            conflict_expectation=conflict_expectation,
-            max_endurance=max_endurance,
-        )
 
     @property
     def effective_demand(self) -> Param:
@@ -184,8 +151,8 @@ class Sanctions(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class SanctionsResult:
+@dataclass(frozen=True, repr=False)
+class SanctionsResult(ResultMixin):
     """``credible`` (pi >= d'/(d' + phi)); ``credibility_threshold`` d'/(d' + phi);
     ``p_comply_at_threat``; ``p_imposed``; ``p_success_given_imposed`` (0 whenever the threat
     is credible: the selection effect; ``None`` when sanctions are never imposed)."""

@@ -26,18 +26,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import sympy as sp
 
 from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import Param, Spec
 from negotiate.theory._commitment import (
     Cond,
-    Interval,
     ModelBase,
     ParamLike,
     build_tree,
@@ -53,7 +52,12 @@ __all__ = ["ShiftingPower", "ShiftingPowerResult"]
 _HALF_OPEN = (0, 1, False, False)
 
 
-@dataclass(frozen=True, init=False)
+def _steps(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ModelError(field, value, "must be a positive integer")
+    return value
+
+
 class ShiftingPower(ModelBase):
     """Powell's commitment problem with the shift spread over ``steps`` equal steps.
 
@@ -62,33 +66,14 @@ class ShiftingPower(ModelBase):
     is a feasible share; ``steps`` a positive integer.
     """
 
-    delta: Param
-    p1: Param
-    p2: Param
-    cost_d: Param
-    steps: int
-
-    _PARAMS: ClassVar[tuple[str, ...]] = ("delta", "p1", "p2", "cost_d")
-    _OPTIONS: ClassVar[tuple[str, ...]] = ("steps",)
-    _DOMAINS: ClassVar[dict[str, Interval]] = {
-        "delta": (0, 1, True, True),
-        "p1": _HALF_OPEN,
-        "p2": _HALF_OPEN,
-        "cost_d": _HALF_OPEN,
-    }
+    delta = Spec("the discount factor", (0, 1, True, True))
+    p1 = Spec("D's probability of winning before the shift", _HALF_OPEN)
+    p2 = Spec("D's probability of winning after the shift (at most p1)", _HALF_OPEN)
+    cost_d = Spec("D's per-period cost of war (at most p2)", _HALF_OPEN)
+    steps = Spec("the number of equal steps of the shift", None, 1, option=True, check=_steps)
     _KEY = "peace"
 
-    def __init__(
-        self,
-        delta: ParamLike,
-        p1: ParamLike,
-        p2: ParamLike,
-        cost_d: ParamLike,
-        steps: int = 1,
-    ) -> None:
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ModelError("steps", steps, "must be a positive integer")
-        self._setup(delta=delta, p1=p1, p2=p2, cost_d=cost_d, steps=steps)
+    def _validate(self) -> None:
         require(gt(self.p1, self.p2) | _eq(self.p1, self.p2), "p2", self.p2, "must not exceed p1")
         require(
             gt(self.p2, self.cost_d) | _eq(self.p2, self.cost_d),
@@ -192,8 +177,8 @@ def _eq(a: Param, b: Param) -> Cond:
     return bool(a == b)
 
 
-@dataclass(frozen=True)
-class ShiftingPowerResult:
+@dataclass(frozen=True, repr=False)
+class ShiftingPowerResult(ResultMixin):
     """``war`` (preventive war in the first period), ``transfer_needed`` (the first-period
     share that buys D off), ``min_steps`` (fewest equal steps that keep the peace; ``None``
     when no phasing suffices), ``surplus`` ((1 - delta)(1 - p1 + c_D), the per-period slack R

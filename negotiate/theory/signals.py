@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import sympy as sp
 
@@ -41,10 +41,9 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.signaling import SignalingGame
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary, Table
-from negotiate.theory._base import Param, check_interval, param
+from negotiate.results import Certificate, ResultMixin, Summary, Table
+from negotiate.theory._base import Param, Spec, check_interval, param
 from negotiate.theory._commitment import (
-    Interval,
     ModelBase,
     ParamLike,
     build_tree,
@@ -57,7 +56,6 @@ STYLISED = "stylised Fearon (1997) model: headline results, not the paper's exac
 _UNIT = (0, 1, False, False)
 
 
-@dataclass(frozen=True, init=False)
 class CostlySignals(ModelBase):
     """Fearon's tying hands versus sinking costs (stylised).
 
@@ -65,14 +63,14 @@ class CostlySignals(ModelBase):
     ``war_cost`` c in [0, 1], the defender's cost of war.
     """
 
-    hard_prob: Param
-    war_cost: Param
+    hard_prob = Spec("h, the probability that the challenger is hard", _UNIT)
+    war_cost = Spec("c, the defender's cost of war", _UNIT)
+    _KEY = "at least half the defender types tie hands"
 
-    _PARAMS: ClassVar[tuple[str, ...]] = ("hard_prob", "war_cost")
-    _DOMAINS: ClassVar[dict[str, Interval]] = {"hard_prob": _UNIT, "war_cost": _UNIT}
-
-    def __init__(self, hard_prob: ParamLike, war_cost: ParamLike) -> None:
-        self._setup(hard_prob=hard_prob, war_cost=war_cost)
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        """Under tying hands every type ``v >= h c`` signals: at least half of them iff
+        ``h c <= 1/2``."""
+        return sp.Rational(1, 2), values["hard_prob"] * values["war_cost"]
 
     def as_tree(self, value: ParamLike) -> GameTree:
         """Tying hands for one defender type ``value`` (= v), with perfect information.
@@ -206,8 +204,8 @@ class SignalOutcome:
     expected_payoff: Param
 
 
-@dataclass(frozen=True)
-class CostlySignalsResult:
+@dataclass(frozen=True, repr=False)
+class CostlySignalsResult(ResultMixin):
     """``tying_hands`` and ``sinking_costs`` (:class:`SignalOutcome` each);
     ``payoff_advantage`` E[U]_tie - E[U]_sink and ``extra_war_risk`` P(war)_tie -
     P(war)_sink, both non-negative."""

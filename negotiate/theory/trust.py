@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import sympy as sp
 
@@ -33,11 +33,10 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.signaling import SignalingGame
 from negotiate.games.tree import GameTree
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import NONNEG, POSITIVE, Param, Spec
 from negotiate.theory._commitment import (
     Cond,
-    Interval,
     ModelBase,
     ParamLike,
     build_tree,
@@ -53,7 +52,6 @@ _UNIT = (0, 1, False, False)
 STYLISED = "stylised Kydd model: reproduces the headline claims, not the papers' exact games"
 
 
-@dataclass(frozen=True, init=False)
 class Trust(ModelBase):
     """Kydd-style trust (stylised): the threshold, and the posterior after an observed exit.
 
@@ -61,38 +59,13 @@ class Trust(ModelBase):
     ``p_exit_untrustworthy`` (w) in [0, 1], not both zero where the prior puts weight.
     """
 
-    prior: Param
-    sucker_cost: Param
-    p_exit_trustworthy: Param
-    p_exit_untrustworthy: Param
-
-    _PARAMS: ClassVar[tuple[str, ...]] = (
-        "prior",
-        "sucker_cost",
-        "p_exit_trustworthy",
-        "p_exit_untrustworthy",
-    )
-    _DOMAINS: ClassVar[dict[str, Interval]] = {
-        "prior": _UNIT,
-        "sucker_cost": (0, None, False, False),
-        "p_exit_trustworthy": _UNIT,
-        "p_exit_untrustworthy": _UNIT,
-    }
+    prior = Spec("pi, the prior that the other side is trustworthy", _UNIT)
+    sucker_cost = Spec("c, the cost of trusting an untrustworthy side", NONNEG)
+    p_exit_trustworthy = Spec("eps, the probability that a trustworthy side exits", _UNIT)
+    p_exit_untrustworthy = Spec("w, the probability that an untrustworthy side exits", _UNIT)
     _KEY = "trust after the exit"
 
-    def __init__(
-        self,
-        prior: ParamLike,
-        sucker_cost: ParamLike,
-        p_exit_trustworthy: ParamLike,
-        p_exit_untrustworthy: ParamLike,
-    ) -> None:
-        self._setup(
-            prior=prior,
-            sucker_cost=sucker_cost,
-            p_exit_trustworthy=p_exit_trustworthy,
-            p_exit_untrustworthy=p_exit_untrustworthy,
-        )
+    def _validate(self) -> None:
         if not self.symbolic and self._exit_probability() == 0:
             raise ModelError(
                 "p_exit_untrustworthy",
@@ -226,8 +199,8 @@ class Trust(ModelBase):
         ).solve()
 
 
-@dataclass(frozen=True)
-class TrustResult:
+@dataclass(frozen=True, repr=False)
+class TrustResult(ResultMixin):
     """``threshold`` pi*; ``posterior`` pi' after the exit; ``cooperates`` (pi' >= pi*);
     ``cooperates_before`` (pi >= pi*, before the exit was observed)."""
 
@@ -265,7 +238,6 @@ class TrustResult:
         return summarise(self, "Trust after an observed exit (Kydd, stylised)", (STYLISED,))
 
 
-@dataclass(frozen=True, init=False)
 class Reassurance(ModelBase):
     """Kydd-style reassurance by a costly signal (stylised).
 
@@ -274,43 +246,54 @@ class Reassurance(ModelBase):
     ``cost_untrustworthy`` (k_UT), all positive.
     """
 
-    benefit_trustworthy: Param
-    benefit_untrustworthy: Param
-    cost_trustworthy: Param
-    cost_untrustworthy: Param
-
-    _PARAMS: ClassVar[tuple[str, ...]] = (
-        "benefit_trustworthy",
-        "benefit_untrustworthy",
-        "cost_trustworthy",
-        "cost_untrustworthy",
+    benefit_trustworthy = Spec("B_TW, the trustworthy type's benefit of being trusted", POSITIVE)
+    benefit_untrustworthy = Spec(
+        "B_UT, the untrustworthy type's benefit of being trusted", POSITIVE
     )
-    _DOMAINS: ClassVar[dict[str, Interval]] = {
-        "benefit_trustworthy": (0, None, True, False),
-        "benefit_untrustworthy": (0, None, True, False),
-        "cost_trustworthy": (0, None, True, False),
-        "cost_untrustworthy": (0, None, True, False),
-    }
+    cost_trustworthy = Spec("k_TW, the trustworthy type's unit cost of the signal", POSITIVE)
+    cost_untrustworthy = Spec("k_UT, the untrustworthy type's unit cost of the signal", POSITIVE)
     _KEY = "separating reassurance"
-
-    def __init__(
-        self,
-        benefit_trustworthy: ParamLike,
-        benefit_untrustworthy: ParamLike,
-        cost_trustworthy: ParamLike,
-        cost_untrustworthy: ParamLike,
-    ) -> None:
-        self._setup(
-            benefit_trustworthy=benefit_trustworthy,
-            benefit_untrustworthy=benefit_untrustworthy,
-            cost_trustworthy=cost_trustworthy,
-            cost_untrustworthy=cost_untrustworthy,
-        )
 
     def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
         b_tw, b_ut, k_tw, k_ut = (values[k] for k in self._PARAMS)
         # B_TW/k_TW >= B_UT/k_UT with the positive costs cleared
         return b_tw * k_ut, b_ut * k_tw
+
+    def as_tree(self) -> GameTree:
+        """Each type's choice against a truster who trusts exactly the senders of ``s* =
+        B_UT/k_UT`` (the separating candidate): nature draws the trustworthy or the
+        untrustworthy type (1/2 each; the types' choices do not depend on it), who sends
+        ``s*`` (benefit ``B`` less the cost ``k s*``) or nothing (0).  Ties: the trustworthy
+        type sends, the untrustworthy one does not mimic.  In its SPE the untrustworthy type
+        never sends, and the trustworthy type sends iff the equilibrium separates."""
+        s = ratio(self.benefit_untrustworthy, self.cost_untrustworthy, "cost_untrustworthy")
+
+        def choice(player: str, other: str, benefit: Param, cost: Param, first: str) -> Any:
+            return {
+                "player": player,
+                "actions": {
+                    "send": {"payoffs": {player: benefit - cost * s, other: 0}},
+                    "none": {"payoffs": {player: 0, other: 0}},
+                },
+                "tie_break": [first],
+            }
+
+        tw, ut = "trustworthy", "untrustworthy"
+        root = {
+            "chance": {
+                tw: {
+                    "probability": Fraction(1, 2),
+                    "then": choice(tw, ut, self.benefit_trustworthy, self.cost_trustworthy, "send"),
+                },
+                ut: {
+                    "probability": Fraction(1, 2),
+                    "then": choice(
+                        ut, tw, self.benefit_untrustworthy, self.cost_untrustworthy, "none"
+                    ),
+                },
+            }
+        }
+        return build_tree(self, [tw, ut], root, "Reassurance by a costly signal (stylised)")
 
     def solve(self) -> ReassuranceResult:
         signal = ratio(self.benefit_untrustworthy, self.cost_untrustworthy, "cost_untrustworthy")
@@ -324,8 +307,8 @@ class Reassurance(ModelBase):
         )
 
 
-@dataclass(frozen=True)
-class ReassuranceResult:
+@dataclass(frozen=True, repr=False)
+class ReassuranceResult(ResultMixin):
     """``separating`` (B_UT/k_UT <= B_TW/k_TW); ``signal`` s* = B_UT/k_UT, the least signal
     UT will not mimic; ``trustworthy_cost`` k_TW s*, what TW pays to send it."""
 

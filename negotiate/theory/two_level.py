@@ -19,7 +19,7 @@ on ``share`` (e.g. a Nash or Rubinstein split).  Player 1's ratifier accepts onl
 
   -- the risk-return formula of :class:`~negotiate.theory.crisis.RiskReturn` in disguise.
 
-MODELS.md M10 derives these; parameters may be numbers (exact) or sympy expressions.
+Parameters may be numbers (exact) or sympy expressions.
 """
 
 from __future__ import annotations
@@ -30,10 +30,12 @@ from typing import Any
 
 import sympy as sp
 
-from negotiate.errors import ModelError
-from negotiate.results import Certificate, Summary
-from negotiate.theory._base import Param, check_interval, is_symbolic
-from negotiate.theory.crisis import _max, _min, _params
+from negotiate.errors import ModelError, NotApplicableError
+from negotiate.games.tree import GameTree
+from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory._base import UNIT, Param, Spec, is_symbolic
+from negotiate.theory._commitment import ModelBase
+from negotiate.theory.crisis import _max, _min
 
 __all__ = [
     "TwoLevel",
@@ -43,30 +45,71 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, init=False)
-class TwoLevel:
+def _or(default: int) -> Any:
+    """``None`` means the unconstrained end of the interval."""
+
+    def convert(value: Any) -> Any:
+        return default if value is None else value
+
+    return convert
+
+
+class TwoLevel(ModelBase):
     """Ratification constraints ``floor <= x <= ceiling`` on player 1's share; all in [0, 1].
 
     ``floor=None`` means no constraint from player 1's side (0), ``ceiling=None`` none from
     player 2's side (1).
     """
 
-    share: Param
-    floor: Param
-    ceiling: Param
-    float_input: bool
+    share = Spec("player 1's share without domestic constraints", UNIT)
+    floor = Spec(
+        "the least share player 1's ratifier accepts (None: 0)", UNIT, None, convert=_or(0)
+    )
+    ceiling = Spec(
+        "the largest share player 2's ratifier accepts (None: 1)", UNIT, None, convert=_or(1)
+    )
+    _KEY = "agreement"
 
-    def __init__(self, share: Any, floor: Any = None, ceiling: Any = None) -> None:
-        values = (share, 0 if floor is None else floor, 1 if ceiling is None else ceiling)
-        (x, lo, hi), floats = _params(("share", "floor", "ceiling"), values)
-        for name, v in (("share", x), ("floor", lo), ("ceiling", hi)):
-            check_interval(v, name, 0, 1)
-        for name, v in (("share", x), ("floor", lo), ("ceiling", hi), ("float_input", floats)):
-            object.__setattr__(self, name, v)
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        """The win-sets overlap: ``ceiling >= floor``."""
+        return values["ceiling"], values["floor"]
 
-    @property
-    def symbolic(self) -> bool:
-        return is_symbolic(self.share, self.floor, self.ceiling)
+    def as_tree(self, grid: int = 20) -> GameTree:
+        """The ratification game (numeric models): the negotiators propose player 1's share
+        ``x`` from the grid ``{0, 1/grid, ..., 1}`` together with ``share``, ``floor`` and
+        ``ceiling``; player 1's ratifier then ratifies (payoff ``x - floor``) or rejects (0),
+        and so does player 2's (``ceiling - x`` against 0); ratifiers ratify when
+        indifferent.  The negotiators get ``-|x - share|`` from a ratified deal and -2 (worse
+        than any deal) otherwise, so the subgame-perfect proposal is the ratifiable share
+        nearest ``share``: the closed form of :meth:`solve`.
+        """
+        if self.symbolic:
+            raise NotApplicableError("as_tree needs numeric parameters", ("solve",))
+        if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 1000:
+            raise ModelError("grid", grid, "must be an integer in [1, 1000]")
+        share, lo, hi = (Fraction(v) for v in (self.share, self.floor, self.ceiling))
+        offers = sorted({Fraction(j, grid) for j in range(grid + 1)} | {share, lo, hi})
+        fail = {"payoffs": {"negotiators": -2, "ratifier 1": 0, "ratifier 2": 0}}
+        actions: dict[str, Any] = {}
+        for x in offers:
+            deal = {"negotiators": -abs(x - share), "ratifier 1": x - lo, "ratifier 2": hi - x}
+            second = {
+                "player": "ratifier 2",
+                "actions": {"ratify": {"payoffs": deal}, "reject": fail},
+                "tie_break": ["ratify", "reject"],
+            }
+            actions[f"propose {x}"] = {
+                "player": "ratifier 1",
+                "actions": {"ratify": second, "reject": fail},
+                "tie_break": ["ratify", "reject"],
+            }
+        return GameTree.from_dict(
+            {
+                "players": ["negotiators", "ratifier 1", "ratifier 2"],
+                "root": {"player": "negotiators", "actions": actions},
+                "title": "Two-level game: ratification",
+            }
+        )
 
     def solve(self) -> TwoLevelResult:
         x, lo, hi = self.share, self.floor, self.ceiling
@@ -79,8 +122,8 @@ class TwoLevel:
         return TwoLevelResult(self, True, outcome, binding)
 
 
-@dataclass(frozen=True)
-class TwoLevelResult:
+@dataclass(frozen=True, repr=False)
+class TwoLevelResult(ResultMixin):
     """``agreement`` (win-sets overlap; a condition when symbolic), ``share`` (player 1's
     ratified share; None without agreement; valid where ``agreement`` holds when symbolic),
     ``binding`` (``"floor"``, ``"ceiling"`` or None)."""
@@ -121,32 +164,65 @@ class TwoLevelResult:
         return Summary("Two-level game (ratification constraints)", rows)
 
 
-@dataclass(frozen=True, init=False)
-class UncertainRatification:
+class UncertainRatification(ModelBase):
     """Player 2 proposes; player 1's ratification threshold is ``U[floor_low, floor_high]``.
 
     ``0 <= floor_low < floor_high <= 1``; ``disagreement`` (player 2's payoff if ratification
     fails) in [0, 1].
     """
 
-    floor_low: Param
-    floor_high: Param
-    disagreement: Param
-    float_input: bool
+    floor_low = Spec("the lower end of player 1's ratification threshold", UNIT)
+    floor_high = Spec("the upper end of player 1's ratification threshold", UNIT)
+    disagreement = Spec("player 2's payoff if ratification fails", UNIT)
+    _KEY = "risk of ratification failure"
 
-    def __init__(self, floor_low: Any, floor_high: Any, disagreement: Any) -> None:
-        names = ("floor_low", "floor_high", "disagreement")
-        (lo, hi, d), floats = _params(names, (floor_low, floor_high, disagreement))
-        for name, v in zip(names, (lo, hi, d), strict=True):
-            check_interval(v, name, 0, 1)
-        if not is_symbolic(lo, hi) and lo >= hi:  # type: ignore[operator]
+    def _validate(self) -> None:
+        lo, hi = self.floor_low, self.floor_high
+        if not is_symbolic(lo, hi) and lo >= hi:
             raise ModelError("floor_high", hi, f"must exceed floor_low = {lo}")
-        for name, v in zip((*names, "float_input"), (lo, hi, d, floats), strict=True):
-            object.__setattr__(self, name, v)
 
-    @property
-    def symbolic(self) -> bool:
-        return is_symbolic(self.floor_low, self.floor_high, self.disagreement)
+    def _key_condition(self, values: Any) -> tuple[sp.Expr, sp.Expr]:
+        """Ratification fails with positive probability iff the unconstrained offer
+        ``(1 + floor_low - disagreement) / 2`` lies below ``floor_high``."""
+        return 2 * values["floor_high"], 1 + values["floor_low"] - values["disagreement"]
+
+    def as_tree(self, grid: int = 20, types: int = 20) -> GameTree:
+        """The game with the threshold discretised (numeric models): player 2 offers ``x``
+        on a grid of ``[floor_low, floor_high]``, nature draws one of ``types`` equally
+        likely thresholds (midpoints of the interval), player 1's ratifier ratifies (``x -
+        r``; ties ratify) or rejects (0).  Player 2 gets ``1 - x`` or ``disagreement``; its
+        subgame-perfect offer approaches :meth:`solve` as the grids refine."""
+        if self.symbolic:
+            raise NotApplicableError("as_tree needs numeric parameters", ("solve",))
+        for value, field in ((grid, "grid"), (types, "types")):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 200:
+                raise ModelError(field, value, "must be an integer in [1, 200]")
+        lo, hi, d = (Fraction(v) for v in (self.floor_low, self.floor_high, self.disagreement))
+        actions: dict[str, Any] = {}
+        for j in range(grid + 1):
+            x = lo + (hi - lo) * Fraction(j, grid)
+            draws: dict[str, Any] = {}
+            for i in range(types):
+                r = lo + (hi - lo) * Fraction(2 * i + 1, 2 * types)
+                draws[f"threshold {r}"] = {
+                    "probability": Fraction(1, types),
+                    "then": {
+                        "player": "ratifier",
+                        "actions": {
+                            "ratify": {"payoffs": {"proposer": 1 - x, "ratifier": x - r}},
+                            "reject": {"payoffs": {"proposer": d, "ratifier": 0}},
+                        },
+                        "tie_break": ["ratify", "reject"],
+                    },
+                }
+            actions[f"offer {x}"] = {"chance": draws}
+        return GameTree.from_dict(
+            {
+                "players": ["proposer", "ratifier"],
+                "root": {"player": "proposer", "actions": actions},
+                "title": "Two-level game with uncertain ratification",
+            }
+        )
 
     def proposer_utility(self, x: Any) -> Param:
         """Player 2's expected utility of offering x in ``[floor_low, floor_high]``."""
@@ -162,8 +238,8 @@ class UncertainRatification:
         return UncertainRatificationResult(self, x, fail, 1 - fail, self.proposer_utility(x))
 
 
-@dataclass(frozen=True)
-class UncertainRatificationResult:
+@dataclass(frozen=True, repr=False)
+class UncertainRatificationResult(ResultMixin):
     """``share`` (player 1's share offered), ``failure_probability``,
     ``agreement_probability`` and player 2's ``expected_utility``."""
 

@@ -162,7 +162,7 @@ def _scenario_checks(s: Any, e: Mapping[str, Any]) -> tuple[list[Check], Any]:
 
 def _map_checks(out: Path, s: Any, base: Any, e: Mapping[str, Any]) -> list[Check]:
     x, y = e["x"], e["y"]
-    ds = ng.sweep(s, dict(e["grid"]), engine="vectorized")
+    ds = ng.sweep(s, dict(e["grid"]), engine="vectorized").data
     ds.outcome.to_pandas().to_csv(out / "regime_map.csv")
     regime_map(
         ds, x, y, title="US-Iran 2025 (flagship model): outcome by guarantee and hazard"

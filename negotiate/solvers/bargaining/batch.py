@@ -29,7 +29,7 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.bargaining import BargainingProblem, Frontier
 from negotiate.games.issues import IssueSpace
-from negotiate.results import Certificate, Summary
+from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.solvers.bargaining.solutions import (
     BargainingSolution,
     _cvx_note,
@@ -42,8 +42,8 @@ __all__ = ["BatchSolution", "CompiledNash", "nash_bargaining_batch"]
 _MAX_ROWS = 10_000_000
 
 
-@dataclass(frozen=True, eq=False)
-class BatchSolution:
+@dataclass(frozen=True, eq=False, repr=False)
+class BatchSolution(ResultMixin):
     """Nash solutions for the rows of ``disagreements`` (float arrays)."""
 
     problem: BargainingProblem

@@ -15,14 +15,14 @@ from typing import Any
 
 from negotiate.errors import ModelError
 from negotiate.games.issues import IssueSpace
-from negotiate.results import Certificate, Summary, Table
+from negotiate.results import Certificate, ResultMixin, Summary, Table
 from negotiate.solvers.bargaining.solutions import BargainingSolution, nash_bargaining
 
 __all__ = ["LinkageValue", "linkage_value"]
 
 
-@dataclass(frozen=True)
-class LinkageValue:
+@dataclass(frozen=True, repr=False)
+class LinkageValue(ResultMixin):
     """``linked`` (the solution of the package deal), ``split`` (utilities when every issue is
     split 50/50), ``gain`` (linked minus split, per player), ``pareto_improvement`` (the
     package is at least as good for both and better for one)."""

@@ -44,7 +44,7 @@ from negotiate._exact import as_fraction
 from negotiate._registry import Registry
 from negotiate.errors import ModelError, NotApplicableError, SolverError
 from negotiate.games.bargaining import BargainingProblem, Frontier, Point
-from negotiate.results import Certificate, Summary, Table
+from negotiate.results import Certificate, ResultMixin, Summary, Table
 from negotiate.solvers.bargaining import frontier as fk
 
 __all__ = [
@@ -73,8 +73,8 @@ class NoAgreementReason(StrEnum):
     NO_STRICT_GAIN = "no strict gain"
 
 
-@dataclass(frozen=True, eq=False)
-class BargainingSolution:
+@dataclass(frozen=True, eq=False, repr=False)
+class BargainingSolution(ResultMixin):
     """A solution of a bargaining problem, recording how it was found.
 
     ``utilities`` are Fractions when ``exact`` (else floats checked to ``tolerance``);
@@ -95,6 +95,13 @@ class BargainingSolution:
     closed_form: tuple[sp.Expr, sp.Expr] | None = None
     ideal: tuple[Any, Any] | None = None
     notes: tuple[str, ...] = ()
+
+    def _describe(self) -> str:
+        if not self.agreement:
+            return f"{self.concept}: no agreement ({self.reason})"
+        kind = "exact" if self.exact else f"float, tol {self.tolerance:g}"
+        u = ", ".join(str(x) if self.exact else f"{x:.6g}" for x in self.utilities)
+        return f"{self.concept} solution ({u}) by {self.method} ({kind})"
 
     @property
     def disagreement(self) -> Point:

@@ -32,7 +32,7 @@ import numpy as np
 from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, NotApplicableError, SolverError, TooLargeError
 from negotiate.games.normal import NormalFormGame
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.lp.exact_lp import LinearProgram, Row, check, solve_exact
 
 __all__ = [
@@ -65,13 +65,43 @@ class IncentiveConstraint:
     terms: tuple[tuple[int, Fraction], ...]
 
 
-@dataclass(frozen=True)
-class CorrelatedPolytope:
+@dataclass(frozen=True, repr=False)
+class CorrelatedPolytope(ResultMixin):
     """The correlated equilibria of ``game``: ``mu >= 0``, ``sum(mu) = 1``, incentive rows."""
 
     game: NormalFormGame
     profiles: tuple[tuple[str, ...], ...]
     constraints: tuple[IncentiveConstraint, ...]
+
+    def _describe(self) -> str:
+        return f"{len(self.profiles)} pure profiles, {len(self.constraints)} incentive constraints"
+
+    def verify(self) -> Certificate:
+        """Exact: a point mass on a pure profile satisfies every incentive row iff the profile
+        is a pure Nash equilibrium (checked by brute force over unilateral deviations), and
+        each row has one term at most per profile."""
+        game = self.game
+        arrays = [game.payoff_array(i) for i in range(game.n_players)]
+        index = list(np.ndindex(*game.shape))
+        mismatches = 0
+        for k, idx in enumerate(index):
+            nash = all(
+                arrays[i][idx] >= arrays[i][(*idx[:i], t, *idx[i + 1 :])]
+                for i in range(game.n_players)
+                for t in range(game.shape[i])
+            )
+            mass = [Fraction(int(j == k)) for j in range(len(self.profiles))]
+            inside = self.max_violation(mass) == 0
+            mismatches += inside != nash
+        well_formed = all(len({k for k, _ in c.terms}) == len(c.terms) for c in self.constraints)
+        return Certificate(
+            ok=mismatches == 0 and well_formed and len(index) == len(self.profiles),
+            quantities={"profiles": len(index), "point_mass_mismatches": mismatches},
+            checks=(
+                "a point mass is inside iff its profile is a pure Nash equilibrium",
+                "one term per profile in every incentive row",
+            ),
+        )
 
     def matrix(self) -> np.ndarray:
         """The incentive constraints as an exact (constraints x profiles) object array."""
@@ -253,8 +283,8 @@ def _lp(poly: CorrelatedPolytope, weights: dict[str, Fraction] | None) -> Linear
     return LinearProgram(tuple(c), tuple(eq), tuple(ge))
 
 
-@dataclass(frozen=True)
-class CorrelatedEquilibrium:
+@dataclass(frozen=True, repr=False)
+class CorrelatedEquilibrium(ResultMixin):
     """A correlated equilibrium maximising ``objective`` (``None``: any equilibrium).
 
     ``distribution`` maps each pure profile in the support (a tuple of strategy labels, one per
@@ -269,6 +299,10 @@ class CorrelatedEquilibrium:
     method: str
     notes: tuple[str, ...] = ()
     _dual: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] = field(default=((), ()), repr=False)
+
+    def _describe(self) -> str:
+        pay = ", ".join(str(x) for x in self.payoffs)
+        return f"{len(self.distribution)} profiles in the support, payoffs ({pay}) ({self.method})"
 
     def probability(self, profile: Sequence[str]) -> Fraction:
         return self.distribution.get(tuple(profile), Fraction(0))

@@ -31,7 +31,7 @@ import numpy as np
 
 from negotiate.errors import NotApplicableError, SolverError, TooLargeError
 from negotiate.games.normal import NormalFormGame
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.lp.exact_lp import LinearProgram, solve_exact
 
 __all__ = ["ZeroSumSolution", "zero_sum_value"]
@@ -40,8 +40,8 @@ __all__ = ["ZeroSumSolution", "zero_sum_value"]
 DEFAULT_MAX_COST = 8_000_000
 
 
-@dataclass(frozen=True)
-class ZeroSumSolution:
+@dataclass(frozen=True, repr=False)
+class ZeroSumSolution(ResultMixin):
     """The value of a two-player zero-sum game and a pair of optimal (maximin) strategies.
 
     ``value`` is the row player's value; ``row_strategy`` guarantees at least ``value`` against
@@ -55,6 +55,10 @@ class ZeroSumSolution:
     constant: Fraction
     method: str
     notes: tuple[str, ...] = field(default=())
+
+    def _describe(self) -> str:
+        title = f" of {self.game.title!r}" if self.game.title else ""
+        return f"value {self.value}{title} ({self.method}, exact)"
 
     @property
     def payoffs(self) -> tuple[Fraction, Fraction]:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from negotiate.games.normal import MixedProfile, NormalFormGame
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.nash.subsets import Component, NashSubset, maximal_subsets
 
 __all__ = ["Component", "Equilibrium", "EquilibriumSet", "NashSubset"]
@@ -92,8 +92,8 @@ class Equilibrium:
         )
 
 
-@dataclass(frozen=True, eq=False)
-class EquilibriumSet:
+@dataclass(frozen=True, eq=False, repr=False)
+class EquilibriumSet(ResultMixin):
     """Nash equilibria of a game, with how they were found.
 
     Attributes
@@ -319,9 +319,17 @@ class EquilibriumSet:
             out["components"] = [list(c.equilibria) for c in self.components]
         return out
 
-    def __repr__(self) -> str:
-        kind = "extreme equilibria" if self.complete else "equilibria"
-        return f"<EquilibriumSet {len(self.equilibria)} {kind} of {self.game!r} by {self.method!r}>"
+    def _describe(self) -> str:
+        n = len(self.equilibria)
+        kind = "extreme equilibri" if self.complete else "equilibri"
+        text = f"{n} {kind}{'um' if n == 1 else 'a'}"
+        if self.game.title:
+            text += f" of {self.game.title!r}"
+        text += f" ({self.method}, exact)"
+        if self.components is not None:
+            k = len(self.components)
+            text += f", {k} component{'s' if k != 1 else ''}"
+        return text
 
 
 def _order(eq: Equilibrium) -> tuple[Fraction, ...]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.pbe.beliefs import OffPathBeliefs
 
 if TYPE_CHECKING:
@@ -240,8 +240,8 @@ def _mixture(choice: Choice) -> dict[str, Any]:
     return {choice: Fraction(1)} if isinstance(choice, str) else dict(choice)
 
 
-@dataclass(frozen=True)
-class PBEResult:
+@dataclass(frozen=True, repr=False)
+class PBEResult(ResultMixin):
     """All perfect Bayesian equilibria found in the enumerated classes, and how.
 
     ``regions[kind]`` is where equilibria of that class exist: a sympy Boolean in the
@@ -258,6 +258,11 @@ class PBEResult:
     @property
     def symbolic(self) -> bool:
         return self.method == "symbolic"
+
+    def _describe(self) -> str:
+        n = len(self.equilibria)
+        kinds = ", ".join(self.kinds) or "none"
+        return f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} ({kinds}; {self.method})"
 
     @property
     def kinds(self) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from typing import Any
 from negotiate.errors import NotApplicableError
 from negotiate.games.normal import NormalFormGame
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.nash.reduced_normal import (
     InfosetKey,
     infoset_key,
@@ -125,8 +125,8 @@ class SubgameEquilibria:
     complete: bool
 
 
-@dataclass(frozen=True)
-class CredibilityResult:
+@dataclass(frozen=True, repr=False)
+class CredibilityResult(ResultMixin):
     """Nash equilibria of a tree, each checked for subgame perfection.
 
     ``equilibria`` are all extreme equilibria when ``complete`` (two players), else the pure

@@ -24,7 +24,7 @@ from negotiate.core.regions import Decider, Ineq, Status
 from negotiate.errors import ModelError, SolverError
 from negotiate.expr import compile_numeric, symbol
 from negotiate.games.tree import Decision, GameTree, Path, evaluate
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.spe.solve import SPEProfile, SPEResult
 
 __all__ = ["Boundary", "Region", "SymbolicSPEResult"]
@@ -117,8 +117,8 @@ class Boundary:
     thresholds: tuple[Fraction | sp.Expr, ...]
 
 
-@dataclass(frozen=True)
-class SymbolicSPEResult:
+@dataclass(frozen=True, repr=False)
+class SymbolicSPEResult(ResultMixin):
     """Subgame-perfect equilibria of a tree with parameters, as regions of the domain.
 
     ``regions`` partition the declared parameter domain (conditions are stated within it);

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from negotiate._registry import Registry
 from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.nash.reduced_normal import InfosetKey, infoset_key, infoset_table, play
 
 if TYPE_CHECKING:
@@ -75,8 +75,8 @@ def equilibrium_path(tree: GameTree, strategy: Mapping[Path, str]) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class SPEResult:
+@dataclass(frozen=True, repr=False)
+class SPEResult(ResultMixin):
     """All pure subgame-perfect equilibria of a numeric tree (exact).
 
     ``equilibria`` lists every pure SPE (several when ties are not settled by ``tie_break``);
@@ -90,6 +90,11 @@ class SPEResult:
     subgames: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
     parameters: Mapping[str, Fraction] = field(default_factory=dict)
+
+    def _describe(self) -> str:
+        n = len(self.equilibria)
+        title = f" of {self.tree.title!r}" if self.tree.title else ""
+        return f"{n} pure subgame-perfect equilibri{'um' if n == 1 else 'a'}{title} ({self.method})"
 
     def credible(self, path: Path | list[str], action: str) -> bool:
         """True if ``action`` is chosen at the node at ``path`` in some subgame-perfect
