@@ -21,7 +21,7 @@ Four families, each evaluated exactly at the analysed point of a :class:`Scenari
   margin is given symbolically, as a condition on the parameters that holds while the
   responses below stay as in the equilibrium.
 
-The outcome rule and the slacks are those of :mod:`negotiate.scenario.analysis`.
+The outcome rule and the slacks are those of the pipeline's stages (:mod:`negotiate.pipeline`).
 """
 
 from __future__ import annotations
@@ -36,14 +36,8 @@ import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.results import Certificate, Summary, Table, to_jsonable
-from negotiate.scenario.analysis import (
-    bargaining_problem,
-    classify,
-    deal_at,
-    outcome_at,
-    participation_slacks,
-)
-from negotiate.scenario.evaluate import PointState, evaluate_point
+from negotiate.scenario.analysis import bargaining_problem, outcome_at
+from negotiate.scenario.evaluate import PointState, evaluate_point, reassess
 from negotiate.scenario.result import ScenarioResult, TippingPoint
 
 __all__ = [
@@ -105,22 +99,22 @@ class PointOutcome:
         }
 
 
+def _outcome(state: PointState, values: Mapping[str, Fraction]) -> PointOutcome:
+    zone = None if state.slacks is None else state.slacks[0] > 0 < state.slacks[1]
+    solution = state.solution if state.outcome == "agreement" and zone else None
+    return PointOutcome(dict(values), state.outcome, state.slacks, state, solution)
+
+
 def _assess(scenario: Any, state: PointState, values: Mapping[str, Fraction]) -> PointOutcome:
-    slacks = None
-    if scenario.issues or state.points is not None:
-        problem = bargaining_problem(scenario, state)
-        slacks = participation_slacks(problem.polytope.vertices, state.disagreement)
-    zone = None if slacks is None else slacks[0] > 0 < slacks[1]
-    outcome = classify(scenario, state, zone)
-    solution = deal_at(scenario, state) if outcome == "agreement" and zone else None
-    return PointOutcome(dict(values), outcome, slacks, state, solution)
+    """The outcome of a changed ``state``: the bargaining and outcome stages re-run."""
+    return _outcome(reassess(scenario, state, deal=True), values)
 
 
 def point_outcome(
     scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, Any] | None = None
 ) -> PointOutcome:
     """Outcome, slacks and deal of ``scenario`` at the parameter ``values`` (exact)."""
-    return _assess(scenario, evaluate_point(scenario, values, cache), values)
+    return _outcome(evaluate_point(scenario, values, cache, deal=True), values)
 
 
 @dataclass(frozen=True)

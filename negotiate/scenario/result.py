@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from negotiate.pipeline.outcome import OUTCOMES
 from negotiate.results import Certificate, Summary, Table, to_jsonable
 
-__all__ = ["ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
-
-OUTCOMES = ("agreement", "stalemate", "war")
+__all__ = ["OUTCOMES", "ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
 
 
 @dataclass(frozen=True)
