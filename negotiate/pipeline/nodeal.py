@@ -32,7 +32,15 @@ from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal, Val
 from negotiate.pipeline._arrays import TIE_TOLERANCE
 from negotiate.pipeline._spec import Spec, Stage, no_fields
 
-__all__ = ["STAGE", "NoDeal", "TreeKernel", "TreeValues", "no_deal_exact", "reached_actions"]
+__all__ = [
+    "STAGE",
+    "NoDeal",
+    "TreeKernel",
+    "TreeValues",
+    "no_deal_exact",
+    "reached_actions",
+    "read_no_deal",
+]
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,18 @@ def no_deal_exact(
     result = subgame_perfect(tree)
     if not isinstance(result, SPEResult):  # pragma: no cover - a bound tree is numeric
         raise ModelError("deterrence", None, "the bound tree still has free parameters")
+    return read_no_deal(tree, result, players, war_actions, agreement_actions)
+
+
+def read_no_deal(
+    tree: GameTree,
+    result: Any,
+    players: Sequence[str],
+    war_actions: Sequence[str],
+    agreement_actions: Sequence[str],
+) -> NoDeal:
+    """The :class:`NoDeal` read from ``result``, the subgame-perfect equilibria of ``tree``:
+    its first equilibrium's values, path, war probability and agreement."""
     eq = result.equilibria[0]
     reached = reached_actions(tree, eq.strategy)
     war_p = sum((q for a, q in reached.items() if a in set(war_actions)), Fraction(0))

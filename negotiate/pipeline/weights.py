@@ -12,15 +12,24 @@ its outcome points (``bargaining.points[k].PLAYER``) here instead.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from negotiate._exact import as_fraction, is_float_input
 from negotiate.errors import ModelError
 from negotiate.pipeline._arrays import Arr, check
 from negotiate.pipeline._spec import Spec, Stage
 
-__all__ = ["STAGE", "discount_array", "discount_exact", "issue_array", "issue_exact"]
+__all__ = [
+    "STAGE",
+    "discount_array",
+    "discount_exact",
+    "discount_space",
+    "issue_array",
+    "issue_exact",
+]
 
 _NEGATIVE = "weights must be non-negative"
 _SHARE = "the reversible share must lie in [0, 1]"
@@ -34,6 +43,27 @@ def discount_exact(weight: Fraction, reversible: Fraction, kappa: Fraction) -> F
 def discount_array(weight: Arr, reversible: Arr, kappa: Arr) -> Arr:
     """``w (1 - r (1 - kappa))`` on arrays."""
     return weight * (1 - reversible * (1 - kappa))
+
+
+def discount_space(space: Any, kappa: Any) -> Any:
+    """An :class:`~negotiate.games.issues.IssueSpace` with the first player's weight on each
+    reversible issue discounted by ``kappa`` in [0, 1] (:func:`discount_exact` with ``r = 1``;
+    irreversible issues, ``r = 0``, keep their weights)."""
+    k = as_fraction(kappa, "kappa")
+    if not 0 <= k <= 1:
+        raise ModelError("kappa", k, "must lie in [0, 1]")
+    issues = []
+    for issue in space.issues:
+        r = Fraction(1 if issue.reversible else 0)
+        w = (discount_exact(issue.weights[0], r, k), issue.weights[1])
+        if w == (0, 0):
+            raise ModelError("kappa", k, f"leaves issue {issue.label!r} worth nothing to both")
+        issues.append(dataclasses.replace(issue, weights=w))
+    return dataclasses.replace(
+        space,
+        issues=tuple(issues),
+        float_input=space.float_input or is_float_input(kappa),
+    )
 
 
 def _names(spec: Spec, k: int) -> tuple[str, str, str]:
