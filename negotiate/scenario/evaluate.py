@@ -11,7 +11,7 @@ the outcome.  See docs/architecture.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -95,6 +95,7 @@ def credibility_discount(patience: Fraction, hazard: Fraction, guarantee: Fracti
 class PointState:
     """Every stage's output at one parameter point (exact).
 
+    ``ratification`` maps each side with a floor to its no-deal value minus the floor;
     ``slacks`` (participation, None without a bargaining layer), ``outcome``,
     ``constraints`` (``(name, kind, holds, slack)`` in order) and ``binding`` are those of the
     bargaining and outcome stages; ``problem`` is the bargaining problem and ``solution`` the
@@ -114,6 +115,7 @@ class PointState:
     points: tuple[tuple[Fraction, Fraction], ...] | None
     power: tuple[Fraction, Fraction] | None
     conditions: Mapping[str, tuple[bool, Fraction | None]]
+    ratification: Mapping[str, Fraction] = field(default_factory=dict)
     slacks: tuple[Fraction, Fraction] | None = None
     outcome: str = ""
     constraints: tuple[tuple[str, str, bool, Fraction | None], ...] = ()
@@ -185,6 +187,7 @@ def state_from_frame(frame: Mapping[str, Any]) -> PointState:
         points=frame["points"],
         power=frame["power"],
         conditions=frame["conditions"],
+        ratification=frame["ratification"],
         slacks=frame["slacks"],
         outcome=frame["outcome"],
         constraints=frame["constraints"],
