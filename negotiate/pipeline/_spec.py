@@ -81,16 +81,17 @@ def evaluate(expr: Any, values: Mapping[str, Fraction], field: str) -> Fraction:
 
 class ExactInputs(Mapping[str, Fraction]):
     """The stage inputs at one point, evaluated exactly on first use (in the order the
-    stages ask for them, so the first bad field is the one reported)."""
+    stages ask for them, so the first bad field is the one reported); ``env`` holds the
+    parameter values (derived quantities included)."""
 
     def __init__(self, exprs: Mapping[str, Any], values: Mapping[str, Fraction]) -> None:
         self._exprs = exprs
-        self.values = values
+        self.env = values
         self._memo: dict[str, Fraction] = {}
 
     def __getitem__(self, key: str) -> Fraction:
         if key not in self._memo:
-            self._memo[key] = evaluate(self._exprs[key], self.values, key)
+            self._memo[key] = evaluate(self._exprs[key], self.env, key)
         return self._memo[key]
 
     def __iter__(self) -> Iterator[str]:

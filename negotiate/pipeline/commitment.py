@@ -82,7 +82,8 @@ def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     if spec.commitment is None:
         return {"kappa": None, "rho_eff": None}
     inp = frame["in"]
-    kappa, rho_eff = kappa_exact(*(inp[f] for f in FIELDS))
+    delta, hazard, guarantee = (inp[f] for f in FIELDS)
+    kappa, rho_eff = kappa_exact(delta, hazard, guarantee)
     return {"kappa": kappa, "rho_eff": rho_eff}
 
 
@@ -90,7 +91,8 @@ def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     if spec.commitment is None:
         return {"kappa": None, "rho_eff": None}
     inp = frame["in"]
-    kappa, rho_eff = kappa_array(*(inp[f] for f in FIELDS), frame["point"])
+    delta, hazard, guarantee = (inp[f] for f in FIELDS)
+    kappa, rho_eff = kappa_array(delta, hazard, guarantee, frame["point"])
     return {"kappa": kappa, "rho_eff": rho_eff}
 
 

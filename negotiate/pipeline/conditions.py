@@ -93,7 +93,7 @@ def _ratification(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
-    values = frame["in"].values
+    values = frame["in"].env
     conditions = {
         name: condition_exact(cond, values, f"conditions.{name}.holds")
         for name, cond in spec.conditions

@@ -120,7 +120,7 @@ def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     memoises the result on the values of the tree's own parameters."""
     if spec.tree is None:
         return {"no_deal": None}
-    values, cache = frame["in"].values, frame.get("cache")
+    values, cache = frame["in"].env, frame.get("cache")
     key = tuple(values[n] for n in spec.tree_names)
     if cache is not None and key in cache:
         return {"no_deal": cache[key]}

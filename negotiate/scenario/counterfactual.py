@@ -32,13 +32,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import sympy as sp
-
 from negotiate.errors import ModelError
 from negotiate.results import Certificate, Summary, Table, to_jsonable
 from negotiate.scenario.analysis import bargaining_problem, outcome_at
 from negotiate.scenario.evaluate import PointState, evaluate_point, reassess
 from negotiate.scenario.result import ScenarioResult, TippingPoint
+from negotiate.scenario.threats import ThreatCheck, evaluate_at, threat_checks
 
 __all__ = [
     "BargainingView",
@@ -167,33 +166,6 @@ class DiscountLoss:
         return self.raw - self.discounted
 
 
-@dataclass(frozen=True)
-class ThreatCheck:
-    """An action at a decision node of the no-deal game, against the action played there.
-
-    ``value`` is the mover's expected payoff from the action with the equilibrium played
-    below; ``margin = value - chosen_value`` (0 for the action played).  ``condition`` is
-    ``margin`` as a parameter expression (valid while the play below is unchanged).
-    """
-
-    node: tuple[str, ...]
-    player: str
-    action: str
-    chosen: str
-    value: Fraction
-    chosen_value: Fraction
-    condition: sp.Expr
-    deviations: int
-
-    @property
-    def credible(self) -> bool:
-        return self.action == self.chosen
-
-    @property
-    def margin(self) -> Fraction:
-        return self.value - self.chosen_value
-
-
 def discount_loss(result: ScenarioResult) -> tuple[DiscountLoss, ...]:
     """Per discounted issue: the beneficiary's raw and discounted weights (``kappa < 1``)."""
     scenario, st = result.scenario, result.state
@@ -266,7 +238,7 @@ class Counterfactuals:
         values = self.result.state.values
         worst = Fraction(0)
         for t in self.threats:
-            at = _evaluate(t.condition, values, f"threat {t.action} at {'/'.join(t.node)}")
+            at = evaluate_at(t.condition, values, f"threat {t.action} at {'/'.join(t.node)}")
             if at != t.margin:
                 ok = False
                 notes.append(f"threat {t.action} at {t.node}: condition gives {at}, not {t.margin}")
@@ -354,15 +326,6 @@ def _fmt(slacks: tuple[Fraction, Fraction] | None) -> str:
     return "" if slacks is None else ", ".join(f"{float(s):+.4f}" for s in slacks)
 
 
-def _evaluate(expr: sp.Expr, values: Mapping[str, Fraction], field: str) -> Fraction:
-    from negotiate.expr import substitute
-
-    out = substitute(expr, values, field=field)
-    if not isinstance(out, Fraction):
-        raise ModelError(field, str(expr), f"does not evaluate to a rational number ({out})")
-    return out
-
-
 # ---------------------------------------------------------------------- building
 def counterfactuals(
     result: ScenarioResult, *, levers: Sequence[str] | None = None
@@ -378,7 +341,7 @@ def counterfactuals(
         result=result,
         levers=tuple(_lever(result, lever, cache) for lever in chosen),
         structural=_structural(result),
-        threats=_threats(result),
+        threats=threat_checks(result),
         spaces=_spaces(result),
     )
 
@@ -467,61 +430,3 @@ def _spaces(result: ScenarioResult) -> tuple[BargainingView, ...]:
         nash = nash_bargaining(problem, weights=state.power)
         out.append(BargainingView(name, problem, nash, kalai_smorodinsky(problem)))
     return tuple(out)
-
-
-def _threats(result: ScenarioResult) -> tuple[ThreatCheck, ...]:
-    from negotiate.games.tree import Chance, Decision, Terminal
-
-    scenario, st = result.scenario, result.state
-    if scenario.deterrence is None or st.no_deal is None:
-        return ()
-    family = scenario.deterrence["tree"]
-    strategy = st.no_deal.strategy
-    players = family.players
-    memo: dict[tuple[str, ...], tuple[sp.Expr, ...]] = {}
-
-    def value(path: tuple[str, ...]) -> tuple[sp.Expr, ...]:
-        if path in memo:
-            return memo[path]
-        node = family.node(path)
-        if isinstance(node, Terminal):
-            out = tuple(_sym(v) for v in node.payoffs)
-        elif isinstance(node, Chance):
-            parts = [
-                tuple(_sym(q) * v for v in value((*path, lab)))
-                for lab, q in zip(node.outcomes, node.probabilities, strict=True)
-            ]
-            out = tuple(sp.Add(*col) for col in zip(*parts, strict=True))
-        else:
-            out = value((*path, strategy[path]))
-        memo[path] = out
-        return out
-
-    checks: list[ThreatCheck] = []
-    stack: list[tuple[tuple[str, ...], int]] = [((), 0)]
-    while stack:
-        path, devs = stack.pop(0)
-        node = family.node(path)
-        if isinstance(node, Chance):
-            stack += [((*path, lab), devs) for lab in node.outcomes]
-        if not isinstance(node, Decision):
-            continue
-        i = players.index(node.player)
-        played = strategy[path]
-        v_played = value((*path, played))[i]
-        at = _evaluate(v_played, st.values, f"deterrence value at {'/'.join(path)}")
-        for action in node.actions:
-            v = value((*path, action))[i]
-            diff = sp.expand(v - v_played)
-            num = _evaluate(v, st.values, f"deterrence value at {'/'.join((*path, action))}")
-            checks.append(ThreatCheck(path, node.player, action, played, num, at, diff, devs))
-            extra = 0 if action == played else 1
-            if devs + extra <= 1:
-                stack.append(((*path, action), devs + extra))
-    return tuple(checks)
-
-
-def _sym(v: Any) -> sp.Expr:
-    if isinstance(v, Fraction):
-        return sp.Rational(v.numerator, v.denominator)
-    return v
