@@ -103,7 +103,10 @@ class ScenarioResult:
     def verify(self) -> Certificate:
         """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome, and
         that the outcome really differs on the two sides of each tipping point."""
-        from negotiate.scenario.analysis import outcome_at
+        from negotiate.scenario.evaluate import evaluate_point
+
+        def outcome_at(scenario: Any, values: Mapping[str, Fraction]) -> str:
+            return evaluate_point(scenario, values).outcome
 
         checks, notes = [], []
         quantities: dict[str, Any] = {}
