@@ -113,7 +113,9 @@ class Stage:
     ``array_fields(spec)`` extra inputs only the array path evaluates (the exact path reads
     the parameter values directly there).  ``exact(spec, frame)`` and ``array(spec, frame)``
     read the inputs (``frame["in"]``) and the outputs of earlier stages from ``frame`` and
-    return their own outputs, named in ``writes``.
+    return their own outputs: the exact one exactly those named in ``writes``; the array one
+    those a sweep reads, under the same names, plus array-only ones such as ``near`` (the
+    points within the tie tolerance, reported as ``boundary``).
     """
 
     name: str
