@@ -6,20 +6,16 @@ Four families, each evaluated exactly at the analysed point of a :class:`Scenari
   each lever's tipping point (the far end of its bracket) and at both ends of its domain,
   all else fixed.
 * **Structural changes**: one layer of the model switched off at a time -- the credibility
-  discount (``kappa = 1``: reversible concessions valued at face value, MODELS.md M6), the
-  ratification floors (MODELS.md M10), the extra conditions -- and each reversible issue
-  made irreversible (escrowed or front-loaded: MODELS.md section 3.2, "put irreversible
-  transfers first").  A change *restores a zone of agreement* when both participation slacks
-  become positive.
+  discount (``kappa = 1``: reversible concessions valued at face value), the ratification
+  floors (Putnam 1988), the extra conditions -- and each reversible issue made irreversible
+  (escrowed or front-loaded: irreversible transfers are not discounted).  A change
+  *restores a zone of agreement* when both participation slacks become positive.
 * **Bargaining spaces**: the analysed bargaining problem and, when a credibility discount
   applies, the same problem at face value, each with its Nash (asymmetric, with the
-  scenario's bargaining power) and Kalai-Smorodinsky solutions (MODELS.md M1).
-* **Threats** of the no-deal game: at every decision node reached by the subgame-perfect
-  strategy with at most one deviation from it, the mover's continuation value of each action
-  (the equilibrium is kept below the node) and its margin against the action played.  An
-  action is a credible threat there when it is the one played (Selten 1965).  The same
-  margin is given symbolically, as a condition on the parameters that holds while the
-  responses below stay as in the equilibrium.
+  scenario's bargaining power) and Kalai-Smorodinsky solutions (Nash 1950; Kalai and
+  Smorodinsky 1975).
+* **Threats** of the no-deal game (:mod:`negotiate.scenario.threats`): each action's value
+  against the action played at the nodes reached with at most one deviation.
 
 The outcome rule and the slacks are those of the pipeline's stages (:mod:`negotiate.pipeline`).
 """
