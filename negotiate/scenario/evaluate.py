@@ -174,7 +174,7 @@ def derived_values(scenario: Any, values: Mapping[str, Fraction]) -> dict[str, F
 def state_from_frame(frame: Mapping[str, Any]) -> PointState:
     """The :class:`PointState` of the exact stages' outputs."""
     return PointState(
-        values=frame["in"].values,
+        values=frame["in"].env,
         no_deal=frame["no_deal"],
         kappa=frame["kappa"],
         rho_eff=frame["rho_eff"],
