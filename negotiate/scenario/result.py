@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from negotiate.pipeline.outcome import OUTCOMES
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.scenario.tipping import TippingPoint
 
-__all__ = ["ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
-
-OUTCOMES = ("agreement", "stalemate", "war")
+__all__ = ["OUTCOMES", "ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,12 @@ class ScenarioResult(ResultMixin):
         """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome, and
         each tipping point (:meth:`TippingPoint.verify`: the outcome differs on the two sides
         of its bracket and right at its exact threshold, and no nearer grid point changes it)."""
-        from negotiate.scenario.analysis import outcome_at
+        from negotiate.scenario.evaluate import evaluate_point
+
+        def outcome_at(
+            scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, Any] | None = None
+        ) -> str:
+            return evaluate_point(scenario, values, cache).outcome
 
         checks, notes = [], []
         quantities: dict[str, Any] = {}
