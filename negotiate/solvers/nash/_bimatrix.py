@@ -9,17 +9,25 @@ such as ``1e-9``, ``2**31`` or ``1e300`` never reach a float and never change th
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 from fractions import Fraction
+
+from flint import fmpz_mat
 
 from negotiate.games.normal import NormalFormGame
 
 __all__ = [
     "IntMatrix",
     "bimatrix_accepts",
+    "expected_payoffs",
     "integer_payoffs",
     "normalise",
+    "over_common_denominator",
     "solve_exact",
+    "support_point",
+    "values",
+    "verify_pair",
     "vertex_bound",
 ]
 
@@ -36,37 +44,82 @@ def bimatrix_accepts(game: object) -> str | None:
     return None
 
 
-def _positive_integers(values: Sequence[Sequence[Fraction]]) -> IntMatrix:
+def _positive_integers(values: Sequence[Sequence[Fraction]]) -> tuple[IntMatrix, Affine]:
     """The exact positive affine image of ``values`` with integer entries and minimum 1.
 
-    ``u -> (u - min) * L / g + 1`` where ``L`` clears the denominators of ``u - min`` and ``g``
-    is the gcd of the resulting integers, so a game scaled by ``1e9`` maps to the same integers
-    as the unscaled one.  A constant matrix maps to all ones.
+    ``u -> (u - min) * L / g + 1`` where ``L`` clears the denominators and ``g`` is the gcd of
+    the resulting integers: the primitive integer vector on the ray of ``u - min``, so a game
+    scaled by ``1e9`` maps to the same integers as the unscaled one.  A constant matrix maps
+    to all ones.  Integer arithmetic throughout (no Fraction operations on the entries).
+    Also returns the inverse map ``(g, low, L)``: ``u = ((k - 1) * g + low) / L``.
     """
-    low = min(min(row) for row in values)
-    shifted = [[v - low for v in row] for row in values]
-    lcm = 1
-    for row in shifted:
-        for v in row:
-            lcm = math.lcm(lcm, v.denominator)
-    ints: list[list[int]] = [[int(v * lcm) for v in row] for row in shifted]
-    g = 0
-    for irow in ints:
-        for k in irow:
-            g = math.gcd(g, k)
-    g = g or 1
-    return tuple(tuple(k // g + 1 for k in irow) for irow in ints)
+    cols = len(values[0]) if len(values) else 0
+    flat = [v.as_integer_ratio() for row in values for v in row]
+    lcm = math.lcm(*{d for _, d in flat})
+    scaled = [k * (lcm // d) for k, d in flat]
+    low = min(scaled)
+    shifted = [k - low for k in scaled]
+    g = math.gcd(*shifted) or 1
+    ints = [k // g + 1 for k in shifted]
+    return tuple(tuple(ints[r : r + cols]) for r in range(0, len(ints), cols)), (g, low, lcm)
+
+
+#: ``(g, low, L)``: an integer payoff ``k`` stands for the game's payoff ``((k-1)*g + low) / L``.
+Affine = tuple[int, int, int]
+
+#: Integer payoffs per game: a game is immutable, so they are computed once.
+_INTEGER_PAYOFFS: weakref.WeakKeyDictionary[
+    NormalFormGame, tuple[tuple[IntMatrix, IntMatrix], tuple[Affine, Affine]]
+] = weakref.WeakKeyDictionary()
 
 
 def integer_payoffs(game: NormalFormGame) -> tuple[IntMatrix, IntMatrix]:
     """Positive integer matrices ``(A, B)`` with the same equilibria as ``game`` (exact).
 
     ``A[i][j]`` is the row player's payoff and ``B[i][j]`` the column player's, each the image
-    of the game's payoffs under its own positive affine map.
+    of the game's payoffs under its own positive affine map.  Cached per game object.
     """
-    a = game.payoff_array(0)
-    b = game.payoff_array(1)
-    return _positive_integers(a.tolist()), _positive_integers(b.tolist())
+    return _integer_game(game)[0]
+
+
+def _integer_game(
+    game: NormalFormGame,
+) -> tuple[tuple[IntMatrix, IntMatrix], tuple[Affine, Affine]]:
+    cached = _INTEGER_PAYOFFS.get(game)
+    if cached is None:
+        a, amap = _positive_integers(game.payoff_array(0).tolist())
+        b, bmap = _positive_integers(game.payoff_array(1).tolist())
+        cached = _INTEGER_PAYOFFS[game] = ((a, b), (amap, bmap))
+    return cached
+
+
+def expected_payoffs(
+    game: NormalFormGame, x: Sequence[Fraction], y: Sequence[Fraction]
+) -> tuple[Fraction, Fraction]:
+    """Both players' exact expected payoffs at ``(x, y)``, computed on the integer payoffs.
+
+    ``x^T K y`` over the supports with integer numerators, mapped back by each player's
+    affine map; equal to ``game.expected_payoffs((x, y))`` for probability vectors.
+    """
+    (a, b), maps = _integer_game(game)
+    xs, xn, dx = over_common_denominator(x)
+    ys, yn, dy = over_common_denominator(y)
+    out = []
+    for k, (g, low, lcm) in zip((a, b), maps, strict=True):
+        total = sum(
+            xv * sum(k[i][j] * yv for j, yv in zip(ys, yn, strict=True))
+            for i, xv in zip(xs, xn, strict=True)
+        )
+        mean = Fraction(total, dx * dy)  # the expectation of k; probabilities sum to 1
+        out.append(((mean - 1) * g + low) / lcm)
+    return out[0], out[1]
+
+
+def over_common_denominator(vector: Sequence[Fraction]) -> tuple[list[int], list[int], int]:
+    """``(support, numerators, denominator)`` of a rational vector."""
+    den = math.lcm(*(v.denominator for v in vector))
+    support = [k for k, v in enumerate(vector) if v]
+    return support, [vector[k].numerator * (den // vector[k].denominator) for k in support], den
 
 
 def vertex_bound(dim: int, facets: int) -> int:
@@ -107,3 +160,55 @@ def solve_exact(matrix: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction]) -
                 f = rows[r][col]
                 rows[r] = [v - f * w for v, w in zip(rows[r], rows[col], strict=True)]
     return [rows[r][n] for r in range(n)]
+
+
+def support_point(
+    matrix: IntMatrix, rows: Sequence[int], cols: Sequence[int]
+) -> tuple[list[int], int] | None:
+    """The solution of ``matrix[rows, cols] z = 1`` as integers ``(numerators, denominator)``.
+
+    ``rows`` and ``cols`` have equal length; the square system is solved exactly by FLINT
+    (``fmpz_mat.solve``, fraction-free), and the numerators come over the common positive
+    denominator.  ``None`` when the system is singular.
+    """
+    k = len(cols)
+    if k == 0 or len(rows) != k:
+        return None
+    sub = fmpz_mat([[matrix[r][c] for c in cols] for r in rows])
+    try:
+        sol = sub.solve(fmpz_mat(k, 1, [1] * k))
+    except ZeroDivisionError:
+        return None
+    numer, denom = sol.numer_denom()
+    sign = 1 if denom > 0 else -1
+    return [sign * int(v) for v in numer.entries()], sign * int(denom)
+
+
+def values(matrix: IntMatrix, cols: Sequence[int], num: Sequence[int]) -> list[int]:
+    """``(matrix z)_i`` for every row, ``z`` given by its numerators on ``cols``."""
+    return [sum(row[c] * v for c, v in zip(cols, num, strict=True)) for row in matrix]
+
+
+def verify_pair(
+    a: IntMatrix,
+    bt: IntMatrix,
+    x: tuple[Sequence[int], Sequence[int]],
+    y: tuple[Sequence[int], Sequence[int]],
+) -> bool:
+    """Exact check that ``(x, y)`` (up to positive scale) is a Nash equilibrium of ``(A, B)``.
+
+    ``bt`` is ``B`` transposed; ``x = (support, numerators)`` over any positive common
+    denominator, likewise ``y``.  True when both are non-negative and non-zero, every row of
+    ``supp x`` attains ``max_i (A y)_i`` and every column of ``supp y`` attains
+    ``max_j (B^T x)_j`` (each player best-replies).  Integer arithmetic only.
+    """
+    xs, xn = x
+    ys, yn = y
+    if any(v < 0 for v in (*xn, *yn)) or not any(xn) or not any(yn):
+        return False
+    rows = values(a, ys, yn)
+    cols = values(bt, xs, xn)
+    best_r, best_c = max(rows), max(cols)
+    return all(rows[i] == best_r for i, v in zip(xs, xn, strict=True) if v) and all(
+        cols[j] == best_c for j, v in zip(ys, yn, strict=True) if v
+    )

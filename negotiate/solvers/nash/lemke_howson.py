@@ -12,24 +12,41 @@ a label, and the variable with that label enters the *other* system, until the l
 variable has label ``k`` (Lemke and Howson 1964; von Stengel 2002, "Computing equilibria for
 two-person games", Handbook of Game Theory 3, ch. 45, section 3).
 
-Pivoting is integral (Edmonds 1967; Bareiss): every tableau entry stays an integer and the
-division by the previous pivot is exact.  The lexicographic minimum-ratio rule (on the
-right-hand side, then the columns of the initial slack basis) acts as a symbolic perturbation,
-so the path never cycles and always terminates, also on degenerate games.  The profile found
-is checked exactly before it is returned.
+The path is first followed in floating point (numpy, the payoffs scaled to at most 1), with
+the lexicographic minimum-ratio rule (on the right-hand side, then the columns of the initial
+slack basis; ties within a relative ``1e-9``).  Only the final bases matter: they give the
+supports, and the equilibrium is rebuilt from its support systems exactly (FLINT integer
+matrices) and verified exactly (:func:`~negotiate.solvers.nash._bimatrix.verify_pair`).  If the
+check fails (a tie decided wrongly in floats, or a float path that does not end), the path is
+followed again in exact integer pivoting (Edmonds 1967; Bareiss): every tableau entry stays an
+integer and the division by the previous pivot is exact; there the lexicographic rule is a
+symbolic perturbation, so the path never cycles and always terminates, also on degenerate
+games.  Either way the profile returned has been checked exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+
+import numpy as np
 
 from negotiate.errors import ModelError, SolverError
 from negotiate.games.normal import NormalFormGame
-from negotiate.solvers.nash._bimatrix import IntMatrix, integer_payoffs, normalise
+from negotiate.solvers.nash._bimatrix import (
+    IntMatrix,
+    integer_payoffs,
+    normalise,
+    over_common_denominator,
+    support_point,
+    verify_pair,
+)
 from negotiate.solvers.nash.equilibria import EquilibriumSet
 
-__all__ = ["lemke_howson", "lemke_howson_profile"]
+__all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile"]
+
+_TIE = 1e-9  # relative tolerance of a tie in the float ratio test
+_FLOAT_PIVOTS = 200_000  # a float path longer than this is abandoned for the exact one
 
 
 class _Tableau:
@@ -118,6 +135,96 @@ def lemke_howson_profile(
     )
 
 
+def _float_leaving(t: np.ndarray, col: int, slack: range) -> int:
+    """Row of the lexicographic minimum-ratio test in floats; ``-1`` if no entry is positive."""
+    column = t[:, col]
+    cand = np.flatnonzero(column > _TIE)
+    if cand.size <= 1:
+        return int(cand[0]) if cand.size else -1
+    for k in (-1, *slack):
+        ratios = t[cand, k] / column[cand]
+        low = ratios.min()
+        cand = cand[ratios <= low + _TIE * max(1.0, abs(low))]
+        if cand.size == 1:
+            break
+    return int(cand[0])
+
+
+def lemke_howson_float(
+    a: IntMatrix, b: IntMatrix, label: int, max_pivots: int = _FLOAT_PIVOTS
+) -> tuple[list[int], list[int], int] | None:
+    """The final bases of the Lemke–Howson path in floating point, and the number of pivots.
+
+    Same tableaux, labels and lexicographic rule as :func:`lemke_howson_profile`, on the
+    payoffs scaled to at most 1.  Returns ``(basis_p, basis_q, pivots)`` (the labels of the
+    basic variables of each system) or ``None`` if the path hits a ray or exceeds
+    ``max_pivots``: floats decide ties only approximately, so the caller rebuilds and checks.
+    """
+    m, n = len(a), len(a[0])
+    fa = np.array(a, dtype=float)
+    fb = np.array(b, dtype=float)
+    fa /= fa.max()
+    fb /= fb.max()
+    tabs = (
+        np.hstack([fb.T, np.eye(n), np.ones((n, 1))]),  # P: rows j; x_0..x_{m-1}, s_0..s_{n-1}
+        np.hstack([np.eye(m), fa, np.ones((m, 1))]),  # Q: rows i; r_0..r_{m-1}, y_0..y_{n-1}
+    )
+    slacks = (range(m, m + n), range(m))
+    bases = (list(slacks[0]), list(slacks[1]))
+    side = 0 if label < m else 1
+    entering = label
+    for steps in range(1, max_pivots + 1):
+        t = tabs[side]
+        row = _float_leaving(t, entering, slacks[side])
+        if row < 0:
+            return None
+        prow = t[row] / t[row, entering]
+        t -= np.multiply.outer(t[:, entering], prow)
+        t[row] = prow
+        leaving = bases[side][row]
+        bases[side][row] = entering
+        if leaving == label:
+            return bases[0], bases[1], steps
+        entering = leaving
+        side = 1 - side
+    return None
+
+
+def rebuild(
+    a: IntMatrix, bt: IntMatrix, basis_p: Sequence[int], basis_q: Sequence[int]
+) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None:
+    """The exact equilibrium of two final bases, or ``None`` if it fails the exact check.
+
+    With ``S`` the basic ``x`` and ``J`` the non-basic slacks ``s``, ``x_S`` solves
+    ``B^T[J, S] x_S = 1`` (the other ``x`` are 0); likewise ``A[I, T] y_T = 1``.  The pair is
+    kept only if :func:`verify_pair` proves it an equilibrium.
+    """
+    m, n = len(a), len(bt)
+    in_p, in_q = set(basis_p), set(basis_q)
+    xs = sorted(c for c in basis_p if c < m)
+    js = [j for j in range(n) if m + j not in in_p]
+    ys = sorted(c - m for c in basis_q if c >= m)
+    is_ = [i for i in range(m) if i not in in_q]
+    xsol = support_point(bt, js, xs)
+    ysol = support_point(a, is_, ys)
+    if xsol is None or ysol is None:
+        return None
+    x = (xs, xsol[0])
+    y = (ys, ysol[0])
+    if not verify_pair(a, bt, x, y):
+        return None
+    return _strategy(m, x), _strategy(n, y)
+
+
+def _strategy(size: int, point: tuple[Sequence[int], Sequence[int]]) -> tuple[Fraction, ...]:
+    support, numerators = point
+    total = sum(numerators)
+    out = [Fraction(0)] * size
+    for k, v in zip(support, numerators, strict=True):
+        out[k] = Fraction(v, total)
+    return tuple(out)
+
+
 def _label(game: NormalFormGame, initial_label: object) -> int:
     m, n = game.shape
     if isinstance(initial_label, tuple) and len(initial_label) == 2:
@@ -148,7 +255,7 @@ def lemke_howson(game: NormalFormGame, *, initial_label: object = 0) -> Equilibr
     """
     label = _label(game, initial_label)
     a, b = integer_payoffs(game)
-    x, y, steps = lemke_howson_profile(a, b, label)
+    x, y, steps, path = _solve(a, b, label)
     result = EquilibriumSet.build(
         game,
         [(x, y)],
@@ -157,16 +264,34 @@ def lemke_howson(game: NormalFormGame, *, initial_label: object = 0) -> Equilibr
         complete=False,
         degenerate=None,
         notes=(
-            f"one equilibrium, reached by dropping label {label} after {steps} pivots; "
-            "the set is not enumerated",
+            f"one equilibrium, reached by dropping label {label} after {steps} pivots "
+            f"({path}); the set is not enumerated",
         ),
     )
-    regret = result.equilibria[0].max_regret()
-    if regret != 0:
+    return result
+
+
+#: Test hook: when set, replaces the float path (to force the exact fallback).
+_float_path_hook: Callable[..., tuple[list[int], list[int], int] | None] | None = None
+
+
+def _solve(
+    a: IntMatrix, b: IntMatrix, label: int
+) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], int, str]:
+    """Float path, exact rebuild and check; the exact integer path if the check fails."""
+    float_path = _float_path_hook or lemke_howson_float
+    found = float_path(a, b, label)
+    bt = tuple(zip(*b, strict=True))
+    if found is not None:
+        basis_p, basis_q, steps = found
+        profile = rebuild(a, bt, basis_p, basis_q)
+        if profile is not None:
+            return profile[0], profile[1], steps, "float pivoting, rebuilt and verified exactly"
+    x, y, steps = lemke_howson_profile(a, b, label)
+    if not verify_pair(a, bt, over_common_denominator(x)[:2], over_common_denominator(y)[:2]):
         raise SolverError(
-            f"Lemke–Howson ended at a profile with regret {regret}",
+            "Lemke–Howson ended at a profile that is not an equilibrium",
             solver="lemke_howson",
             status="not_equilibrium",
-            residual=float(regret),
         )
-    return result
+    return x, y, steps, "exact integer pivoting"
