@@ -11,16 +11,21 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
 from flint import fmpz_mat
 
 from negotiate.games.normal import NormalFormGame
 
 __all__ = [
     "IntMatrix",
+    "IntegerGame",
+    "best_rows",
     "bimatrix_accepts",
     "expected_payoffs",
+    "integer_game",
     "integer_payoffs",
     "normalise",
     "over_common_denominator",
@@ -67,10 +72,26 @@ def _positive_integers(values: Sequence[Sequence[Fraction]]) -> tuple[IntMatrix,
 #: ``(g, low, L)``: an integer payoff ``k`` stands for the game's payoff ``((k-1)*g + low) / L``.
 Affine = tuple[int, int, int]
 
+
+@dataclass(frozen=True, eq=False)
+class IntegerGame:
+    """A game's positive integer payoffs, with the forms the solvers use (computed once).
+
+    ``a``, ``b`` and ``bt = B^T`` as integer rows; ``fa``, ``fb``, ``fbt`` the same as float
+    arrays; ``maps`` the affine maps back to the game's payoffs (see :data:`Affine`).
+    """
+
+    a: IntMatrix
+    b: IntMatrix
+    bt: IntMatrix
+    maps: tuple[Affine, Affine]
+    fa: np.ndarray
+    fb: np.ndarray
+    fbt: np.ndarray
+
+
 #: Integer payoffs per game: a game is immutable, so they are computed once.
-_INTEGER_PAYOFFS: weakref.WeakKeyDictionary[
-    NormalFormGame, tuple[tuple[IntMatrix, IntMatrix], tuple[Affine, Affine]]
-] = weakref.WeakKeyDictionary()
+_INTEGER_GAMES: weakref.WeakKeyDictionary[NormalFormGame, IntegerGame] = weakref.WeakKeyDictionary()
 
 
 def integer_payoffs(game: NormalFormGame) -> tuple[IntMatrix, IntMatrix]:
@@ -79,17 +100,21 @@ def integer_payoffs(game: NormalFormGame) -> tuple[IntMatrix, IntMatrix]:
     ``A[i][j]`` is the row player's payoff and ``B[i][j]`` the column player's, each the image
     of the game's payoffs under its own positive affine map.  Cached per game object.
     """
-    return _integer_game(game)[0]
+    data = integer_game(game)
+    return data.a, data.b
 
 
-def _integer_game(
-    game: NormalFormGame,
-) -> tuple[tuple[IntMatrix, IntMatrix], tuple[Affine, Affine]]:
-    cached = _INTEGER_PAYOFFS.get(game)
+def integer_game(game: NormalFormGame) -> IntegerGame:
+    """The :class:`IntegerGame` of a two-player game (cached per game object)."""
+    cached = _INTEGER_GAMES.get(game)
     if cached is None:
         a, amap = _positive_integers(game.payoff_array(0).tolist())
         b, bmap = _positive_integers(game.payoff_array(1).tolist())
-        cached = _INTEGER_PAYOFFS[game] = ((a, b), (amap, bmap))
+        fa = np.array(a, dtype=float)
+        fb = np.array(b, dtype=float)
+        bt = tuple(zip(*b, strict=True))
+        fbt = np.ascontiguousarray(fb.T)
+        cached = _INTEGER_GAMES[game] = IntegerGame(a, b, bt, (amap, bmap), fa, fb, fbt)
     return cached
 
 
@@ -101,7 +126,8 @@ def expected_payoffs(
     ``x^T K y`` over the supports with integer numerators, mapped back by each player's
     affine map; equal to ``game.expected_payoffs((x, y))`` for probability vectors.
     """
-    (a, b), maps = _integer_game(game)
+    data = integer_game(game)
+    a, b, maps = data.a, data.b, data.maps
     xs, xn, dx = over_common_denominator(x)
     ys, yn, dy = over_common_denominator(y)
     out = []
@@ -189,26 +215,55 @@ def values(matrix: IntMatrix, cols: Sequence[int], num: Sequence[int]) -> list[i
     return [sum(row[c] * v for c, v in zip(cols, num, strict=True)) for row in matrix]
 
 
+def best_rows(
+    matrix: IntMatrix,
+    cols: Sequence[int],
+    num: Sequence[int],
+    floats: np.ndarray | None = None,
+) -> set[int]:
+    """The rows ``i`` attaining ``max_i (matrix z)_i``, exactly, for ``z = num`` on ``cols``.
+
+    ``matrix > 0`` and ``num >= 0``.  With ``floats`` (the matrix as floats) the values are
+    first computed in floating point: a sum of ``k`` non-negative terms has relative error at
+    most ``(k + 2) 2^-52`` (Higham 2002, "Accuracy and Stability of Numerical Algorithms",
+    section 3.1), so a row whose float value is below the float maximum by more than four times
+    that bound is certainly not a maximiser.  Only the remaining rows are summed exactly.
+    """
+    rows: Sequence[int] = range(len(matrix))
+    if floats is not None:
+        top_num = max(num)
+        z = np.array([v / top_num for v in num])  # correctly rounded, at most 1
+        fv = floats[:, list(cols)] @ z
+        top = float(fv.max())
+        margin = 4.0 * (len(cols) + 2) * 2.0**-52 * top
+        rows = np.flatnonzero(fv >= top - 2.0 * margin).tolist()
+    exact = {i: sum(matrix[i][c] * v for c, v in zip(cols, num, strict=True)) for i in rows}
+    best = max(exact.values())
+    return {i for i, v in exact.items() if v == best}
+
+
 def verify_pair(
     a: IntMatrix,
     bt: IntMatrix,
     x: tuple[Sequence[int], Sequence[int]],
     y: tuple[Sequence[int], Sequence[int]],
+    floats: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> bool:
     """Exact check that ``(x, y)`` (up to positive scale) is a Nash equilibrium of ``(A, B)``.
 
     ``bt`` is ``B`` transposed; ``x = (support, numerators)`` over any positive common
     denominator, likewise ``y``.  True when both are non-negative and non-zero, every row of
     ``supp x`` attains ``max_i (A y)_i`` and every column of ``supp y`` attains
-    ``max_j (B^T x)_j`` (each player best-replies).  Integer arithmetic only.
+    ``max_j (B^T x)_j`` (each player best-replies).  The decision is exact (integers);
+    ``floats = (A, B^T)`` as float arrays only prunes rows that cannot attain the maximum.
     """
     xs, xn = x
     ys, yn = y
     if any(v < 0 for v in (*xn, *yn)) or not any(xn) or not any(yn):
         return False
-    rows = values(a, ys, yn)
-    cols = values(bt, xs, xn)
-    best_r, best_c = max(rows), max(cols)
-    return all(rows[i] == best_r for i, v in zip(xs, xn, strict=True) if v) and all(
-        cols[j] == best_c for j, v in zip(ys, yn, strict=True) if v
+    fa, fbt = floats if floats is not None else (None, None)
+    row_best = best_rows(a, ys, yn, fa)
+    col_best = best_rows(bt, xs, xn, fbt)
+    return all(i in row_best for i, v in zip(xs, xn, strict=True) if v) and all(
+        j in col_best for j, v in zip(ys, yn, strict=True) if v
     )

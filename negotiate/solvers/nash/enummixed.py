@@ -247,12 +247,19 @@ def _lrsnash_equilibria(a: IntMatrix, b: IntMatrix, exe: str) -> list[tuple[Vect
         words = line.split()
         if words and words[0] in ("1", "2"):
             size = m if words[0] == "1" else n
-            vec = normalise([Fraction(w) for w in words[1 : size + 1]])
+            vec = tuple(_rational(w) for w in words[1 : size + 1])
+            if sum(vec) != 1:
+                vec = normalise(vec)
             (xs if words[0] == "1" else ys).append(vec)
         elif not words:
             out += [(x, y) for x in xs for y in ys]
             xs, ys = [], []
     return out
+
+
+def _rational(word: str) -> Fraction:
+    num, _, den = word.partition("/")
+    return Fraction(int(num), int(den)) if den else Fraction(int(num))
 
 
 def extreme_equilibria(

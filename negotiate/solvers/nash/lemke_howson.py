@@ -28,22 +28,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from negotiate.errors import ModelError, SolverError
 from negotiate.games.normal import NormalFormGame
 from negotiate.solvers.nash._bimatrix import (
+    IntegerGame,
     IntMatrix,
-    integer_payoffs,
+    expected_payoffs,
+    integer_game,
     normalise,
     over_common_denominator,
     support_point,
     verify_pair,
 )
-from negotiate.solvers.nash.equilibria import EquilibriumSet
+from negotiate.solvers.nash._lh_float import float_path
+from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
 
 __all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile"]
+
+Vector = tuple[Fraction, ...]
 
 _TIE = 1e-9  # relative tolerance of a tie in the float ratio test
 _FLOAT_PIVOTS = 200_000  # a float path longer than this is abandoned for the exact one
@@ -135,69 +141,39 @@ def lemke_howson_profile(
     )
 
 
-def _float_leaving(t: np.ndarray, col: int, slack: range) -> int:
-    """Row of the lexicographic minimum-ratio test in floats; ``-1`` if no entry is positive."""
-    column = t[:, col]
-    cand = np.flatnonzero(column > _TIE)
-    if cand.size <= 1:
-        return int(cand[0]) if cand.size else -1
-    for k in (-1, *slack):
-        ratios = t[cand, k] / column[cand]
-        low = ratios.min()
-        cand = cand[ratios <= low + _TIE * max(1.0, abs(low))]
-        if cand.size == 1:
-            break
-    return int(cand[0])
-
-
 def lemke_howson_float(
-    a: IntMatrix, b: IntMatrix, label: int, max_pivots: int = _FLOAT_PIVOTS
+    a: IntMatrix,
+    b: IntMatrix,
+    label: int,
+    max_pivots: int = _FLOAT_PIVOTS,
+    kernel: Any = None,
+    floats: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[int], list[int], int] | None:
     """The final bases of the Lemke–Howson path in floating point, and the number of pivots.
 
     Same tableaux, labels and lexicographic rule as :func:`lemke_howson_profile`, on the
-    payoffs scaled to at most 1.  Returns ``(basis_p, basis_q, pivots)`` (the labels of the
-    basic variables of each system) or ``None`` if the path hits a ray or exceeds
-    ``max_pivots``: floats decide ties only approximately, so the caller rebuilds and checks.
+    payoffs scaled to at most 1 (:mod:`negotiate.solvers.nash._lh_float`).  Returns
+    ``(basis_p, basis_q, pivots)`` (the labels of the basic variables of each system) or
+    ``None`` if the path hits a ray or exceeds ``max_pivots``: floats decide ties only
+    approximately, so the caller rebuilds and checks.  ``floats`` are ``(A, B)`` as floats.
     """
-    m, n = len(a), len(a[0])
-    fa = np.array(a, dtype=float)
-    fb = np.array(b, dtype=float)
-    fa /= fa.max()
-    fb /= fb.max()
-    tabs = (
-        np.hstack([fb.T, np.eye(n), np.ones((n, 1))]),  # P: rows j; x_0..x_{m-1}, s_0..s_{n-1}
-        np.hstack([np.eye(m), fa, np.ones((m, 1))]),  # Q: rows i; r_0..r_{m-1}, y_0..y_{n-1}
-    )
-    slacks = (range(m, m + n), range(m))
-    bases = (list(slacks[0]), list(slacks[1]))
-    side = 0 if label < m else 1
-    entering = label
-    for steps in range(1, max_pivots + 1):
-        t = tabs[side]
-        row = _float_leaving(t, entering, slacks[side])
-        if row < 0:
-            return None
-        prow = t[row] / t[row, entering]
-        t -= np.multiply.outer(t[:, entering], prow)
-        t[row] = prow
-        leaving = bases[side][row]
-        bases[side][row] = entering
-        if leaving == label:
-            return bases[0], bases[1], steps
-        entering = leaving
-        side = 1 - side
-    return None
+    fa, fb = floats if floats is not None else (np.array(a, float), np.array(b, float))
+    return float_path(fa / fa.max(), fb / fb.max(), label, max_pivots, _TIE, kernel)
 
 
 def rebuild(
-    a: IntMatrix, bt: IntMatrix, basis_p: Sequence[int], basis_q: Sequence[int]
+    a: IntMatrix,
+    bt: IntMatrix,
+    basis_p: Sequence[int],
+    basis_q: Sequence[int],
+    floats: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None:
     """The exact equilibrium of two final bases, or ``None`` if it fails the exact check.
 
     With ``S`` the basic ``x`` and ``J`` the non-basic slacks ``s``, ``x_S`` solves
     ``B^T[J, S] x_S = 1`` (the other ``x`` are 0); likewise ``A[I, T] y_T = 1``.  The pair is
-    kept only if :func:`verify_pair` proves it an equilibrium.
+    kept only if :func:`verify_pair` proves it an equilibrium (``floats = (A, B^T)`` as
+    float arrays speed the check up; it stays exact).
     """
     m, n = len(a), len(bt)
     in_p, in_q = set(basis_p), set(basis_q)
@@ -211,7 +187,7 @@ def rebuild(
         return None
     x = (xs, xsol[0])
     y = (ys, ysol[0])
-    if not verify_pair(a, bt, x, y):
+    if not verify_pair(a, bt, x, y, floats):
         return None
     return _strategy(m, x), _strategy(n, y)
 
@@ -254,11 +230,10 @@ def lemke_howson(game: NormalFormGame, *, initial_label: object = 0) -> Equilibr
     may reach different equilibria; none is guaranteed to find all of them.
     """
     label = _label(game, initial_label)
-    a, b = integer_payoffs(game)
-    x, y, steps, path = _solve(a, b, label)
+    x, y, steps, path = _solve(integer_game(game), label)
     result = EquilibriumSet.build(
         game,
-        [(x, y)],
+        [Equilibrium(game, (x, y), expected_payoffs(game, x, y))],
         method="lemke_howson",
         options={"initial_label": initial_label},
         complete=False,
@@ -275,20 +250,21 @@ def lemke_howson(game: NormalFormGame, *, initial_label: object = 0) -> Equilibr
 _float_path_hook: Callable[..., tuple[list[int], list[int], int] | None] | None = None
 
 
-def _solve(
-    a: IntMatrix, b: IntMatrix, label: int
-) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], int, str]:
+def _solve(data: IntegerGame, label: int) -> tuple[Vector, Vector, int, str]:
     """Float path, exact rebuild and check; the exact integer path if the check fails."""
-    float_path = _float_path_hook or lemke_howson_float
-    found = float_path(a, b, label)
-    bt = tuple(zip(*b, strict=True))
+    a, b, bt = data.a, data.b, data.bt
+    if _float_path_hook is None:
+        found = lemke_howson_float(a, b, label, floats=(data.fa, data.fb))
+    else:
+        found = _float_path_hook(a, b, label)
     if found is not None:
         basis_p, basis_q, steps = found
-        profile = rebuild(a, bt, basis_p, basis_q)
+        profile = rebuild(a, bt, basis_p, basis_q, (data.fa, data.fbt))
         if profile is not None:
             return profile[0], profile[1], steps, "float pivoting, rebuilt and verified exactly"
     x, y, steps = lemke_howson_profile(a, b, label)
-    if not verify_pair(a, bt, over_common_denominator(x)[:2], over_common_denominator(y)[:2]):
+    xi, yi = over_common_denominator(x)[:2], over_common_denominator(y)[:2]
+    if not verify_pair(a, bt, xi, yi, (data.fa, data.fbt)):
         raise SolverError(
             "Lemke–Howson ended at a profile that is not an equilibrium",
             solver="lemke_howson",
