@@ -39,6 +39,9 @@ __all__ = [
 #: A matrix of Python integers, row-major.
 IntMatrix = tuple[tuple[int, ...], ...]
 
+#: ``(g, low, L)``: an integer payoff ``k`` stands for the game's payoff ``((k-1)*g + low) / L``.
+Affine = tuple[int, int, int]
+
 
 def bimatrix_accepts(game: object) -> str | None:
     """Registry test: ``None`` for a two-player :class:`NormalFormGame`, else the reason."""
@@ -49,14 +52,17 @@ def bimatrix_accepts(game: object) -> str | None:
     return None
 
 
-def _positive_integers(values: Sequence[Sequence[Fraction]]) -> tuple[IntMatrix, Affine]:
+def _positive_integers(
+    values: Sequence[Sequence[Fraction]],
+) -> tuple[IntMatrix, Affine, list[int]]:
     """The exact positive affine image of ``values`` with integer entries and minimum 1.
 
     ``u -> (u - min) * L / g + 1`` where ``L`` clears the denominators and ``g`` is the gcd of
     the resulting integers: the primitive integer vector on the ray of ``u - min``, so a game
     scaled by ``1e9`` maps to the same integers as the unscaled one.  A constant matrix maps
     to all ones.  Integer arithmetic throughout (no Fraction operations on the entries).
-    Also returns the inverse map ``(g, low, L)``: ``u = ((k - 1) * g + low) / L``.
+    Also returns the inverse map ``(g, low, L)``: ``u = ((k - 1) * g + low) / L``, and the
+    integers as one row-major list.
     """
     cols = len(values[0]) if len(values) else 0
     flat = [v.as_integer_ratio() for row in values for v in row]
@@ -66,11 +72,10 @@ def _positive_integers(values: Sequence[Sequence[Fraction]]) -> tuple[IntMatrix,
     shifted = [k - low for k in scaled]
     g = math.gcd(*shifted) or 1
     ints = [k // g + 1 for k in shifted]
-    return tuple(tuple(ints[r : r + cols]) for r in range(0, len(ints), cols)), (g, low, lcm)
+    matrix = tuple(tuple(ints[r : r + cols]) for r in range(0, len(ints), cols))
+    return matrix, (g, low, lcm), ints
 
 
-#: ``(g, low, L)``: an integer payoff ``k`` stands for the game's payoff ``((k-1)*g + low) / L``.
-Affine = tuple[int, int, int]
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,10 +113,11 @@ def integer_game(game: NormalFormGame) -> IntegerGame:
     """The :class:`IntegerGame` of a two-player game (cached per game object)."""
     cached = _INTEGER_GAMES.get(game)
     if cached is None:
-        a, amap = _positive_integers(game.payoff_array(0).tolist())
-        b, bmap = _positive_integers(game.payoff_array(1).tolist())
-        fa = np.array(a, dtype=float)
-        fb = np.array(b, dtype=float)
+        shape = (game.shape[0], game.shape[1])
+        a, amap, aflat = _positive_integers(game.payoff_array(0).tolist())
+        b, bmap, bflat = _positive_integers(game.payoff_array(1).tolist())
+        fa = np.array(aflat, dtype=float).reshape(shape)
+        fb = np.array(bflat, dtype=float).reshape(shape)
         bt = tuple(zip(*b, strict=True))
         fbt = np.ascontiguousarray(fb.T)
         cached = _INTEGER_GAMES[game] = IntegerGame(a, b, bt, (amap, bmap), fa, fb, fbt)

@@ -56,6 +56,9 @@ DEFAULT_BUDGET = 200_000
 
 Vector = tuple[Fraction, ...]
 
+#: Above this :func:`enummixed_cost` (about 7 x 7) lrsnash, when installed, runs the enumeration.
+LRSNASH_FROM = 250
+
 
 def enummixed_cost(shape: tuple[int, int]) -> int:
     """Upper bound on the vertices enumerated: ``min(f0(P), f0(Q))`` by McMullen's theorem.
@@ -267,9 +270,10 @@ def extreme_equilibria(
 ) -> tuple[list[tuple[Vector, Vector]], bool]:
     """Kernel: the extreme equilibria of the positive integer game ``(a, b)`` and degeneracy.
 
-    ``engine`` is ``"lrsnash"`` (lrslib's program, by default when it is on the ``PATH``) or
-    ``"cdd"``.  The polytope enumerated is the one with fewer vertices by McMullen's bound
-    (the game is transposed when the column player has fewer strategies).  Every pair is
+    ``engine`` is ``"lrsnash"`` (lrslib's program) or ``"cdd"``; by default lrsnash when it
+    is on the ``PATH`` and :func:`enummixed_cost` exceeds :data:`LRSNASH_FROM`, else cdd.
+    The polytope enumerated is the one with fewer vertices by McMullen's bound (the game is
+    transposed when the column player has fewer strategies).  Every pair is
     verified exactly (each player best-replies; integer arithmetic).  The second value is
     True when some extreme equilibrium is degenerate: one of its strategies has more pure
     best replies than its support size (only then can equilibria form continua).
@@ -280,6 +284,10 @@ def extreme_equilibria(
         bt_ = tuple(zip(*a, strict=True))
         swapped, degenerate = extreme_equilibria(at, bt_, engine)
         return [(x, y) for y, x in swapped], degenerate
+    if engine not in (None, "lrsnash", "cdd"):
+        raise ModelError("engine", engine, "expected 'lrsnash', 'cdd' or None (automatic)")
+    if engine is None and enummixed_cost((m, n)) <= LRSNASH_FROM:
+        engine = "cdd"  # starting a program costs more than cdd on a small polytope
     exe = shutil.which("lrsnash") if engine in (None, "lrsnash") else None
     if engine == "lrsnash" and exe is None:
         raise SolverError("the lrsnash program is not on the PATH", solver="lrsnash")
