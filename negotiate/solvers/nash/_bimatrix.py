@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from flint import fmpz_mat
+from flint import fmpq_mat, fmpz_mat
 
 from negotiate.games.normal import NormalFormGame
 
@@ -74,8 +74,6 @@ def _positive_integers(
     ints = [k // g + 1 for k in shifted]
     matrix = tuple(tuple(ints[r : r + cols]) for r in range(0, len(ints), cols))
     return matrix, (g, low, lcm), ints
-
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,6 +209,8 @@ def support_point(
         sol = sub.solve(fmpz_mat(k, 1, [1] * k))
     except ZeroDivisionError:
         return None
+    if not isinstance(sol, fmpq_mat):  # FLINT returns rationals unless asked for integers
+        raise TypeError(f"expected an fmpq_mat from fmpz_mat.solve, got {type(sol).__name__}")
     numer, denom = sol.numer_denom()
     sign = 1 if denom > 0 else -1
     return [sign * int(v) for v in numer.entries()], sign * int(denom)
