@@ -36,6 +36,8 @@ __all__ = [
     "vertex_bound",
 ]
 
+_SMALL = 2**61  # integers below this (in absolute value) and their differences fit in int64
+
 #: A matrix of Python integers, row-major.
 IntMatrix = tuple[tuple[int, ...], ...]
 
@@ -66,12 +68,21 @@ def _positive_integers(
     """
     cols = len(values[0]) if len(values) else 0
     flat = [v.as_integer_ratio() for row in values for v in row]
-    lcm = math.lcm(*{d for _, d in flat})
-    scaled = [k * (lcm // d) for k, d in flat]
-    low = min(scaled)
-    shifted = [k - low for k in scaled]
-    g = math.gcd(*shifted) or 1
-    ints = [k // g + 1 for k in shifted]
+    nums, dens = zip(*flat, strict=True)
+    lcm = math.lcm(*set(dens))
+    ints: list[int]
+    if lcm * max(map(abs, nums)) < _SMALL:  # exact in int64: numpy does the passes
+        arr = np.array(nums, dtype=np.int64) * (lcm // np.array(dens, dtype=np.int64))
+        low = int(arr.min())
+        arr -= low
+        g = int(np.gcd.reduce(arr)) or 1
+        ints = (arr // g + 1).tolist()
+    else:
+        scaled = [k * (lcm // d) for k, d in flat]
+        low = min(scaled)
+        shifted = [k - low for k in scaled]
+        g = math.gcd(*shifted) or 1
+        ints = [k // g + 1 for k in shifted]
     matrix = tuple(tuple(ints[r : r + cols]) for r in range(0, len(ints), cols))
     return matrix, (g, low, lcm), ints
 
