@@ -52,7 +52,7 @@ __all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile"]
 Vector = tuple[Fraction, ...]
 
 _TIE = 1e-9  # relative tolerance of a tie in the float ratio test
-_FLOAT_PIVOTS = 200_000  # a float path longer than this is abandoned for the exact one
+_FLOAT_PIVOTS = 1_000_000  # a float path longer than this is abandoned for the exact one
 
 
 class _Tableau:
