@@ -160,7 +160,7 @@ def test_complete_against_brute_force_vertex_enumeration(game: NormalFormGame) -
 @settings(max_examples=150)
 @given(games(max_size=3))
 def test_cdd_engine_complete_against_brute_force(game: NormalFormGame) -> None:
-    """The cdd engine (used where lrsnash is not installed) gives the brute-force set too."""
+    """The cdd engine (the default) gives the brute-force set too."""
     a, b = integer_payoffs(game)
     found, _ = extreme_equilibria(a, b, "cdd")
     assert len(found) == len(set(found))

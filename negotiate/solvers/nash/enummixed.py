@@ -17,9 +17,10 @@ game is transposed when that is ``Q``).  For each vertex ``x`` of ``P`` with lab
 the partners are the vertices of the face of ``Q`` on which every label outside ``L`` is tight:
 one square system, solved exactly, when ``x`` has no extra label, and otherwise the face's own
 vertices.  Faces are looked up by their label set, so vertices with extra labels cost no
-all-pairs search.  The enumeration is lrslib's ``lrsnash`` (reverse search, exact; used when
-the program is on the ``PATH``) or else pycddlib's exact (GMP) double description for ``P`` with
-FLINT for the square systems.  Every pair is verified exactly before it is returned.
+all-pairs search.  The enumeration of ``P`` is pycddlib's exact (GMP) double description,
+with FLINT for the square systems; with ``engine='lrsnash'`` it is lrslib's ``lrsnash``
+(reverse search, exact), an optional program used only when asked for and installed.
+Every pair is verified exactly before it is returned.
 """
 
 from __future__ import annotations
@@ -55,9 +56,6 @@ __all__ = ["DEFAULT_BUDGET", "enummixed", "enummixed_cost"]
 DEFAULT_BUDGET = 200_000
 
 Vector = tuple[Fraction, ...]
-
-#: Above this :func:`enummixed_cost` (about 7 x 7) lrsnash, when installed, runs the enumeration.
-LRSNASH_FROM = 250
 
 
 def enummixed_cost(shape: tuple[int, int]) -> int:
@@ -270,8 +268,9 @@ def extreme_equilibria(
 ) -> tuple[list[tuple[Vector, Vector]], bool]:
     """Kernel: the extreme equilibria of the positive integer game ``(a, b)`` and degeneracy.
 
-    ``engine`` is ``"lrsnash"`` (lrslib's program) or ``"cdd"``; by default lrsnash when it
-    is on the ``PATH`` and :func:`enummixed_cost` exceeds :data:`LRSNASH_FROM`, else cdd.
+    ``engine`` is ``"cdd"`` (the default: cdd's exact double description, a dependency) or
+    ``"lrsnash"`` (lrslib's program, used only when asked for and installed: it is not a
+    dependency of this package).  ``None`` means ``"cdd"``.
     The polytope enumerated is the one with fewer vertices by McMullen's bound (the game is
     transposed when the column player has fewer strategies).  Every pair is
     verified exactly (each player best-replies; integer arithmetic).  The second value is
@@ -285,10 +284,8 @@ def extreme_equilibria(
         swapped, degenerate = extreme_equilibria(at, bt_, engine)
         return [(x, y) for y, x in swapped], degenerate
     if engine not in (None, "lrsnash", "cdd"):
-        raise ModelError("engine", engine, "expected 'lrsnash', 'cdd' or None (automatic)")
-    if engine is None and enummixed_cost((m, n)) <= LRSNASH_FROM:
-        engine = "cdd"  # starting a program costs more than cdd on a small polytope
-    exe = shutil.which("lrsnash") if engine in (None, "lrsnash") else None
+        raise ModelError("engine", engine, "expected 'cdd' (the default) or 'lrsnash'")
+    exe = shutil.which("lrsnash") if engine == "lrsnash" else None
     if engine == "lrsnash" and exe is None:
         raise SolverError("the lrsnash program is not on the PATH", solver="lrsnash")
     pairs = _lrsnash_equilibria(a, b, exe) if exe else _cdd_equilibria(a, b)
@@ -320,8 +317,13 @@ def extreme_equilibria(
     return pairs, degenerate
 
 
-def enummixed(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSet:
+def enummixed(
+    game: NormalFormGame, *, max_cost: object = None, engine: str | None = None
+) -> EquilibriumSet:
     """All extreme Nash equilibria of a two-player game, exactly and completely.
+
+    ``engine="lrsnash"`` hands the vertex enumeration to lrslib's ``lrsnash`` program when it
+    is installed (optional; faster on games over about 10 x 10); the default is cdd.
 
     Raises :class:`TooLargeError` when :func:`enummixed_cost` exceeds ``max_cost`` (default
     :data:`DEFAULT_BUDGET`) and :class:`SolverError` if no equilibrium results (impossible by
@@ -329,13 +331,15 @@ def enummixed(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSe
     """
     check_budget(game, max_cost, "enummixed")
     a, b = integer_payoffs(game)
-    pairs, degenerate = extreme_equilibria(a, b)
+    pairs, degenerate = extreme_equilibria(a, b, engine)
     profiles = [Equilibrium(game, (x, y), expected_payoffs(game, x, y)) for x, y in pairs]
     if not profiles:
         raise SolverError(
             "vertex enumeration found no equilibrium", solver="enummixed", status="empty"
         )
-    options = {} if max_cost is None else {"max_cost": max_cost}
+    options: dict[str, object] = {} if max_cost is None else {"max_cost": max_cost}
+    if engine is not None:
+        options["engine"] = engine
     return EquilibriumSet.build(
         game,
         profiles,

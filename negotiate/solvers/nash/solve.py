@@ -54,7 +54,7 @@ NASH_METHODS.register(
     "enummixed",
     "all extreme equilibria of a two-player game: exact vertex enumeration (lrsnash or cdd)",
     bimatrix_accepts,
-    options={"max_cost"},
+    options={"max_cost", "engine"},
 )(enummixed)
 NASH_METHODS.register(
     "lemke_howson",
@@ -107,6 +107,7 @@ def nash_equilibria(
     *,
     max_cost: Any = None,
     initial_label: Any = None,
+    engine: str | None = None,
 ) -> EquilibriumSet:
     """Nash equilibria of ``game`` by ``method`` (see the module docstring for the methods).
 
@@ -123,6 +124,9 @@ def nash_equilibria(
     max_cost : number, optional
         Budget for the enumerating methods (default: admits 14 x 14); over it,
         :class:`TooLargeError` says to use ``method='lemke_howson'``.
+    engine : {"cdd", "lrsnash"}, optional
+        The vertex enumeration of ``enummixed``: cdd (default) or lrslib's ``lrsnash``
+        program, used only when asked for and installed (it is not a dependency).
     initial_label : int or (player, strategy), optional
         The label Lemke–Howson drops first (default 0).
 
