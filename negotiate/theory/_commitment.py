@@ -32,6 +32,7 @@ from negotiate.errors import FloatInputWarning, ModelError, NotApplicableError
 from negotiate.expr import symbol
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+from negotiate.theory._sampling import numeric_value
 
 __all__ = [
     "Boundary",
@@ -332,15 +333,6 @@ def _compare_fields(
     return bad
 
 
-def _numeric(value: Any) -> Any:
-    """A substituted sympy value as the numeric models hold it (bool or Fraction)."""
-    if value is sp.true or value is sp.false:
-        return bool(value)
-    if isinstance(value, sp.Basic) and value.is_Rational:
-        return Fraction(int(value.p), int(value.q))
-    return value
-
-
 def _substituted(
     sym_result: Any,
     num_result: Any,
@@ -361,7 +353,7 @@ def _substituted(
             out[f.name] = replace(s, **_substituted(s, n, subs, comparators, name + "."))
         elif isinstance(s, dict):
             out[f.name] = {
-                k: _numeric(v.xreplace(dict(subs))) if isinstance(v, sp.Basic) else v
+                k: numeric_value(v.xreplace(dict(subs))) if isinstance(v, sp.Basic) else v
                 for k, v in s.items()
             }
         elif isinstance(s, sp.Basic):
@@ -369,7 +361,7 @@ def _substituted(
             if name in comparators and comparators[name](value, n):
                 out[f.name] = n
             else:
-                out[f.name] = _numeric(value)
+                out[f.name] = numeric_value(value)
     return out
 
 
