@@ -102,9 +102,12 @@ class ScenarioResult:
         return {n: self.state.values[n] for n in self.scenario.parameters}
 
     def verify(self) -> Certificate:
-        """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome, and
-        that the outcome really differs on the two sides of each tipping point."""
+        """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome
+        (:func:`~negotiate.scenario.certify.certify_outcome`, by a route that shares no code
+        with the pipeline), and that the outcome really differs on the two sides of each
+        tipping point."""
         from negotiate.scenario.analysis import outcome_at
+        from negotiate.scenario.certify import certify_outcome
 
         checks, notes = [], []
         quantities: dict[str, Any] = {}
@@ -123,11 +126,14 @@ class ScenarioResult:
             checks.append("deal: Pareto optimality, individual rationality, optimality")
             ok = ok and cert.ok
             quantities["deal"] = cert.to_dict()
-        again = outcome_at(self.scenario, values)
-        checks.append("outcome recomputed from the participation slacks")
-        if again != self.outcome:
-            ok = False
-            notes.append(f"outcome recomputed as {again}, reported {self.outcome}")
+        good, again, failures = certify_outcome(self)
+        checks.append(
+            "outcome re-derived from the scenario's expressions, the no-deal strategy checked "
+            "by one-shot deviations, and slacks by the fractional knapsack or a segment scan"
+        )
+        quantities["outcome"] = again
+        ok = ok and good
+        notes += failures
         for name, tp in self.tipping_points.items():
             inside, outside = (
                 (tp.bracket[0], tp.bracket[1]) if tp.direction == "up" else tp.bracket[::-1]

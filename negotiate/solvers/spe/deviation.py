@@ -30,7 +30,13 @@ from typing import Any
 
 from negotiate.games.tree import Chance, Decision, GameTree, Node, Path, Terminal
 
-__all__ = ["BRUTE_FORCE_LIMIT", "brute_force_spe", "check_profile"]
+__all__ = [
+    "BRUTE_FORCE_LIMIT",
+    "brute_force_spe",
+    "check_profile",
+    "continuation_values",
+    "deviation_failures",
+]
 
 #: Largest number of pure profiles the brute-force oracle enumerates.
 BRUTE_FORCE_LIMIT = 4096
@@ -186,6 +192,33 @@ def check_profile(tree: GameTree, eq: Any) -> tuple[Fraction, bool, list[str]]:
     if _path_of(tree, strategy) != tuple(eq.path):
         msgs.append(f"equilibrium path recomputed as {_path_of(tree, strategy)}")
     return worst, not msgs, msgs
+
+
+def deviation_failures(tree: GameTree, strategy: Mapping[Path, str]) -> list[str]:
+    """Why the pure ``strategy`` (decision path -> action) is not subgame perfect on the
+    numeric ``tree`` (an empty list when it is), by the checks of :func:`check_profile`."""
+    msgs = _structure(tree, strategy)
+    if msgs:
+        return msgs
+    values, _ = _continuations(tree, strategy)
+    return _node_checks(tree, strategy, values)[1]
+
+
+def continuation_values(tree: GameTree, strategy: Mapping[Path, str]) -> tuple[Values, set[str]]:
+    """The payoffs at the root under ``strategy`` and the action labels played with positive
+    probability."""
+    values, reach = _continuations(tree, strategy)
+    played: set[str] = set()
+    for leaf in reach[()]:
+        node: Node = tree.root
+        for label in leaf:
+            if isinstance(node, Decision):
+                played.add(label)
+                node = node.children[node.actions.index(label)]
+            else:
+                assert isinstance(node, Chance)
+                node = node.children[node.outcomes.index(label)]
+    return values[()], played
 
 
 def brute_force_spe(tree: GameTree) -> frozenset[tuple[tuple[Path, str], ...]] | None:
