@@ -32,6 +32,14 @@ def numeric_value(value: Any) -> Any:
     return value
 
 
+def _at(value: Any, subs: Mapping[sp.Basic, sp.Basic]) -> Any:
+    if isinstance(value, sp.Basic):
+        return numeric_value(value.xreplace(subs))
+    if isinstance(value, tuple):
+        return tuple(_at(v, subs) for v in value)
+    return value
+
+
 def substitution_certificate(
     result: Any,
     parameters: Mapping[str, Any],
@@ -75,9 +83,9 @@ def substitution_certificate(
             continue
         checked += 1
         record = {
-            f.name: numeric_value(getattr(result, f.name).xreplace(sp_subs))
+            f.name: _at(getattr(result, f.name), sp_subs)
             for f in fields(result)
-            if f.name != "model" and f.init and isinstance(getattr(result, f.name), sp.Basic)
+            if f.name != "model" and f.init
         }
         if normalise is not None:
             record = normalise(record)
