@@ -289,8 +289,19 @@ class CorrelatedEquilibrium:
             "min_probability": min(vec),
             "payoffs": self.payoffs,
         }
-        ok = well_formed and violation == 0
-        checks = ["probabilities are non-negative and sum to 1", "every incentive constraint"]
+        expected = tuple(
+            sum(
+                (x * self.game.payoff(i, prof) for prof, x in zip(poly.profiles, vec, strict=True)),
+                Fraction(0),
+            )
+            for i in range(self.game.n_players)
+        )
+        ok = well_formed and violation == 0 and expected == tuple(self.payoffs)
+        checks = [
+            "probabilities are non-negative and sum to 1",
+            "every incentive constraint",
+            "payoffs are the expectations under the distribution",
+        ]
         if self.objective is not None:
             lp = _lp(poly, dict(self.objective))
             reason = check(lp, tuple(vec), *self._dual)

@@ -1,0 +1,737 @@
+"""Every certificate can fail: each ``verify()`` is fed a wrong result and must reject it.
+
+``CASES`` maps each result class with a ``verify()`` method (``module.Class``) to a factory
+returning a correct result and a list of wrong ones (built with ``dataclasses.replace``:
+a perturbed equilibrium, solution, threshold or outcome).  The correct result must pass, and
+every wrong one must fail.  :func:`test_every_verify_has_a_negative_test` lists every
+``def verify`` in ``negotiate/`` (by ``ast``), so a new certificate without a negative test
+fails the suite.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import functools
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from negotiate.games.normal import NormalFormGame
+from negotiate.games.tree import GameTree
+from negotiate.papers import check_close
+from tests.signaling_games import beer_quiche_dict
+from tests.trees import ENTRY, IRAN
+
+F = Fraction
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "models"
+replace = dataclasses.replace
+
+Case = Callable[[], tuple[Any, list[tuple[str, Any]]]]
+CASES: dict[str, Case] = {}
+
+
+def case(key: str) -> Callable[[Case], Case]:
+    def register(fn: Case) -> Case:
+        CASES[key] = fn
+        return fn
+
+    return register
+
+
+# ------------------------------------------------------------------ shared inputs
+@functools.cache
+def _scenario(name: str) -> Any:
+    from negotiate.scenario import load_scenario
+
+    return load_scenario(MODELS / f"{name}.toml").solve(tipping_points=False)
+
+
+@functools.cache
+def _report() -> Any:
+    from negotiate.reports.report import report
+
+    return report(MODELS / "deterrence_game.toml", regime=False)
+
+
+def _space() -> Any:
+    from negotiate.games.issues import IssueSpace
+
+    weights = {"relief": ("0.4", "0.3"), "enrichment": ("0.35", "0.45"), "assets": ("0.25", "0.25")}
+    return IssueSpace.linear(("Iran", "US"), weights, reversible={"relief"})
+
+
+def _other_outcome(outcome: str) -> str:
+    return "war" if outcome != "war" else "stalemate"
+
+
+# ------------------------------------------------------------------ solvers
+@case("solvers.spe.solve.SPEResult")
+def _spe() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.spe.solve import subgame_perfect
+
+    tree = GameTree.from_dict(ENTRY)
+    good = subgame_perfect(tree)
+    eq = good.equilibria[0]
+    lied = replace(eq, payoffs={"Entrant": 9, "Incumbent": 0})
+    # a Nash equilibrium resting on a non-credible threat: stay out, fight if entered
+    threat = {p: ("out" if p == () else "fight") for p in eq.strategy}
+    bad = replace(eq, strategy=threat, path=("out",), payoffs={"Entrant": 0, "Incumbent": 2})
+    bad = replace(bad, outcomes={("out",): F(1)})
+    # a tree with a tie settled by tie_break: the other tied action is not the equilibrium
+    tied = GameTree.from_dict(
+        {
+            "players": ["A", "B"],
+            "root": {
+                "player": "A",
+                "tie_break": ["left"],
+                "actions": {
+                    "left": {"payoffs": {"A": 1, "B": 0}},
+                    "right": {"payoffs": {"A": 1, "B": 5}},
+                },
+            },
+        }
+    )
+    tie_good = subgame_perfect(tied)
+    right = replace(
+        tie_good.equilibria[0],
+        strategy={(): "right"},
+        path=("right",),
+        payoffs={"A": F(1), "B": F(5)},
+        outcomes={("right",): F(1)},
+    )
+    return good, [
+        ("non-credible threat", replace(good, equilibria=(bad,))),
+        ("payoffs misreported", replace(good, equilibria=(lied,))),
+        ("an equilibrium missing", replace(good, equilibria=())),
+        ("wrong tie rule", replace(tie_good, equilibria=(right,))),
+    ]
+
+
+@case("solvers.spe.regions.SymbolicSPEResult")
+def _spe_regions() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.spe.solve import subgame_perfect
+
+    good = subgame_perfect(GameTree.from_dict(IRAN))
+    region = good.regions[0]
+    node = next(
+        p for p, a in region.strategy.items() if len(GameTree.from_dict(IRAN).node(p).actions) > 1
+    )
+    other = next(
+        a for a in GameTree.from_dict(IRAN).node(node).actions if a != region.strategy[node]
+    )
+    flipped = replace(region, strategy={**region.strategy, node: other})
+    return good, [
+        ("a region's strategy flipped", replace(good, regions=(flipped, *good.regions[1:])))
+    ]
+
+
+@case("solvers.spe.credibility.CredibilityResult")
+def _credibility() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.spe.credibility import non_credible_equilibria
+
+    good = non_credible_equilibria(GameTree.from_dict(ENTRY))
+    eq = good.equilibria[0]
+    rows, cols = eq.probabilities
+    shifted = (tuple(reversed(rows)), cols)
+    bad = replace(eq, probabilities=shifted)
+    nc = good.non_credible[0]
+    k = good.equilibria.index(nc)
+    no_loss = replace(nc, threats=tuple(replace(t, loss=-t.loss) for t in nc.threats))
+    return good, [
+        ("a profile with regret", replace(good, equilibria=(bad, *good.equilibria[1:]))),
+        (
+            "a threat without loss",
+            replace(good, equilibria=(*good.equilibria[:k], no_loss, *good.equilibria[k + 1 :])),
+        ),
+        (
+            "the subgame-perfect equilibrium dropped",
+            replace(good, equilibria=tuple(e for e in good.equilibria if e.threats)),
+        ),
+    ]
+
+
+@case("solvers.nash.equilibria.EquilibriumSet")
+def _nash() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.nash.solve import nash_equilibria
+
+    game = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])  # prisoners' dilemma
+    good = nash_equilibria(game)
+    eq = good.equilibria[0]
+    cooperate = type(eq).of(game, ((1, 0), (1, 0)))
+    return good, [
+        ("no equilibrium", replace(good, equilibria=())),
+        ("cooperation as an equilibrium", replace(good, equilibria=(cooperate,))),
+        ("a duplicate", replace(good, equilibria=(eq, eq))),
+    ]
+
+
+@case("solvers.lp.zero_sum.ZeroSumSolution")
+def _zero_sum() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.lp.zero_sum import zero_sum_value
+
+    good = zero_sum_value(NormalFormGame.zero_sum([[2, -1], [-1, 1]]))
+    return good, [
+        ("value off by 1/100", replace(good, value=good.value + F(1, 100))),
+        ("row strategy pure", replace(good, row_strategy=(F(1), F(0)))),
+    ]
+
+
+@case("solvers.lp.correlated.CorrelatedEquilibrium")
+def _correlated() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.lp.correlated import correlated_equilibrium
+
+    chicken = NormalFormGame.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]])
+    good = correlated_equilibrium(chicken)
+    profiles = list(good.distribution)
+    both_dare = tuple(s[-1] for s in chicken.strategies)
+    return good, [
+        ("all mass on both daring", replace(good, distribution={both_dare: F(1)})),
+        ("payoffs misreported", replace(good, payoffs=tuple(p + 1 for p in good.payoffs))),
+        (
+            "probabilities sum above 1",
+            replace(good, distribution={**good.distribution, profiles[0]: F(2)}),
+        ),
+    ]
+
+
+@case("solvers.bargaining.solutions.BargainingSolution")
+def _bargaining() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.bargaining.solutions import nash_bargaining
+
+    good = nash_bargaining(_space().problem(("0.2", "0.1")))
+    u = good.utilities
+    return good, [
+        ("a dominated point", replace(good, utilities=(u[0] - F(1, 100), u[1]))),
+        ("off the Nash optimum", replace(good, utilities=(u[0] + F(1, 100), u[1] - F(1, 100)))),
+    ]
+
+
+@case("solvers.bargaining.linkage.LinkageValue")
+def _linkage() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.bargaining.linkage import linkage_value
+
+    good = linkage_value(_space(), ("0.2", "0.1"))
+    s = good.split
+    return good, [("split utilities misreported", replace(good, split=(s[0] + F(1, 10), s[1])))]
+
+
+@case("solvers.bargaining.batch.BatchSolution")
+def _batch() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.solvers.bargaining.batch import nash_bargaining_batch
+
+    good = nash_bargaining_batch(_space(), np.array([[0.2, 0.1], [0.1, 0.3], [0.0, 0.0]]))
+    u = good.utilities.copy()
+    u[0, 0] -= 0.05
+    return good, [("a row off the frontier", replace(good, utilities=u))]
+
+
+@case("solvers.pbe.result.PBEResult")
+def _pbe() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.games.signaling import SignalingGame
+    from negotiate.solvers.pbe.solve import perfect_bayesian
+
+    good = perfect_bayesian(SignalingGame.from_dict(beer_quiche_dict()))
+    eq = good.equilibria[0]
+    pay = {k: v + 1 for k, v in eq.payoffs.items()}
+    types = {k: v + 1 for k, v in eq.type_payoffs.items()}
+    return good, [
+        ("payoffs misreported", replace(good, equilibria=(replace(eq, payoffs=pay),))),
+        ("type payoffs misreported", replace(good, equilibria=(replace(eq, type_payoffs=types),))),
+    ]
+
+
+# ------------------------------------------------------------------ theory
+def _fields(result: Any, **changes: Any) -> Any:
+    return replace(result, **changes)
+
+
+@case("theory._commitment.Boundary")
+def _boundary() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import RepeatedCompliance
+
+    good = RepeatedCompliance(5, 3, 1, "0.9", "0.25").solve_for("delta")
+    return good, [("boundary moved", replace(good, value=good.value + F(1, 100)))]
+
+
+@case("theory.repeated.RepeatedComplianceResult")
+def _repeated() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import RepeatedCompliance
+
+    good = RepeatedCompliance(5, 3, 1, "0.9", "0.25").solve()
+    d, h = sp.symbols("delta hazard")
+    sym = RepeatedCompliance(5, 3, 1, d, h, "1/4").solve()
+    return good, [
+        ("critical delta too high", replace(good, critical_delta=good.critical_delta + F(1, 100))),
+        ("critical delta too low", replace(good, critical_delta=good.critical_delta - F(1, 100))),
+        ("max hazard too low", replace(good, max_hazard=good.max_hazard - F(1, 100))),
+        ("kappa off", replace(good, credibility_discount=good.credibility_discount + F(1, 1000))),
+        ("compliance flipped", replace(good, complies=not good.complies)),
+        ("symbolic threshold scaled", replace(sym, critical_delta=sym.critical_delta * F(11, 10))),
+    ]
+
+
+@case("theory.two_level.TwoLevelResult")
+def _two_level() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import TwoLevel
+
+    good = TwoLevel("0.2", "0.3", "0.8").solve()
+    x, lo, hi = sp.symbols("x lo hi")
+    sym = TwoLevel(x, lo, hi).solve()
+    return good, [
+        ("share inside but not nearest", replace(good, share=F(31, 100))),
+        ("wrong binding ratifier", replace(good, binding="ceiling")),
+        ("no agreement claimed", replace(good, agreement=False, share=None, binding=None)),
+        ("symbolic share shifted", replace(sym, share=sym.share + sp.Rational(1, 100))),
+    ]
+
+
+@case("theory.two_level.UncertainRatificationResult")
+def _uncertain() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import UncertainRatification
+
+    good = UncertainRatification("0.3", "0.7", "0.3").solve()
+    lo, hi = sp.symbols("lo hi")
+    sym = UncertainRatification(lo, hi, "1/3").solve()
+    return good, [
+        ("share off the optimum", replace(good, share=good.share + F(1, 100))),
+        ("failure probability", replace(good, failure_probability=good.failure_probability / 2)),
+        (
+            "symbolic failure probability",
+            replace(sym, failure_probability=sym.failure_probability / 2),
+        ),
+    ]
+
+
+def _theory_case(key: str, build: Callable[[], Any], **wrong: Any) -> None:
+    def factory() -> tuple[Any, list[tuple[str, Any]]]:
+        good = build()
+        out = []
+        for name, change in wrong.items():
+            value = change(good) if callable(change) else change
+            out.append((name, replace(good, **{name: value})))
+        return good, out
+
+    CASES[key] = factory
+
+
+def _plus(name: str, eps: Fraction | None = None) -> Callable[[Any], Any]:
+    step = F(1, 100) if eps is None else eps
+    return lambda r: getattr(r, name) + step
+
+
+def _not(name: str) -> Callable[[Any], Any]:
+    return lambda r: not getattr(r, name)
+
+
+def _deterrence() -> Any:
+    from negotiate.theory import Deterrence
+
+    return Deterrence(1, 0, -1, "0.4").solve()
+
+
+def _retaliation() -> Any:
+    from negotiate.theory import RetaliationMenu
+
+    return RetaliationMenu("1", "0.2", "0.5", "2", "0.5").solve()
+
+
+def _trust() -> Any:
+    from negotiate.theory import Trust
+
+    return Trust("0.5", 1, "0.1", "0.8").solve()
+
+
+def _reassurance() -> Any:
+    from negotiate.theory import Reassurance
+
+    return Reassurance("1", "0.5", "0.2", "0.6").solve()
+
+
+def _sanctions() -> Any:
+    from negotiate.theory import Sanctions
+
+    return Sanctions("0.3", "0.1", "0.8", "0.5").solve()
+
+
+def _shifting() -> Any:
+    from negotiate.theory import ShiftingPower
+
+    return ShiftingPower("0.8", "0.5", "0.2", "0.1", steps=2).solve()
+
+
+def _signals() -> Any:
+    from negotiate.theory import CostlySignals
+
+    return CostlySignals("0.3", "0.5").solve()
+
+
+def _crisis() -> Any:
+    from negotiate.theory import CrisisBargaining
+
+    return CrisisBargaining("0.5", "0.1", "0.1").solve()
+
+
+def _risk() -> Any:
+    from negotiate.theory import RiskReturn
+
+    return RiskReturn("0.5", "0.1", "0.3").solve()
+
+
+def _rubinstein() -> Any:
+    from negotiate.theory import Rubinstein
+
+    return Rubinstein("0.9", "0.8").solve()
+
+
+_theory_case(
+    "theory.deterrence.DeterrenceResult",
+    _deterrence,
+    threshold=_plus("threshold"),
+    deterred=_not("deterred"),
+    capable=_not("capable"),
+    challenge_value=_plus("challenge_value"),
+)
+_theory_case(
+    "theory.deterrence.RetaliationMenuResult",
+    _retaliation,
+    threshold=_plus("threshold"),
+    strike_value=_plus("strike_value"),
+    deterred=_not("deterred"),
+    capable=_not("capable"),
+)
+_theory_case(
+    "theory.trust.TrustResult",
+    _trust,
+    threshold=_plus("threshold"),
+    posterior=_plus("posterior"),
+    cooperates=_not("cooperates"),
+    cooperates_before=_not("cooperates_before"),
+)
+_theory_case(
+    "theory.trust.ReassuranceResult",
+    _reassurance,
+    separating=_not("separating"),
+    signal=_plus("signal"),
+    trustworthy_cost=_plus("trustworthy_cost"),
+)
+_theory_case(
+    "theory.sanctions.SanctionsResult",
+    _sanctions,
+    credible=_not("credible"),
+    credibility_threshold=_plus("credibility_threshold"),
+    p_comply_at_threat=_plus("p_comply_at_threat", F(1, 10)),
+    p_imposed=_plus("p_imposed", F(1, 10)),
+)
+_theory_case(
+    "theory.shifting_power.ShiftingPowerResult",
+    _shifting,
+    war=_not("war"),
+    transfer_needed=_plus("transfer_needed"),
+    min_steps=lambda r: (r.min_steps or 1) + 1,
+    surplus=_plus("surplus"),
+)
+_theory_case(
+    "theory.signals.CostlySignalsResult",
+    _signals,
+    tying_hands=lambda r: replace(r.tying_hands, threshold=r.tying_hands.threshold + F(1, 100)),
+    sinking_costs=lambda r: replace(r.sinking_costs, signal=r.sinking_costs.signal + F(1, 100)),
+    payoff_advantage=_plus("payoff_advantage"),
+    extra_war_risk=_plus("extra_war_risk"),
+)
+_theory_case(
+    "theory.crisis.CrisisBargainingResult",
+    _crisis,
+    range=lambda r: (r.range[0] + F(1, 100), r.range[1]),
+    width=_plus("width"),
+    war_values=lambda r: (r.war_values[0] + F(1, 100), r.war_values[1]),
+)
+_theory_case(
+    "theory.crisis.RiskReturnResult",
+    _risk,
+    demand=_plus("demand"),
+    war_probability=_plus("war_probability"),
+    expected_utility=_plus("expected_utility"),
+)
+_theory_case(
+    "theory.rubinstein.RubinsteinResult",
+    _rubinstein,
+    proposer_share=_plus("proposer_share"),
+    responder_share=_plus("responder_share"),
+    counter_share=_plus("counter_share"),
+)
+
+
+@case("theory.proliferation.ProliferationResult")
+def _proliferation() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import Proliferation
+
+    good = Proliferation("0.4", "0.2", "0.2", "0.1", "0.3", "0.8").solve()
+    out = []
+    for f in dataclasses.fields(good):
+        v = getattr(good, f.name)
+        if isinstance(v, bool):
+            out.append((f.name, replace(good, **{f.name: not v})))
+        elif isinstance(v, Fraction):
+            out.append((f.name, replace(good, **{f.name: v + F(1, 100)})))
+    return good, out
+
+
+@case("theory.proliferation.MonitoringWindow")
+def _monitoring() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import Proliferation
+
+    result = Proliferation("0.4", "0.2", "0.2", "0.1", "0.3", "0.8").solve()
+    good = result.monitoring_window("0.5", "0.3")
+    out = []
+    for f in dataclasses.fields(good):
+        v = getattr(good, f.name)
+        if isinstance(v, Fraction):
+            out.append((f.name, replace(good, **{f.name: v + F(1, 100)})))
+    return good, out
+
+
+# ------------------------------------------------------------------ coupling
+@case("theory.coupling.Credibility")
+def _coupling_credibility() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import credibility
+
+    good = credibility("0.6", "0.1", "0.8", "0.02", "0.25", "0.9", "0.5")
+    return good, [
+        ("kappa off", replace(good, kappa=good.kappa + F(1, 1000))),
+        ("hazard off", replace(good, hazard=good.hazard + F(1, 100))),
+    ]
+
+
+@case("theory.coupling.DiscountedDeal")
+def _discounted() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import discounted_deal
+
+    good = discounted_deal(_space(), ("0.2", "0.1"), "0.6")
+    u = good.solution.utilities
+    wrong = replace(good.solution, utilities=(u[0] + F(1, 100), u[1] - F(1, 100)))
+    return good, [
+        ("solution off the optimum", replace(good, solution=wrong)),
+        ("kappa not the one solved with", replace(good, kappa=F(9, 10))),
+    ]
+
+
+@case("theory.coupling.NoDealValues")
+def _no_deal() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import disagreement_from_tree
+
+    good = disagreement_from_tree(GameTree.from_dict(ENTRY), floors={"Entrant": "1/2"})
+    tv = dict(good.tree_values)
+    return good, [
+        ("point not max(floor, SPE)", replace(good, point=(F(0), *good.point[1:]))),
+        (
+            "tree values and point both shifted",
+            replace(
+                good,
+                tree_values={**tv, "Incumbent": tv["Incumbent"] + 1},
+                point=(good.point[0], good.point[1] + 1),
+            ),
+        ),
+    ]
+
+
+@case("theory.coupling.SelfEnforcement")
+def _self_enforcement() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.theory import self_enforcement
+
+    good = self_enforcement(
+        {"Iran": 3, "US": 3}, {"Iran": 5, "US": 4}, {"Iran": 1, "US": 1}, "0.9", "0.1"
+    )
+    p = next(iter(good.min_deal_value))
+    return good, [
+        (
+            "minimal value too high",
+            replace(
+                good, min_deal_value={**good.min_deal_value, p: good.min_deal_value[p] + F(1, 10)}
+            ),
+        ),
+        ("holds flipped", replace(good, holds=not good.holds)),
+        ("slack off", replace(good, slack={**good.slack, p: good.slack[p] + 1})),
+    ]
+
+
+# ------------------------------------------------------------------ scenario, sweeps, reports
+@case("scenario.result.ScenarioResult")
+def _scenario_result() -> tuple[Any, list[tuple[str, Any]]]:
+    good = _scenario("us_iran_2025")
+    st = good.state
+    return good, [
+        ("outcome flipped", replace(good, outcome=_other_outcome(good.outcome))),
+        ("kappa off", replace(good, state=replace(st, kappa=st.kappa + F(1, 1000)))),
+        (
+            "disagreement point off",
+            replace(
+                good, state=replace(st, disagreement=(st.disagreement[0] + 1, st.disagreement[1]))
+            ),
+        ),
+    ]
+
+
+@case("scenario.counterfactual.Counterfactuals")
+def _counterfactuals() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.scenario.counterfactual import counterfactuals
+
+    good = counterfactuals(_scenario("us_iran_2025"))
+    e = good.levers[0]
+    low = replace(e.low, outcome=_other_outcome(e.low.outcome))
+    out = [
+        (
+            "a lever point's outcome flipped",
+            replace(good, levers=(replace(e, low=low), *good.levers[1:])),
+        )
+    ]
+    if good.threats:
+        t = good.threats[0]
+        moved = replace(t, value=t.value + 1)
+        out.append(("a threat's value off", replace(good, threats=(moved, *good.threats[1:]))))
+    return good, out
+
+
+@case("sweeps.api.SweepRun")
+def _sweep_run() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.scenario import load_scenario
+    from negotiate.sweeps import plan_sweep, run_sweep
+
+    sc = load_scenario(MODELS / "us_iran_2025.toml")
+    plan = plan_sweep(sc, ["guarantee=0:1:3", "reneging_hazard=0:0.5:2"], chunk_size=6)
+    good = run_sweep(plan)
+    codes = good.codes.copy()
+    codes[...] = (codes + 1) % 3
+    return good, [("every outcome code shifted", replace(good, codes=codes))]
+
+
+@case("sweeps.sensitivity.Sensitivity")
+def _sensitivity() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.scenario import load_scenario
+    from negotiate.sweeps.sensitivity import one_at_a_time
+
+    good = one_at_a_time(load_scenario(MODELS / "us_iran_2025.toml"), "kappa", ["guarantee"])
+    r = good.rows[0]
+    return good, [
+        ("baseline value off", replace(good, baseline_value=good.baseline_value + 0.01)),
+        (
+            "an end's outcome flipped",
+            replace(good, rows=(replace(r, outcome_low=_other_outcome(r.outcome_low)),)),
+        ),
+    ]
+
+
+@case("reports.findings.Findings")
+def _findings() -> tuple[Any, list[tuple[str, Any]]]:
+    good = _report().findings
+    fid, f = next(iter(good.items.items()))
+    failed = replace(f.certificate, ok=False)
+    return good, [
+        (
+            "a failed certificate",
+            replace(good, items={**good.items, fid: replace(f, certificate=failed)}),
+        )
+    ]
+
+
+@case("reports.report.Report")
+def _report_case() -> tuple[Any, list[tuple[str, Any]]]:
+    good = _report()
+    r = good.result
+    return good, [
+        (
+            "the analysed outcome flipped",
+            replace(good, result=replace(r, outcome=_other_outcome(r.outcome))),
+        )
+    ]
+
+
+# ------------------------------------------------------------------ the tests
+#: Certificates being repaired on another branch (the proliferation model's): their negative
+#: tests run and are expected to fail until then; strict, so the repair flips them to errors
+#: that ask for this set to be emptied.
+REPAIRING = {"theory.proliferation.ProliferationResult", "theory.proliferation.MonitoringWindow"}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param(
+            k,
+            marks=pytest.mark.xfail(
+                strict=True, reason="accepts a perturbed result; repaired separately"
+            ),
+        )
+        if k in REPAIRING
+        else k
+        for k in sorted(CASES)
+    ],
+)
+def test_a_wrong_result_fails_its_certificate(key: str) -> None:
+    good, wrong = CASES[key]()
+    cert = good.verify()
+    assert cert.ok is True, f"{key}: the correct result fails: {cert}"
+    assert wrong, f"{key}: no wrong result to feed"
+    for name, bad in wrong:
+        assert bad.verify().ok is False, f"{key}: the certificate accepts a wrong result ({name})"
+
+
+def _verify_classes() -> set[str]:
+    out = set()
+    for path in sorted((ROOT / "negotiate").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT / "negotiate").with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(f, ast.FunctionDef) and f.name == "verify" for f in node.body
+            ):
+                out.add(f"{module}.{node.name}")
+    return out
+
+
+def test_every_verify_has_a_negative_test() -> None:
+    found = _verify_classes()
+    assert len(found) > 30  # the scan sees the package
+    missing = found - set(CASES)
+    assert not missing, f"certificates without a negative test: {sorted(missing)}"
+    stale = set(CASES) - found
+    assert not stale, f"negative tests for classes without verify(): {sorted(stale)}"
+
+
+# ------------------------------------------------------------------ the three survivors
+@pytest.mark.parametrize(
+    ("expected", "computed", "tolerance", "passed"),
+    [
+        (1, 1 + 2e-9, 1e-9, False),  # just outside the tolerance
+        (1, 1 + 5e-10, 1e-9, True),
+        ([1, 2], [1, 2 + 2e-6], 1e-6, False),
+        ([1, 2], [1, 2 + 5e-7], 1e-6, True),
+        (0.5, 0.5 + 0.011, 0.01, False),
+    ],
+)
+def test_check_close_respects_its_tolerance(expected, computed, tolerance, passed) -> None:
+    assert check_close("claim", expected, computed, tolerance).passed is passed
+
+
+def test_repeated_compliance_with_a_wrong_threshold_fails() -> None:
+    from negotiate.theory import RepeatedCompliance
+
+    good = RepeatedCompliance(5, 3, 1, "0.9", "0.25").solve()
+    assert good.verify().ok
+    for wrong in (good.critical_delta * F(101, 100), good.critical_delta * F(99, 100)):
+        assert replace(good, critical_delta=wrong).verify().ok is False
+
+
+def test_the_report_kappa_certificate_fails_on_a_wrong_kappa() -> None:
+    from negotiate.reports.certify import Checker
+
+    good = _scenario("us_iran_2025")
+    assert Checker(good).kappa().ok
+    for kappa in (good.state.kappa + F(1, 10**6), good.state.kappa * 2, F(1)):
+        wrong = replace(good, state=replace(good.state, kappa=kappa))
+        assert Checker(wrong).kappa().ok is False
