@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: Largest number of pure profiles the brute-force oracle enumerates.
-BRUTE_FORCE_LIMIT = 4096
+BRUTE_FORCE_LIMIT = 1024
 
 Values = tuple[Fraction, ...]
 
@@ -221,18 +221,24 @@ def continuation_values(tree: GameTree, strategy: Mapping[Path, str]) -> tuple[V
     return values[()], played
 
 
-def brute_force_spe(tree: GameTree) -> frozenset[tuple[tuple[Path, str], ...]] | None:
+def brute_force_spe(
+    tree: GameTree, limit: int = BRUTE_FORCE_LIMIT
+) -> frozenset[tuple[tuple[Path, str], ...]] | None:
     """Every pure profile of a perfect-information tree passing the one-shot deviation check
     (with ``tie_break``), as sorted ``(path, action)`` tuples; None when the tree has a
-    non-singleton information set or more than :data:`BRUTE_FORCE_LIMIT` profiles."""
+    non-singleton information set or more than ``limit`` pure profiles."""
     paths = tree.decision_paths()
-    nodes = [tree.node(p) for p in paths]
+    menus: list[tuple[str, ...]] = []
+    for p in paths:
+        node = tree.node(p)
+        assert isinstance(node, Decision)
+        menus.append(node.actions)
     if any(len(tree.infoset_members(p)) > 1 for p in paths):
         return None
-    if math.prod(len(n.actions) for n in nodes) > BRUTE_FORCE_LIMIT:  # type: ignore[union-attr]
+    if math.prod(len(m) for m in menus) > limit:
         return None
     found = set()
-    for combo in itertools.product(*(n.actions for n in nodes)):  # type: ignore[union-attr]
+    for combo in itertools.product(*menus):
         strategy = dict(zip(paths, combo, strict=True))
         values, _ = _continuations(tree, strategy)
         _, msgs = _node_checks(tree, strategy, values)
