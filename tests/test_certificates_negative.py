@@ -219,7 +219,12 @@ def _linkage() -> tuple[Any, list[tuple[str, Any]]]:
 
     good = linkage_value(_space(), ("0.2", "0.1"))
     s = good.split
-    return good, [("split utilities misreported", replace(good, split=(s[0] + F(1, 10), s[1])))]
+    g = good.gain
+    return good, [
+        ("split utilities misreported", replace(good, split=(s[0] + F(1, 10), s[1]))),
+        ("gain misreported", replace(good, gain=(g[0] + F(1, 10), g[1]))),
+        ("Pareto flag flipped", replace(good, pareto_improvement=not good.pareto_improvement)),
+    ]
 
 
 @case("solvers.bargaining.batch.BatchSolution")
