@@ -32,7 +32,7 @@ import sympy as sp
 
 from negotiate.errors import ModelError
 
-__all__ = ["certify_outcome", "kappa_residual", "knapsack_slack", "segment_slack"]
+__all__ = ["certify_outcome", "certify_point", "kappa_residual", "knapsack_slack", "segment_slack"]
 
 
 def knapsack_slack(
@@ -117,7 +117,12 @@ def _no_deal(scenario: Any, values: Mapping[str, Fraction], nd: Any, fails: list
 def certify_outcome(result: Any) -> tuple[bool, dict[str, Any], list[str]]:
     """Re-derive ``result.outcome`` (a :class:`~negotiate.scenario.result.ScenarioResult`)
     as the module docstring says: (ok, the quantities re-derived, failure messages)."""
-    sc, st = result.scenario, result.state
+    return certify_point(result.scenario, result.state, result.outcome)
+
+
+def certify_point(sc: Any, st: Any, reported: str) -> tuple[bool, dict[str, Any], list[str]]:
+    """Re-derive the outcome ``reported`` for the point state ``st`` of scenario ``sc``
+    (see :func:`certify_outcome`)."""
     p1, p2 = sc.players
     fails: list[str] = []
     values: dict[str, Fraction] = {n: st.values[n] for n in sc.parameters}
@@ -166,8 +171,8 @@ def certify_outcome(result: Any) -> tuple[bool, dict[str, Any], list[str]]:
     conditions = {c.name: _at(c.holds, values, f"conditions.{c.name}") for c in sc.conditions}
     zone = agreed if slacks is None else slacks[0] > 0 and slacks[1] > 0
     outcome = "agreement" if zone and all(conditions.values()) else "war" if war else "stalemate"
-    if outcome != result.outcome:
-        fails.append(f"outcome re-derived as {outcome}, reported {result.outcome}")
+    if outcome != reported:
+        fails.append(f"outcome re-derived as {outcome}, reported {reported}")
     if tuple(st.disagreement) != d:
         fails.append(f"disagreement point re-derived as {d}, recorded {tuple(st.disagreement)}")
     quantities: dict[str, Any] = {
