@@ -144,8 +144,10 @@ def _credibility() -> tuple[Any, list[tuple[str, Any]]]:
     nc = good.non_credible[0]
     k = good.equilibria.index(nc)
     no_loss = replace(nc, threats=tuple(replace(t, loss=-t.loss) for t in nc.threats))
+    lied = replace(eq, payoffs={p: v + 1 for p, v in eq.payoffs.items()})
     return good, [
         ("a profile with regret", replace(good, equilibria=(bad, *good.equilibria[1:]))),
+        ("payoffs misreported", replace(good, equilibria=(lied, *good.equilibria[1:]))),
         (
             "a threat without loss",
             replace(good, equilibria=(*good.equilibria[:k], no_loss, *good.equilibria[k + 1 :])),
