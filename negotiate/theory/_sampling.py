@@ -20,7 +20,7 @@ import sympy as sp
 from negotiate.errors import ModelError
 from negotiate.results import Certificate
 
-__all__ = ["numeric_value", "substitution_certificate"]
+__all__ = ["numeric_value", "substituted", "substitution_certificate"]
 
 
 def numeric_value(value: Any) -> Any:
@@ -32,11 +32,12 @@ def numeric_value(value: Any) -> Any:
     return value
 
 
-def _at(value: Any, subs: Mapping[sp.Basic, sp.Basic]) -> Any:
+def substituted(value: Any, subs: Mapping[sp.Basic, sp.Basic]) -> Any:
+    """``value`` (a sympy object, or a tuple of them) evaluated exactly at ``subs``."""
     if isinstance(value, sp.Basic):
         return numeric_value(value.xreplace(subs))
     if isinstance(value, tuple):
-        return tuple(_at(v, subs) for v in value)
+        return tuple(substituted(v, subs) for v in value)
     return value
 
 
@@ -83,7 +84,7 @@ def substitution_certificate(
             continue
         checked += 1
         record = {
-            f.name: _at(getattr(result, f.name), sp_subs)
+            f.name: substituted(getattr(result, f.name), sp_subs)
             for f in fields(result)
             if f.name != "model" and f.init
         }

@@ -56,6 +56,7 @@ from negotiate._exact import is_float_input
 from negotiate.errors import FloatInputWarning, ModelError
 from negotiate.results import Certificate, Summary
 from negotiate.theory._base import Param, check_interval, is_symbolic, param, to_sympy
+from negotiate.theory._sampling import substituted
 
 __all__ = ["Rubinstein", "RubinsteinResult"]
 
@@ -516,7 +517,7 @@ def _sample_check(result: RubinsteinResult, points: int = 8, seed: int = 0) -> C
             continue
         checked += 1
         at = {
-            f: _substituted(getattr(result, f), sub)
+            f: substituted(getattr(result, f), sub)
             for f in ("proposer_share", "responder_share", "counter_share", "shares_by_period")
         }
         if not replace(result, model=model, **at).verify().ok:
@@ -530,15 +531,3 @@ def _sample_check(result: RubinsteinResult, points: int = 8, seed: int = 0) -> C
             "numeric certificate there",
         ),
     )
-
-
-def _substituted(value: Any, sub: dict[Any, Any]) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        return tuple(_substituted(v, sub) for v in value)
-    out = to_sympy(value).xreplace(sub)
-    out = sp.simplify(out) if not out.is_Rational else out
-    if out.is_Rational:
-        return Fraction(int(out.p), int(out.q))
-    raise ModelError("result", value, f"does not evaluate to a rational number (got {out})")
