@@ -14,12 +14,14 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from negotiate.games.normal import NormalFormGame
 from negotiate.games.tree import GameTree
@@ -410,3 +412,32 @@ def test_the_report_kappa_certificate_fails_on_a_wrong_kappa() -> None:
     for kappa in (good.state.kappa + F(1, 10**6), good.state.kappa * 2, F(1)):
         wrong = replace(good, state=replace(good.state, kappa=kappa))
         assert Checker(wrong).kappa().ok is False
+
+
+# ------------------------------------------------------------------ symbolic closed forms
+def _symbolic_cases() -> list[tuple[str, Callable[[], Any], str]]:
+    from negotiate import theory as th
+
+    a, b = sp.symbols("a b", positive=True)
+    return [
+        ("deterrence", lambda: th.Deterrence(1, 0, -1, a / 2).solve(), "challenge_value"),
+        ("trust", lambda: th.Trust(a / 2, 1, "0.1", "0.8").solve(), "posterior"),
+        ("sanctions", lambda: th.Sanctions("0.3", "0.1", "0.8", a / 2).solve(), "p_imposed"),
+        ("signals", lambda: th.CostlySignals(a / 2, b / 2).solve(), "payoff_advantage"),
+        ("shifting", lambda: th.ShiftingPower("0.8", "0.5", a / 4, "0.1").solve(), "surplus"),
+        ("crisis", lambda: th.CrisisBargaining(a / 2, b / 4, "0.1").solve(), "width"),
+        ("risk", lambda: th.RiskReturn(a / 2, "0.1", b / 2).solve(), "expected_utility"),
+        ("rubinstein", lambda: th.Rubinstein(a / 2, b / 2).solve(), "proposer_share"),
+        ("repeated", lambda: th.RepeatedCompliance(5, 3, 1, a / 2, b / 2).solve(), "max_hazard"),
+    ]
+
+
+@pytest.mark.parametrize("which", [c[0] for c in _symbolic_cases()])
+def test_a_wrong_symbolic_closed_form_fails(which: str) -> None:
+    """Substitution at sample points checks the symbolic record with the numeric
+    certificate: a closed form scaled by 11/10 must fail."""
+    _, build, name = next(c for c in _symbolic_cases() if c[0] == which)
+    good = build()
+    assert good.verify().ok, which
+    wrong = replace(good, **{name: getattr(good, name) * sp.Rational(11, 10)})
+    assert wrong.verify().ok is False, which
