@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 
 from negotiate import ModelError, NormalFormGame
+from negotiate.solvers.nash import lemke_howson as lh
 from negotiate.solvers.nash._bimatrix import integer_game
 from negotiate.solvers.nash._lh_float import loop_path, numba_kernel, numpy_path
 from negotiate.solvers.nash.lemke_howson import (
@@ -17,7 +18,6 @@ from negotiate.solvers.nash.lemke_howson import (
     lemke_howson_profile,
     rebuild,
 )
-from negotiate.solvers.nash import lemke_howson as lh
 from negotiate.solvers.nash.solve import nash_equilibria
 from tests.test_nash_regressions import CASES
 

@@ -207,9 +207,12 @@ class Counterfactuals(ResultMixin):
         return tuple(out)
 
     def verify(self) -> Certificate:
-        """Re-derive every lever point's outcome through ``outcome_at``, re-check each deal
+        """Re-derive every lever point's outcome through ``outcome_at`` and, independently of
+        the pipeline, by :func:`~negotiate.scenario.certify.certify_point`; re-check each deal
         (Pareto optimality, rationality), and evaluate each symbolic threat condition at the
         analysed values against its exact margin."""
+        from negotiate.scenario.certify import certify_point
+
         scenario = self.result.scenario
         ok, checks, notes = True, [], []
         cache: dict[Any, Any] = {}
@@ -219,6 +222,9 @@ class Counterfactuals(ResultMixin):
                 good = again == p.outcome
                 if not good:
                     notes.append(f"{e.lever} {where}: outcome recomputed as {again}")
+                independent, _, failures = certify_point(scenario, p.state, p.outcome)
+                good = good and independent
+                notes += [f"{e.lever} {where}: {f}" for f in failures]
                 if p.solution is not None:
                     good = good and p.solution.verify().ok
                 ok = ok and good

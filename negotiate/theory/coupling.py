@@ -43,7 +43,11 @@ from negotiate.solvers.bargaining.solutions import BargainingSolution
 from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.theory._base import Param, check_interval, param
 from negotiate.theory._commitment import ParamLike, summarise
-from negotiate.theory.repeated import RepeatedCompliance, RepeatedComplianceResult
+from negotiate.theory.repeated import (
+    RepeatedCompliance,
+    RepeatedComplianceResult,
+    _deviation_gain,
+)
 from negotiate.theory.trust import Trust, TrustResult
 
 __all__ = [
@@ -289,7 +293,12 @@ class NoDealValues(ResultMixin):
         expected = tuple(
             max(self.tree_values[p], self.floors.get(p, self.tree_values[p])) for p in self.players
         )
+        first = self.spe.equilibria[0].payoffs if self.spe.equilibria else {}
         ok = cert.ok and expected == self.point
+        ok = ok and all(self.tree_values[p] == first.get(p) for p in self.players)
+        ok = ok and self.from_tree == tuple(
+            p for p in self.players if p not in self.floors or self.tree_values[p] >= self.floors[p]
+        )
         return Certificate(
             ok=bool(ok),
             quantities={"max_regret": cert.quantities.get("max_regret", Fraction(0))},
@@ -359,29 +368,32 @@ class SelfEnforcement(ResultMixin):
     min_deal_value: Mapping[str, Fraction]
 
     def verify(self) -> Certificate:
-        """Each side's one-shot deviation certificate; the minimal value sustains compliance."""
+        """Each side's one-shot deviation certificate; at the minimal deal value the
+        deviation gain ``V_D - V_C`` (from the stationary recursions) is exactly zero and a
+        smaller value loses compliance; the slack's sign agrees with compliance; ``binding``
+        lists exactly the sides that do not comply."""
         ok = all(r.verify().ok for r in self.sides.values())
         for p, r in self.sides.items():
             m = r.model
-            at_min = (
-                RepeatedCompliance(
-                    m.temptation,
-                    self.min_deal_value[p],
-                    m.punishment,
-                    m.delta,
-                    m.hazard,
-                    m.guarantee,
-                )
-                if self.min_deal_value[p] > m.punishment
-                else None
-            )
-            if at_min is not None:
-                ok = ok and at_min.solve().complies is True
+            t, pun, d = Fraction(m.temptation), Fraction(m.punishment), Fraction(m.delta)
+            rho = Fraction(m.hazard) * (1 - Fraction(m.guarantee))
+            least = Fraction(self.min_deal_value[p])
+            ok = ok and _deviation_gain(t, least, pun, d, rho) == 0
+            ok = ok and _deviation_gain(t, least - 1, pun, d, rho) > 0
+            ok = ok and self.slack[p] == d * (1 - rho) * (t - pun) - (t - Fraction(m.reward))
+            ok = ok and (self.slack[p] >= 0) is (r.complies is True)
+        ok = ok and self.binding == tuple(
+            p for p, r in self.sides.items() if r.complies is not True
+        )
         ok = ok and self.holds == (not self.binding)
         return Certificate(
             ok=bool(ok),
             quantities={"slack": dict(self.slack)},
-            checks=("one-shot deviation per side", "compliance at the minimal deal value"),
+            checks=(
+                "one-shot deviation per side",
+                "the minimal deal value makes the deviation gain exactly zero",
+                "binding sides are those that do not comply",
+            ),
         )
 
     def summary(self) -> Summary:
