@@ -1,0 +1,146 @@
+"""Hostile inputs: each gives a clean, field-named error (or is handled), never a traceback,
+a hang or a silent overwrite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from negotiate.errors import ModelError
+from negotiate.expr import decide, parse, parse_condition, substitute
+from negotiate.scenario import load_scenario
+from negotiate.scenario.loader import MAX_DEPTH, loads_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PD = ROOT / "models" / "prisoners_dilemma.toml"
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "negotiate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
+
+
+# -- 1. deeply nested TOML ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "[" * 500 + "]" * 500,
+        "x = " + "{a = " * 500 + "1" + "}" * 500,
+        "x = " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5),
+    ],
+    ids=["arrays-500", "inline-tables-500", "arrays-over-limit"],
+)
+def test_deeply_nested_toml_is_a_model_error(text: str) -> None:
+    with pytest.raises(ModelError, match="nested deeper than"):
+        loads_scenario(text, source_name="deep.toml")
+
+
+# -- 2. devices and FIFOs -------------------------------------------------------------------
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_device_file_is_refused_without_reading() -> None:
+    with pytest.raises(ModelError, match="not a regular file"):
+        load_scenario("/dev/zero")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifo_is_refused_and_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "scenario.toml"
+    os.mkfifo(fifo)
+    # a writer that would feed the FIFO forever if it were read; opened non-blocking
+    stop = threading.Event()
+
+    def writer() -> None:
+        try:
+            fd = os.open(fifo, os.O_WRONLY)
+        except OSError:
+            return
+        try:
+            while not stop.is_set():
+                try:
+                    os.write(fd, b"\0" * 65536)
+                except (BlockingIOError, BrokenPipeError):
+                    if stop.wait(0.01):
+                        break
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(ModelError, match="not a regular file"):
+            load_scenario(fifo)
+    finally:
+        stop.set()
+        # unblock a writer still waiting for a reader
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        os.close(fd)
+        thread.join(timeout=10)
+
+
+def test_check_dev_zero_cli_is_one_line() -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    proc = run_cli("check", "/dev/zero")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith("error: zero")
+    assert "not a regular file" in proc.stderr
+
+
+def test_oversized_regular_file_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * 1_000_001 + b"\n")
+    with pytest.raises(ModelError, match="larger than"):
+        load_scenario(big)
+
+
+# -- 3. exponential towers ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text", ["exp(exp(exp(1000))) > 1", "exp(exp(1000)) > 1", "exp(10**15) > 1"]
+)
+def test_exponential_tower_in_condition_is_refused(text: str) -> None:
+    with pytest.raises(ModelError, match="argument of exp"):
+        parse_condition(text, [], field="conditions.c.holds")
+
+
+def test_moderate_exponential_still_parses() -> None:
+    assert parse_condition("exp(2839) > 1", [], field="c") is not None
+    assert parse("exp(x) + 1", ["x"], field="e") is not None
+
+
+def test_nested_symbolic_exponential_is_refused() -> None:
+    with pytest.raises(ModelError, match="nested"):
+        parse("exp(exp(x))", ["x"], field="e")
+
+
+def test_huge_value_in_exponential_condition_is_refused_quickly() -> None:
+    cond = parse_condition("exp(x*x*x) > 2 and x > 0", ["x"], field="conditions.c.holds")
+    assert decide(cond, {"x": 2}, field="conditions.c.holds") is True
+    with pytest.raises(ModelError, match=r"conditions\.c\.holds.*argument of exp"):
+        decide(cond, {"x": 10**999}, field="conditions.c.holds")
+    with pytest.raises(ModelError, match="argument of exp"):
+        substitute(parse("exp(x*x)", ["x"], field="e"), {"x": 10**100}, field="e")
+
+
+def test_exponential_tower_from_check_cli(tmp_path: Path) -> None:
+    text = PD.read_text(encoding="utf-8").replace(
+        'holds = "delta*(temptation - punishment) >= temptation - reward"',
+        'holds = "exp(exp(exp(1000))) > 1"',
+    )
+    assert "exp(exp(exp(1000)))" in text
+    path = tmp_path / "tower.toml"
+    path.write_text(text, encoding="utf-8")
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "conditions.self_enforcing.holds" in proc.stderr
