@@ -144,3 +144,100 @@ def test_exponential_tower_from_check_cli(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "conditions.self_enforcing.holds" in proc.stderr
+
+
+# -- 5, 6. grid sizes -----------------------------------------------------------------------
+def _pd():
+    return load_scenario(PD)
+
+
+def test_absurd_grid_size_is_refused_cleanly() -> None:
+    from negotiate.errors import TooLargeError
+    from negotiate.sweeps import plan_sweep
+
+    with pytest.raises(TooLargeError, match="exceeds the budget"):
+        plan_sweep(_pd(), ["delta=0.1:0.9:99999999999999999999999"], fields=("--grid", "--set"))
+    with pytest.raises(ModelError, match="whole number"):
+        plan_sweep(_pd(), ["delta=0.1:0.9:" + "9" * 5000])
+
+
+def test_absurd_grid_size_from_cli_is_one_line(tmp_path: Path) -> None:
+    proc = run_cli(
+        "sweep", str(PD), "--grid", "delta=0.1:0.9:99999999999999999999999",
+        "--out", str(tmp_path / "s"),
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "TooLargeError" in proc.stderr and "--grid" in proc.stderr
+
+
+def test_planning_a_hundred_million_point_grid_is_lazy(tmp_path: Path) -> None:
+    import json
+    import tracemalloc
+
+    from negotiate.sweeps import plan_sweep
+    from negotiate.sweeps.storage import MANIFEST, prepare
+
+    scenario = _pd()
+    tracemalloc.start()
+    try:
+        plan = plan_sweep(scenario, ["delta=0.1:0.9:100000000"])
+        prepare(tmp_path, plan, plan.evaluator().outputs, resume=False)
+        first = plan.columns(0)["delta"]
+        last = plan.columns(plan.n_chunks - 1)["delta"]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert plan.n_points == 10**8
+    assert peak < 50 * 2**20  # a materialised axis alone would be 800 MB
+    assert first[0] == 0.1 and last[-1] == 0.9
+    assert len(first) == plan.chunk_size
+    manifest = (tmp_path / MANIFEST).read_text(encoding="utf-8")
+    assert len(manifest) < 20_000
+    axis = json.loads(manifest)["space"]["axes"][0]
+    assert axis["linspace"] == ["0.1", "0.9", 10**8] and "values" not in axis
+    # nothing was computed: the directory holds the manifest alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST]
+
+
+def test_lazy_axis_matches_numpy_linspace() -> None:
+    import numpy as np
+
+    from negotiate.sweeps.grid import Linspace
+
+    for start, stop, num in [(0.1, 0.9, 101), (0.0, 1.0, 7), (0.5, 0.25, 13), (0.3, 0.3, 1)]:
+        lazy = Linspace(start, stop, num)
+        want = np.linspace(start, stop, num)
+        assert np.array_equal(lazy.take(np.arange(num)), want)
+        assert list(lazy) == [float(v) for v in want]
+        assert lazy[-1] == want[-1] and len(lazy) == num
+
+
+# -- 7. a damaged chunk file and --resume ---------------------------------------------------
+def test_truncated_chunk_is_recomputed_on_resume(tmp_path: Path) -> None:
+    from negotiate.sweeps import plan_sweep, read_sweep, run_sweep
+
+    plan = plan_sweep(_pd(), ["delta=0.1:0.9:40"], chunk_size=10)
+    run_sweep(plan, out=tmp_path)
+    before = read_sweep(tmp_path)
+    victim = tmp_path / plan.chunk_name(2)
+    data = victim.read_bytes()
+    victim.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match=r"corrupt chunk file.*--resume"):
+        read_sweep(tmp_path)
+    again = run_sweep(plan, out=tmp_path, resume=True)
+    assert (again.computed, again.skipped) == (1, 3)
+    after = read_sweep(tmp_path)
+    assert after.equals(before)
+
+
+def test_truncated_chunk_resume_from_cli(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    args = ("sweep", str(PD), "--grid", "delta=0.1:0.9:30", "--chunk-size", "10", "--out", str(out))
+    assert run_cli(*args).returncode == 0
+    victim = sorted(out.glob("part-000001-*.parquet"))[0]
+    victim.write_bytes(victim.read_bytes()[:100])
+    proc = run_cli(*args, "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "1 computed, 2 already written" in proc.stdout

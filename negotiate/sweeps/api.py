@@ -29,6 +29,7 @@ from negotiate.sweeps.grid import (
     MAX_POINTS,
     GridSpace,
     SampleSpace,
+    axis_values,
     check_size,
     parse_grid,
     parse_ranges,
@@ -334,7 +335,7 @@ def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False
         coords: dict[str, Any] = {
             a["name"]: (
                 a["name"],
-                np.array([float(v) for v in a["values"]]),
+                axis_values(a),
                 _param_attrs(params[a["name"]]),
             )
             for a in space["axes"]

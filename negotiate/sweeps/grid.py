@@ -33,31 +33,101 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, TooLargeError
 
 __all__ = [
+    "MAX_AXIS",
     "MAX_POINTS",
     "Axis",
     "GridSpace",
+    "Linspace",
     "Range",
     "SampleSpace",
+    "axis_values",
     "parse_grid",
     "parse_ranges",
 ]
 
 #: Largest sweep accepted (points); ``max_points=`` overrides it.
 MAX_POINTS = 10**10
+#: Largest number of points on one axis (point indices are 64-bit integers).
+MAX_AXIS = 2**62
 _SAMPLINGS = ("lhs", "random")
 _PERM_KEY = 2**40  # spawn keys at and above this name the LHS permutations, below it chunks
 
 
 @dataclass(frozen=True)
+class Linspace(Sequence[float]):
+    """``numpy.linspace(start, stop, num)`` computed element by element, never stored.
+
+    Element ``i`` is ``start + i * (stop - start) / (num - 1)`` (the last is ``stop``), the
+    same floating-point operations as numpy's, clipped to ``[min, max]``; so a 10**8-point
+    axis costs nothing until a chunk asks for its own points.
+    """
+
+    start: float
+    stop: float
+    num: int
+
+    def __len__(self) -> int:
+        return self.num
+
+    def take(self, index: np.ndarray) -> np.ndarray:
+        """The elements at the integer array ``index``."""
+        index = np.asarray(index, dtype=np.int64)
+        if self.num == 1:
+            return np.full(index.shape, self.start, dtype=float)
+        step = (self.stop - self.start) / (self.num - 1)
+        out = index.astype(float) * step + self.start
+        out = np.where(index == self.num - 1, self.stop, out)
+        return np.clip(out, min(self.start, self.stop), max(self.start, self.stop))
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return tuple(float(v) for v in self.take(np.arange(self.num)[i]))
+        k = int(i)
+        if not -self.num <= k < self.num:
+            raise IndexError(i)
+        return float(self.take(np.array([k % self.num]))[0])
+
+    def __iter__(self) -> Any:
+        for lo in range(0, self.num, 65_536):
+            yield from (float(v) for v in self.take(np.arange(lo, min(lo + 65_536, self.num))))
+
+
+@dataclass(frozen=True)
 class Axis:
-    """One grid axis: a parameter and its values (floats), with the spec it came from."""
+    """One grid axis: a parameter and its values (floats), with the spec it came from.
+
+    ``values`` is a tuple for listed values and a lazy :class:`Linspace` for
+    ``START:STOP:NUM``; :meth:`take` gives the values at given indices either way.
+    """
 
     name: str
-    values: tuple[float, ...]
+    values: Sequence[float]
     spec: str
 
+    def take(self, index: np.ndarray) -> np.ndarray:
+        """The axis values at the integer array ``index``."""
+        if isinstance(self.values, Linspace):
+            return self.values.take(index)
+        return np.asarray(self.values, dtype=float)[index]
+
     def to_dict(self) -> dict[str, Any]:
+        if isinstance(self.values, Linspace):  # the spec, never the values
+            v = self.values
+            return {
+                "name": self.name,
+                "spec": self.spec,
+                "linspace": [repr(v.start), repr(v.stop), v.num],
+            }
         return {"name": self.name, "spec": self.spec, "values": [repr(v) for v in self.values]}
+
+
+def axis_values(data: Mapping[str, Any]) -> np.ndarray:
+    """The values of an axis from its :meth:`Axis.to_dict` form (a manifest entry)."""
+    if "linspace" in data:
+        start, stop, num = data["linspace"]
+        space = Linspace(float(start), float(stop), int(num))
+        return space.take(np.arange(space.num))
+    return np.array([float(v) for v in data["values"]])
 
 
 @dataclass(frozen=True)
@@ -94,10 +164,7 @@ class GridSpace:
     def points(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The parameter values of the flattened points ``start .. stop - 1``."""
         index = np.unravel_index(np.arange(start, stop, dtype=np.int64), self.shape)
-        return {
-            a.name: np.asarray(a.values, dtype=float)[i]
-            for a, i in zip(self.axes, index, strict=True)
-        }
+        return {a.name: a.take(i) for a, i in zip(self.axes, index, strict=True)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": "grid", "axes": [a.to_dict() for a in self.axes]}
@@ -191,9 +258,15 @@ def _axis_from_text(name: str, text: str, parameters: Mapping[str, Any], field: 
         raise ModelError(field, f"{name}={text}", "NUM must be a whole number") from None
     if num < 1 or (num == 1 and start != stop):
         raise ModelError(field, f"{name}={text}", "NUM must be >= 2 (or 1 with START = STOP)")
-    values = np.linspace(float(start), float(stop), num)
-    values = np.clip(values, float(min(start, stop)), float(max(start, stop)))
-    return Axis(name, tuple(float(v) for v in values), f"{name}={text.strip()}")
+    if num > MAX_AXIS:
+        raise TooLargeError(
+            f"{field} {name}: {num} points on one axis",
+            cost=num,
+            budget=MAX_AXIS,
+            instead="Use fewer points, or sample the range (--samples N).",
+        )
+    values = Linspace(float(start), float(stop), num)
+    return Axis(name, values, f"{name}={text.strip()}")
 
 
 def _axis_from_values(name: str, raw: Any, parameters: Mapping[str, Any], field: str) -> Axis:
