@@ -241,3 +241,97 @@ def test_truncated_chunk_resume_from_cli(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "1 computed, 2 already written" in proc.stdout
+
+
+# -- 10. writing a report into an existing directory ----------------------------------------
+@pytest.fixture(scope="module")
+def small_report():
+    from negotiate.reports import report
+
+    return report(ROOT / "models" / "deterrence_game.toml", regime=False)
+
+
+def test_report_rewrites_its_own_files_and_removes_stale_figures(small_report, tmp_path):
+    from negotiate.reports.files import RECORD
+
+    out = tmp_path / "rep"
+    first = small_report.write(out)
+    stale = out / "figures" / "old.svg"
+    stale.write_text("<svg/>", encoding="utf-8")
+    record = (
+        (out / RECORD)
+        .read_text(encoding="utf-8")
+        .replace('"files": [', '"files": ["figures/old.svg", ')
+    )
+    (out / RECORD).write_text(record, encoding="utf-8")
+    mine = out / "notes.txt"
+    mine.write_text("keep me", encoding="utf-8")
+    second = small_report.write(out)
+    assert set(first) == set(second)
+    assert not stale.exists()
+    assert mine.read_text(encoding="utf-8") == "keep me"
+    assert not [p for p in out.rglob(".*tmp-*")]
+
+
+def test_report_refuses_to_overwrite_a_foreign_file(small_report, tmp_path):
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "report.md").write_text("my own notes", encoding="utf-8")
+    with pytest.raises(ModelError, match="not written by a report"):
+        small_report.write(out)
+    assert (out / "report.md").read_text(encoding="utf-8") == "my own notes"
+    assert not (out / "report.html").exists()
+
+
+@pytest.mark.parametrize("where", ["report.md", "figures", "dir"])
+def test_report_refuses_symbolic_links(small_report, tmp_path, where):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "victim.md"
+    target.write_text("untouched", encoding="utf-8")
+    out = tmp_path / "rep"
+    if where == "dir":
+        out.symlink_to(outside, target_is_directory=True)
+    else:
+        out.mkdir()
+        if where == "report.md":
+            (out / "report.md").symlink_to(target)
+        else:
+            (out / "figures").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ModelError, match="symbolic link"):
+        small_report.write(out)
+    assert target.read_text(encoding="utf-8") == "untouched"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.md"]
+
+
+def test_report_cli_symlink_is_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "rep"
+    out.mkdir()
+    victim = tmp_path / "victim.md"
+    victim.write_text("untouched", encoding="utf-8")
+    (out / "report.md").symlink_to(victim)
+    model = str(ROOT / "models" / "deterrence_game.toml")
+    proc = run_cli("report", model, "--out", str(out), "--regime", "none")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "symbolic link" in proc.stderr
+    assert victim.read_text(encoding="utf-8") == "untouched"
+
+
+# -- 11. an action label containing "/" -----------------------------------------------------
+def test_report_with_slash_in_action_label(tmp_path: Path) -> None:
+    from negotiate.reports import report
+
+    text = (ROOT / "models" / "us_iran_2025.toml").read_text(encoding="utf-8")
+    text = text.replace('"strike_joint"', '"strike/joint"')
+    text = text.replace("actions.strike_joint]", 'actions."strike/joint"]')
+    assert text.count("strike/joint") >= 5
+    path = tmp_path / "slash.toml"
+    path.write_text(text, encoding="utf-8")
+    rep = report(path, regime=False)
+    assert "tree" in rep.figures
+    entries = rep.findings["fail.path"].value["strategy"]
+    assert {
+        "node": ["hold_threshold", "strike/joint", "set_back"],
+        "action": "limited_prewarned",
+    } in entries
+    assert rep.verify().ok
