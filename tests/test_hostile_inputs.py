@@ -335,3 +335,53 @@ def test_report_with_slash_in_action_label(tmp_path: Path) -> None:
         "action": "limited_prewarned",
     } in entries
     assert rep.verify().ok
+
+
+# -- 4. exact numbers past Python's int-to-text limit ---------------------------------------
+def test_big_exact_numbers_format_without_str_limit() -> None:
+    from fractions import Fraction
+
+    from negotiate._exact import format_fraction, fraction_to_json, int_to_str
+    from negotiate.results import format_cell
+
+    tiny = Fraction(1, 10**9999)
+    assert format_fraction(tiny) == "~1e-9999 (exact: 1-digit numerator, 10000-digit denominator)"
+    assert format_cell((tiny, Fraction(1, 3))).startswith("(~1e-9999")
+    text = fraction_to_json(tiny)
+    assert isinstance(text, str) and text == "1/1" + "0" * 9999
+    big = 7**20000 + 1  # 16,902 digits
+    digits = int_to_str(big)
+    assert len(digits) == 16902 and digits.endswith(str(big % 10**50).rjust(50, "0"))
+    assert digits[:20] == str(big // 10 ** (16902 - 20)) and int_to_str(-big) == "-" + digits
+    assert format_fraction(Fraction(-big, 3)).startswith("~-")
+    assert format_fraction(Fraction(2, 3)) == "2/3"
+
+
+@pytest.mark.parametrize("value", ["1e-9999", "1e-5000", "1" + "0" * 1300])
+def test_huge_exact_text_input_is_refused_with_the_limit(value: str) -> None:
+    from negotiate._exact import as_fraction
+
+    with pytest.raises(ModelError, match="limited to 4096 bits"):
+        as_fraction(value, "--set.detection")
+
+
+def test_set_huge_exact_value_cli_is_one_line() -> None:
+    proc = run_cli("solve", str(PD), "--set", "delta=1e-9999")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "4096 bits" in proc.stderr
+
+
+def test_large_admitted_exact_payoffs_solve_and_print() -> None:
+    import json
+    from fractions import Fraction
+
+    import negotiate as ng
+
+    t = Fraction(1, 10**3000)
+    game = ng.NormalFormGame.from_arrays([[3, 0], [5, t]], [[3, 5], [0, t]])
+    res = ng.nash_equilibria(game)
+    assert res.verify().ok
+    assert repr(res) and res.summary().to_text() and res.summary().to_html()
+    json.dumps(res.to_dict())
+    with pytest.raises(ModelError, match="limited to 12000 bits"):
+        ng.NormalFormGame.from_arrays([[3, 0], [5, t * t]], [[3, 5], [0, t]])
