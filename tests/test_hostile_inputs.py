@@ -385,3 +385,111 @@ def test_large_admitted_exact_payoffs_solve_and_print() -> None:
     json.dumps(res.to_dict())
     with pytest.raises(ModelError, match="limited to 12000 bits"):
         ng.NormalFormGame.from_arrays([[3, 0], [5, t * t]], [[3, 5], [0, t]])
+
+
+# -- 12. labels: one validator, normalised, no look-alike duplicates ------------------------
+NFC, NFD = "Ir\u0101n", "Ira\u0304n"  # the same on screen
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        (["Iran", "Iran "], "duplicate"),
+        ([NFC, NFD], "duplicate"),
+        (["Iran", "U\nS"], "control"),
+        (["Iran", "US\u200b"], "invisible"),
+        (["Iran", "\x1b[31mUS"], "control"),
+        (["Iran", "   "], "non-empty"),
+    ],
+    ids=["trailing-space", "nfc-nfd", "newline", "zero-width", "escape", "blank"],
+)
+def test_label_validator(values: list[str], reason: str) -> None:
+    from negotiate.labels import labels
+
+    with pytest.raises(ModelError, match=reason):
+        labels(values, "players")
+
+
+def test_labels_are_stored_normalised_and_found_by_lookalikes() -> None:
+    from negotiate.labels import labels
+
+    assert labels([" US", NFD], "players") == ("US", NFC)
+    import negotiate as ng
+
+    g = ng.NormalFormGame.from_arrays(
+        [[1, 0], [0, 1]],
+        [[1, 0], [0, 1]],
+        players=["US ", NFD],
+        strategies=[["a", "b"], ["a", "b "]],
+    )
+    assert g.players == ("US", NFC) and g.strategies[1] == ("a", "b")
+    assert g.payoff(NFC, {"US": "a", NFD: "b"}) == 0
+
+
+def _tree(players: list[str], actions: dict[str, object]) -> dict[str, object]:
+    return {"players": players, "root": {"player": players[0], "actions": actions}}
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: __import__("negotiate").NormalFormGame.from_arrays(
+            [[1]], [[1]], players=[NFC, NFD]
+        ),
+        lambda: __import__("negotiate").NormalFormGame.from_arrays(
+            [[1, 2]], [[1, 2]], strategies=[["x"], ["hold", "hold "]]
+        ),
+        lambda: __import__("negotiate").GameTree.from_dict(
+            _tree(
+                ["A", "B"],
+                {"go": {"payoffs": {"A": 1, "B": 0}}, "go ": {"payoffs": {"A": 0, "B": 1}}},
+            )
+        ),
+        lambda: __import__("negotiate").GameTree.from_dict(
+            _tree(["A", "A\t"], {"go": {"payoffs": {"A": 1}}})
+        ),
+        lambda: __import__("negotiate").BargainingProblem.from_points(
+            [(0, 1), (1, 0)], (0, 0), players=["US", "US\u00a0"]
+        ),
+        lambda: __import__("negotiate").IssueSpace.linear(
+            ["US", "Iran"], {"relief": (1, 2), "relief\n": (2, 1)}
+        ),
+    ],
+    ids=[
+        "normal-players",
+        "normal-strategies",
+        "tree-actions",
+        "tree-players",
+        "bargaining",
+        "issues",
+    ],
+)
+def test_every_game_uses_the_label_validator(build) -> None:
+    with pytest.raises(ModelError, match=r"duplicate|control"):
+        build()
+
+
+def test_signaling_game_labels() -> None:
+    from negotiate.games.signaling import SignalingGame
+
+    data = {
+        "sender": "S",
+        "receiver": "R",
+        "types": {"weak": {"prior": "1/2"}, "strong": {"prior": "1/2"}},
+        "messages": ["quiet", "quiet "],
+        "actions": ["fold", "fight"],
+        "payoffs": {},
+    }
+    with pytest.raises(ModelError, match=r"messages\[1\].*duplicate"):
+        SignalingGame.from_dict(data)
+
+
+def test_scenario_players_are_normalised(tmp_path: Path) -> None:
+    text = PD.read_text(encoding="utf-8")
+    bad = text.replace('players = ["Row", "Column"]', 'players = ["Row", "Row "]')
+    assert bad != text
+    with pytest.raises(ModelError, match=r"scenario\.players\[1\].*duplicate"):
+        loads_scenario(bad, source_name="pd.toml")
+    ctrl = text.replace('players = ["Row", "Column"]', 'players = ["Row", "Col\\u0000umn"]')
+    with pytest.raises(ModelError, match="control"):
+        loads_scenario(ctrl, source_name="pd.toml")
