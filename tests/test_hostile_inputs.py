@@ -493,3 +493,76 @@ def test_scenario_players_are_normalised(tmp_path: Path) -> None:
     ctrl = text.replace('players = ["Row", "Column"]', 'players = ["Row", "Col\\u0000umn"]')
     with pytest.raises(ModelError, match="control"):
         loads_scenario(ctrl, source_name="pd.toml")
+
+
+# -- 8. a signal to a sweep with a worker pool ----------------------------------------------
+def _descendants(pid: int) -> set[int]:
+    """Processes below ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+    out: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - out
+        out |= frontier
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return state[state.rindex(")") + 2] != "Z"
+
+
+@pytest.mark.heavy
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_signal_to_a_pool_sweep_leaves_no_process(tmp_path: Path, signame: str) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "s"
+    flagship = ROOT / "models" / "us_iran_2025.toml"
+    child = subprocess.Popen(
+        [
+            sys.executable, "-m", "negotiate", "sweep", str(flagship),
+            "--grid", "guarantee=0:1:40", "--grid", "reneging_hazard=0:0.5:40",
+            "--kernel", "exact", "--chunk-size", "4", "--workers", "2", "--out", str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        workers: set[int] = set()
+        while time.monotonic() < deadline and child.poll() is None:
+            workers = _descendants(child.pid)
+            if len(workers) >= 3 and out.is_dir() and list(out.glob("part-*.parquet")):
+                break  # the resource tracker, two workers, and a chunk written
+            time.sleep(0.1)
+        assert child.poll() is None, "the sweep ended before it could be signalled"
+        assert len(workers) >= 3
+        child.send_signal(getattr(signal, signame))
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 1
+        assert "Traceback" not in err and "--resume" in err
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(p) for p in workers):
+            time.sleep(0.1)
+        assert not [p for p in workers if _alive(p)]
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

@@ -24,18 +24,87 @@ scheduler, worker or dashboard ports publicly.  Only your own code is shipped to
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
-from negotiate.errors import ModelError, NotApplicableError
+from negotiate.errors import ModelError, NegotiateError, NotApplicableError
 from negotiate.sweeps.plan import ChunkResult, SweepPlan, run_chunk
 
-__all__ = ["ENGINES", "choose_engine", "execute"]
+__all__ = ["ENGINES", "SweepInterrupted", "choose_engine", "execute"]
 
 ENGINES = ("vectorized", "pool", "dask")
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
+)
+
+
+class SweepInterrupted(NegotiateError):
+    """A signal (SIGTERM, SIGHUP, SIGINT) stopped a sweep; its workers were shut down first.
+
+    The chunks already written stay; ``resume=True`` (``--resume``) computes the rest.
+    """
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        name = signal.Signals(signum).name
+        super().__init__(
+            f"the sweep was stopped by {name}; its workers were shut down and the chunks "
+            "written so far are kept: run it again with --resume (resume=True) to continue"
+        )
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM, SIGHUP and SIGINT into :class:`SweepInterrupted` while the block runs
+    (main thread only: signal handlers cannot be set elsewhere), then restore the handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise SweepInterrupted(signum)
+
+    previous = {s: signal.signal(s, handler) for s in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def _ignore_signals() -> Iterator[None]:
+    """Ignore further stop signals while the workers are being ended (a second Ctrl-C must
+    not leave them running)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: cancel what is queued and end its worker processes."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(timeout=10)
+        if p.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+            p.kill()
+            p.join(timeout=10)
 
 
 def choose_engine(engine: str, workers: int | None, scheduler: Any, kernel_exact: bool) -> str:
@@ -74,8 +143,9 @@ def execute(
 ) -> None:
     """Run ``chunks`` of ``plan`` on ``engine``; ``on_result`` receives each result as it ends."""
     if engine == "vectorized":
-        for c in chunks:
-            on_result(run_chunk(plan, c, out))
+        with _stop_on_signals():
+            for c in chunks:
+                on_result(run_chunk(plan, c, out))
     elif engine == "pool":
         _pool(plan, chunks, out, on_result, workers or os.cpu_count() or 1)
     elif engine == "dask":
@@ -94,16 +164,24 @@ def _pool(
     if not chunks:
         return
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx) as pool:
-        pending = {pool.submit(run_chunk, plan, c, out) for c in chunks[: 2 * workers]}
-        rest = iter(chunks[2 * workers :])
-        while pending:
-            done = next(as_completed(pending))
-            pending.discard(done)
-            on_result(done.result())
-            nxt = next(rest, None)
-            if nxt is not None:
-                pending.add(pool.submit(run_chunk, plan, nxt, out))
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx)
+    try:
+        with _stop_on_signals():
+            pending = {pool.submit(run_chunk, plan, c, out) for c in chunks[: 2 * workers]}
+            rest = iter(chunks[2 * workers :])
+            while pending:
+                done = next(as_completed(pending))
+                pending.discard(done)
+                on_result(done.result())
+                nxt = next(rest, None)
+                if nxt is not None:
+                    pending.add(pool.submit(run_chunk, plan, nxt, out))
+    except BaseException:
+        # a signal, a failed chunk or an error in on_result: no worker may outlive the sweep
+        with _ignore_signals():
+            _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _dask(
