@@ -566,3 +566,70 @@ def test_signal_to_a_pool_sweep_leaves_no_process(tmp_path: Path, signame: str) 
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+# -- 9. Dask: a bad scheduler address, a scheduler that dies --------------------------------
+def test_unknown_scheduler_scheme_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    proc = run_cli(
+        "sweep", str(PD), "--grid", "delta=0.1:0.9:10", "--out", str(tmp_path / "s"),
+        "--scheduler", "xyz://localhost:1",
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "unknown address scheme 'xyz'" in proc.stderr
+
+
+_CLUSTER = """
+import sys, time
+from distributed import LocalCluster
+cluster = LocalCluster(host="127.0.0.1", n_workers=1, threads_per_worker=1, processes=False,
+                       protocol="tcp://",
+                       dashboard_address=None)
+print(cluster.scheduler_address, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.heavy
+def test_scheduler_killed_mid_run_is_one_clean_error(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    pytest.importorskip("distributed")
+    cluster = subprocess.Popen(
+        [sys.executable, "-c", _CLUSTER], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    sweep = None
+    try:
+        address = cluster.stdout.readline().strip()  # type: ignore[union-attr]
+        assert address.startswith("tcp://127.0.0.1:")
+        out = tmp_path / "s"
+        flagship = str(ROOT / "models" / "us_iran_2025.toml")
+        sweep = subprocess.Popen(
+            [
+                sys.executable, "-m", "negotiate", "sweep", flagship,
+                "--grid", "guarantee=0:1:40", "--grid", "reneging_hazard=0:0.5:40",
+                "--kernel", "exact", "--chunk-size", "4", "--scheduler", address,
+                "--out", str(out),
+            ],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and sweep.poll() is None:
+            if out.is_dir() and list(out.glob("part-*.parquet")):
+                break
+            time.sleep(0.1)
+        assert sweep.poll() is None, "the sweep ended before the scheduler could be killed"
+        cluster.send_signal(signal.SIGKILL)
+        cluster.wait()
+        _, err = sweep.communicate(timeout=240)
+        assert sweep.returncode == 1, err
+        assert "Traceback" not in err
+        lines = [line for line in err.splitlines() if line.startswith("error:")]
+        assert len(lines) == 1 and "--resume" in lines[0]
+    finally:
+        for proc in (sweep, cluster):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
