@@ -42,11 +42,13 @@ import numpy as np
 import sympy as sp
 
 from negotiate._exact import as_fraction, is_float_input
-from negotiate.errors import FloatInputWarning, ModelError, show_value
+from negotiate._safe_eval import MAX_EXP_ARGUMENT, decide, exp_argument_problem, safe_xreplace
+from negotiate.errors import FloatInputWarning, ModelError
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_EXPONENT",
+    "MAX_EXP_ARGUMENT",
     "MAX_LENGTH",
     "MAX_NODES",
     "Parameter",
@@ -65,8 +67,6 @@ MAX_DEPTH = 32
 MAX_EXPONENT = 64
 MAX_BITS = 4096
 MAX_LITERAL = 10**15
-#: ``exp(x)`` needs ``|x| <= MAX_EXP_ARGUMENT`` for numeric ``x``: ``exp(2839) < 2**4096``.
-MAX_EXP_ARGUMENT = 2839
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
@@ -362,35 +362,6 @@ class _Builder:
         )
 
 
-def exp_argument_problem(arg: sp.Basic) -> str | None:
-    """Why ``exp(arg)`` cannot be evaluated safely, or ``None`` if it can.
-
-    A numeric argument must have magnitude at most :data:`MAX_EXP_ARGUMENT`; a symbolic one
-    must not contain ``exp`` itself (``exp(exp(x))`` at ``x = 1000`` has no finite floating
-    evaluation, and sympy's arbitrary precision overflows while comparing it).
-    """
-    if arg.free_symbols:
-        if arg.has(sp.exp):
-            return "exp() nested in the argument of an exp() of parameters is not allowed"
-        return None
-    try:
-        size = sp.Abs(arg).evalf(15)
-        too_big = bool(size > MAX_EXP_ARGUMENT)
-    except (OverflowError, ValueError, TypeError, RecursionError):
-        too_big = True
-    if too_big:
-        return f"the argument of exp() exceeds {MAX_EXP_ARGUMENT} in magnitude"
-    return None
-
-
-def _check_exp_arguments(expr: sp.Basic, field: str) -> None:
-    """Refuse a substituted expression whose ``exp`` arguments are too large to evaluate."""
-    for node in expr.atoms(sp.exp):
-        reason = exp_argument_problem(node.args[0])
-        if reason and not node.args[0].free_symbols:
-            raise ModelError(field, str(node), reason)
-
-
 def parse(text: str, names: Iterable[str] | Mapping[str, Parameter], *, field: str) -> sp.Expr:
     """Parse an arithmetic expression in the declared parameter ``names`` (see module doc)."""
     declared = _declared(names)
@@ -440,7 +411,7 @@ def substitute(
     if not isinstance(expr, sp.Basic):
         return as_fraction(expr, field)
     mapping = {s: by_name[s.name] for s in expr.free_symbols if s.name in by_name}  # type: ignore[attr-defined]
-    out = _safe_xreplace(expr, mapping, field)
+    out = safe_xreplace(expr, mapping, field)
     if out.has(*_UNDEFINED) or (isinstance(out, sp.Expr) and out.is_finite is False):
         shown = ", ".join(f"{k}={v}" for k, v in sorted(by_name.items()))
         raise ModelError(field, str(expr), f"is undefined at {shown} (gives {out})")
@@ -449,53 +420,6 @@ def substitute(
     if isinstance(out, sp.Expr) and not out.free_symbols and out.is_real is False:
         raise ModelError(field, str(expr), f"is not real at these values (gives {out})")
     return out
-
-
-def _safe_xreplace(expr: sp.Basic, mapping: Mapping[Any, Any], field: str) -> sp.Basic:
-    """``expr.xreplace(mapping)``, refusing ``exp`` of huge numbers before sympy evaluates it.
-
-    Substituting into a relation makes sympy decide it, which evaluates every ``exp`` to
-    arbitrary precision: ``exp(x**3) > 2`` at ``x = 10**999`` runs for minutes and deeper
-    towers overflow.  The arguments of ``exp`` are therefore substituted and bounded first.
-    """
-    for node in expr.atoms(sp.exp):
-        arg = node.args[0].xreplace(mapping)
-        if not arg.free_symbols:
-            reason = exp_argument_problem(arg)
-            if reason:
-                shown = ", ".join(
-                    f"{k}={show_value(v)}"
-                    for k, v in sorted((str(a), b) for a, b in mapping.items())
-                )
-                raise ModelError(field, str(expr), f"cannot be evaluated at {shown}: {reason}")
-    try:
-        return expr.xreplace(mapping)
-    except (OverflowError, RecursionError) as exc:
-        raise ModelError(
-            field, str(expr), f"cannot be evaluated: numbers too large ({type(exc).__name__})"
-        ) from None
-
-
-def decide(cond: sp.Basic, values: Mapping[str, Any], *, field: str = "condition") -> bool:
-    """Truth of a parsed condition at numeric ``values`` (exact; all its parameters given).
-
-    Raises ``ModelError`` naming ``field`` when a parameter is missing, when the condition
-    cannot be decided exactly, or when it holds numbers too large to evaluate.
-    """
-    wanted = {s.name: s for s in cond.free_symbols}  # type: ignore[attr-defined]
-    missing = sorted(set(wanted) - {k.name if isinstance(k, sp.Symbol) else k for k in values})
-    if missing:
-        raise ModelError(field, str(cond), f"no value for {', '.join(missing)}")
-    mapping = {}
-    for key, raw in values.items():
-        name = key.name if isinstance(key, sp.Symbol) else key
-        if name in wanted:
-            v = as_fraction(raw, f"{field}[{name}]")
-            mapping[wanted[name]] = sp.Rational(v.numerator, v.denominator)
-    out = _safe_xreplace(cond, mapping, field)
-    if out not in (sp.true, sp.false):
-        raise ModelError(field, str(cond), f"cannot be decided at these values (gives {out})")
-    return bool(out)
 
 
 def compile_numeric(
