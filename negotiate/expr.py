@@ -11,7 +11,9 @@ sympy objects are built directly:
 * operators ``+ - * / **`` and unary ``+ -``; ``a ** b`` with a numeric exponent needs
   ``|b| <= 64`` and numeric results stay under 4096 bits;
 * declared parameter names (ASCII, ``^[A-Za-z][A-Za-z0-9_]*$``);
-* calls ``exp log sqrt min max abs`` with positional arguments only;
+* calls ``exp log sqrt min max abs`` with positional arguments only; a numeric argument of
+  ``exp`` has magnitude at most 2839 (the result stays under 4096 bits), and ``exp`` is not
+  nested inside the argument of an ``exp`` that depends on parameters;
 * in conditions (:func:`parse_condition`) also ``< <= > >=`` (chains allowed) and
   ``and or not``.
 
@@ -39,15 +41,19 @@ import numpy as np
 import sympy as sp
 
 from negotiate._exact import as_fraction, is_float_input, warn_float_input
+from negotiate._safe_eval import MAX_EXP_ARGUMENT, decide, exp_argument_problem, safe_xreplace
 from negotiate.errors import ModelError
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_EXPONENT",
+    "MAX_EXP_ARGUMENT",
     "MAX_LENGTH",
     "MAX_NODES",
     "Parameter",
     "compile_numeric",
+    "decide",
+    "exp_argument_problem",
     "parse",
     "parse_condition",
     "substitute",
@@ -317,6 +323,10 @@ class _Builder:
         args = [self.expr(a) for a in node.args]
         if node.func.id == "log" and args[0] == 0:
             raise self.fail("log(0) is undefined")
+        if node.func.id == "exp":
+            reason = exp_argument_problem(args[0])
+            if reason:
+                raise self.fail(reason)
         if make in (sp.Min, sp.Max):
             # sympy compares every pair of arguments under assumptions (seconds for ~20
             # symbolic terms), so wide Min/Max stay unevaluated until numbers are substituted
@@ -396,7 +406,7 @@ def substitute(
     if not isinstance(expr, sp.Basic):
         return as_fraction(expr, field)
     mapping = {s: by_name[s.name] for s in expr.free_symbols if s.name in by_name}  # type: ignore[attr-defined]
-    out = expr.xreplace(mapping)
+    out = safe_xreplace(expr, mapping, field)
     if out.has(*_UNDEFINED) or (isinstance(out, sp.Expr) and out.is_finite is False):
         shown = ", ".join(f"{k}={v}" for k, v in sorted(by_name.items()))
         raise ModelError(field, str(expr), f"is undefined at {shown} (gives {out})")

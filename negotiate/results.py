@@ -22,9 +22,17 @@ from typing import Any
 
 import numpy as np
 
-from negotiate._exact import fraction_to_json
+from negotiate._exact import format_fraction, fraction_to_json
 
-__all__ = ["REPR_LIMIT", "Certificate", "ResultMixin", "Summary", "Table", "to_jsonable"]
+__all__ = [
+    "REPR_LIMIT",
+    "Certificate",
+    "ResultMixin",
+    "Summary",
+    "Table",
+    "format_cell",
+    "to_jsonable",
+]
 
 #: The longest ``repr`` a result may have.
 REPR_LIMIT = 300
@@ -59,9 +67,15 @@ def to_jsonable(value: Any) -> Any:
     return str(value)  # sympy expressions and other symbolic objects
 
 
+def format_cell(value: Any) -> str:
+    """Text of a summary value: exact numbers in full (or, past 4300 digits, a scientific
+    approximation with their digit counts), floats to 6 significant digits."""
+    return _fmt(value)
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, Fraction):
-        return str(value)
+        return format_fraction(value)
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, tuple | list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -91,7 +92,7 @@ def test_labels_with_quotes_backslashes_and_unicode_round_trip() -> None:
         [[1, "1/3"]],
         [[0, "-2"]],
         players=['the "US"', "Iran\\IRGC"],
-        strategies=[["strike"], ["höld", "ret\naliate"]],
+        strategies=[["strike"], ["höld", "ret\u2019aliate"]],
         title='say "no"',
     )
     for version in ("outcome", "payoff"):
@@ -139,10 +140,14 @@ def games(draw: Any) -> NormalFormGame:
         for _ in range(n)
     ]
     text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
-    players = draw(st.lists(text.filter(str.strip), min_size=n, max_size=n, unique=True))
-    strategies = [
-        draw(st.lists(text.filter(str.strip), min_size=k, max_size=k, unique=True)) for k in shape
-    ]
+    # labels are stored in canonical form (NFC, stripped) and hold no control characters
+    label = (
+        st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf")), min_size=1, max_size=8)
+        .map(lambda s: unicodedata.normalize("NFC", s).strip())
+        .filter(bool)
+    )
+    players = draw(st.lists(label, min_size=n, max_size=n, unique=True))
+    strategies = [draw(st.lists(label, min_size=k, max_size=k, unique=True)) for k in shape]
     return NormalFormGame.from_arrays(
         *arrays, players=players, strategies=strategies, title=draw(text)
     )

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from negotiate.errors import ModelError, TooLargeError
 from negotiate.scenario import load_scenario
 from negotiate.sweeps import plan_sweep
-from negotiate.sweeps.grid import _feistel_keys, _permute, parse_grid, parse_ranges, sample_space
+from negotiate.sweeps.grid import (
+    _feistel_keys,
+    _permute,
+    axis_values,
+    parse_grid,
+    parse_ranges,
+    sample_space,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +34,7 @@ def test_grid_spec_is_linspace_with_stop_included(flagship) -> None:
     g = parse_grid(["guarantee=0:1:101", "reneging_hazard=0.1:0.5:5"], flagship.parameters)
     assert g.names == ("guarantee", "reneging_hazard")
     assert g.shape == (101, 5) and g.size == 505
-    assert g.axes[0].exact == tuple(Fraction(k, 100) for k in range(101))
+    assert g.axes[0].exact_values() == tuple(Fraction(k, 100) for k in range(101))
     assert np.allclose(g.axes[0].values, np.linspace(0, 1, 101), rtol=0, atol=1e-15)
     assert g.axes[1].values[-1] == 0.5 and g.axes[1].values[0] == 0.1
 
@@ -35,15 +42,18 @@ def test_grid_spec_is_linspace_with_stop_included(flagship) -> None:
 def test_grid_values_are_exact_decimals(flagship) -> None:
     g = parse_grid(["guarantee=0:1:11", "reneging_hazard=0:0.5:4"], flagship.parameters)
     guarantee, hazard = g.axes
-    assert guarantee.exact == tuple(Fraction(k, 10) for k in range(11))
+    assert guarantee.exact_values() == tuple(Fraction(k, 10) for k in range(11))
     # each float is the nearest one to the exact value: 0.3, not 0.1 + 0.2
     assert guarantee.values[3] == 0.3 != float(np.linspace(0, 1, 11)[3])
-    assert guarantee.values == tuple(float(Fraction(k, 10)) for k in range(11))
-    assert guarantee.to_dict()["values"] == ["0", *(f"0.{k}" for k in range(1, 10)), "1"]
-    assert hazard.to_dict()["values"] == ["0", "1/6", "1/3", "0.5"]  # no finite decimal: p/q
-    assert [Fraction(v) for v in hazard.to_dict()["values"]] == list(hazard.exact)
+    assert tuple(guarantee.values) == tuple(float(Fraction(k, 10)) for k in range(11))
+    # the manifest stores the spec exactly, never the values
+    assert guarantee.to_dict()["linspace"] == ["0", "1", 11]
+    assert hazard.to_dict()["linspace"] == ["0", "0.5", 4]
+    assert hazard.exact_values() == (0, Fraction(1, 6), Fraction(1, 3), Fraction(1, 2))
+    assert list(axis_values(hazard.to_dict())) == [0.0, 1 / 6, 1 / 3, 0.5]
     listed = parse_grid({"guarantee": ["0.1", 0.7]}, flagship.parameters).axes[0]
     assert listed.exact == (Fraction(1, 10), Fraction(7, 10))
+    assert listed.to_dict()["values"] == ["0.1", "0.7"]
     assert list(g.points(3, 4)["guarantee"]) == [0.0]
     assert list(g.points(12, 13)["guarantee"]) == [0.3]
 

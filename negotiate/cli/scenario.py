@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from negotiate.errors import ModelError
-from negotiate.results import Summary
+from negotiate.results import Summary, format_cell
 
 __all__ = ["parse_sets", "register", "render_summary"]
 
@@ -38,14 +38,14 @@ def render_summary(summary: Summary) -> None:
     head.add_column(style="bold")
     head.add_column()
     for key, value in summary.fields:
-        head.add_row(str(key), str(value))
+        head.add_row(str(key), format_cell(value))
     console.print(head)
     for t in summary.tables:
         table = Table(title=t.caption, title_justify="left")
         for h in t.headers:
             table.add_column(str(h))
         for row in t.rows:
-            table.add_row(*(str(c) for c in row))
+            table.add_row(*(format_cell(c) for c in row))
         console.print(table)
     for note in summary.notes:
         console.print(f"[dim]{note}[/dim]", highlight=False)

@@ -173,8 +173,7 @@ def report_tree_figure(
     if result.scenario.deterrence is None:
         return None
     strategy = {
-        tuple(k.split("/")) if k else (): v
-        for k, v in findings["fail.path"].value["strategy"].items()
+        tuple(entry["node"]): entry["action"] for entry in findings["fail.path"].value["strategy"]
     }
     view = tree_view(result, threats, strategy)
     return tree_figure(view, tuple(result.scenario.players), _label)

@@ -29,6 +29,7 @@ import sympy as sp
 
 from negotiate._exact import as_fraction, is_float_input, warn_float_input
 from negotiate.errors import ModelError
+from negotiate.labels import labels as check_labels
 
 if TYPE_CHECKING:
     from negotiate.games.issues import IssueSpace
@@ -60,12 +61,8 @@ def check_players(players: Any) -> tuple[str, str]:
     """Two distinct, non-empty player labels."""
     if isinstance(players, str) or not isinstance(players, Sequence) or len(players) != 2:
         raise ModelError("players", players, "expected two player labels")
-    for i, p in enumerate(players):
-        if not isinstance(p, str) or not p.strip():
-            raise ModelError(f"players[{i}]", p, "labels must be non-empty strings")
-    if players[0] == players[1]:
-        raise ModelError("players[1]", players[1], "duplicate label (also players[0])")
-    return (players[0], players[1])
+    a, b = check_labels(players, "players")
+    return (a, b)
 
 
 def clip_chain(chain: Sequence[Point], d: Point) -> tuple[Point, ...] | None:

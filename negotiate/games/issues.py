@@ -37,6 +37,8 @@ from negotiate.games.bargaining import (
     as_point,
     check_players,
 )
+from negotiate.labels import canonical
+from negotiate.labels import labels as check_labels
 
 __all__ = ["FrontierVertex", "Issue", "IssueSpace"]
 
@@ -120,10 +122,14 @@ class IssueSpace:
             raise ModelError("weights", weights, "expected a non-empty mapping issue -> (w1, w2)")
         if len(weights) > _MAX_ISSUES:
             raise ModelError("weights", f"{len(weights)} issues", f"at most {_MAX_ISSUES}")
-        labels = list(weights)
-        for label in labels:
-            if not isinstance(label, str) or not label.strip():
-                raise ModelError("weights", label, "issue labels must be non-empty strings")
+        labels = list(check_labels(list(weights), "weights", what="issue labels"))
+        weights = dict(zip(labels, weights.values(), strict=True))
+        if isinstance(exponents, Mapping):
+            exponents = {canonical(k): v for k, v in exponents.items()}
+        if isinstance(reversible, Mapping):
+            reversible = {canonical(k): v for k, v in reversible.items()}
+        elif not isinstance(reversible, str):
+            reversible = [canonical(k) for k in reversible]
         rev = _reversible(reversible, labels)
         floats = False
         issues = []
@@ -156,6 +162,7 @@ class IssueSpace:
         return all(i.exponents == (_ONE, _ONE) for i in self.issues)
 
     def issue(self, label: str) -> Issue:
+        label = canonical(label)
         for i in self.issues:
             if i.label == label:
                 return i

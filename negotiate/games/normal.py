@@ -24,6 +24,8 @@ import numpy as np
 
 from negotiate._exact import as_fraction, is_float_input, warn_float_input
 from negotiate.errors import ModelError, TooLargeError
+from negotiate.labels import canonical
+from negotiate.labels import labels as check_labels
 
 __all__ = ["MixedProfile", "NormalFormGame"]
 
@@ -31,25 +33,6 @@ __all__ = ["MixedProfile", "NormalFormGame"]
 MixedProfile = tuple[tuple[Fraction, ...], ...]
 
 _MAX_CELLS = 10_000_000
-_LABEL_MAX = 200
-
-
-def _check_label(label: Any, field: str) -> str:
-    if not isinstance(label, str) or not label.strip():
-        raise ModelError(field, label, "labels must be non-empty strings")
-    if len(label) > _LABEL_MAX:
-        raise ModelError(field, label, f"labels are at most {_LABEL_MAX} characters")
-    return label
-
-
-def _check_unique(labels: Sequence[str], field: str) -> None:
-    seen: dict[str, int] = {}
-    for i, label in enumerate(labels):
-        if label in seen:
-            raise ModelError(
-                f"{field}[{i}]", label, f"duplicate label (also {field}[{seen[label]}])"
-            )
-        seen[label] = i
 
 
 def _is_array_like(data: Any) -> bool:
@@ -271,9 +254,7 @@ class NormalFormGame:
             raise ModelError("players", players, "expected a list of labels")
         if len(players) != n:
             raise ModelError("players", players, f"expected {n} labels, one per payoff array")
-        labels = tuple(_check_label(p, f"players[{i}]") for i, p in enumerate(players))
-        _check_unique(labels, "players")
-        return labels
+        return check_labels(players, "players")
 
     @staticmethod
     def _strategy_labels(
@@ -284,6 +265,7 @@ class NormalFormGame:
         if strategies is None:
             return tuple(tuple(f"s{j + 1}" for j in range(k)) for k in shape)
         if isinstance(strategies, Mapping):
+            strategies = {canonical(k): v for k, v in strategies.items()}
             for key in strategies:
                 if key not in players:
                     raise ModelError(f"strategies.{key}", None, "unknown player")
@@ -302,9 +284,7 @@ class NormalFormGame:
                 raise ModelError(field, seq, "expected a list of labels")
             if len(seq) != k:
                 raise ModelError(field, seq, f"expected {k} labels to match the payoff shape")
-            labels = tuple(_check_label(s, f"{field}[{j}]") for j, s in enumerate(seq))
-            _check_unique(labels, field)
-            out.append(labels)
+            out.append(check_labels(seq, field))
         return tuple(out)
 
     # ------------------------------------------------------------------ access
@@ -324,6 +304,7 @@ class NormalFormGame:
             if not 0 <= player < self.n_players:
                 raise ModelError("player", player, f"position out of range 0..{self.n_players - 1}")
             return player
+        player = canonical(player)
         if player in self.players:
             return self.players.index(player)
         raise ModelError("player", player, f"unknown player; players: {list(self.players)}")
@@ -336,6 +317,7 @@ class NormalFormGame:
             if not 0 <= strategy < len(labels):
                 raise ModelError(f"strategy of {self.players[i]}", strategy, "out of range")
             return strategy
+        strategy = canonical(strategy)
         if strategy in labels:
             return labels.index(strategy)
         raise ModelError(
@@ -358,6 +340,7 @@ class NormalFormGame:
         if isinstance(profile, Mapping):
             for key in profile:
                 self.player_index(key)
+            profile = {canonical(k): v for k, v in profile.items()}
             if len(profile) != self.n_players:
                 raise ModelError("profile", profile, "name one strategy for every player")
             return tuple(

@@ -25,38 +25,42 @@ from sympy.printing.str import StrPrinter
 from negotiate._exact import as_fraction, is_float_input, to_sympy, warn_float_input
 from negotiate.errors import ModelError
 from negotiate.expr import Parameter, parse, substitute, symbol
+from negotiate.labels import canonical
+from negotiate.labels import label as check_label
+from negotiate.labels import labels as check_labels
 
 __all__ = ["SignalingGame", "Value"]
 
 #: A payoff or probability: an exact number, or a sympy expression in the parameters.
 Value: TypeAlias = Fraction | sp.Expr
 
-_LABEL_MAX = 200
 _KEYS = {"sender", "receiver", "types", "messages", "actions", "payoffs", "parameters", "title"}
 _NON_FINITE = {"nan", "inf", "infinity"}
 _GRID = 5
 
 
 def _label(value: Any, field: str) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > _LABEL_MAX:
-        raise ModelError(field, value, f"labels must be non-empty strings of at most {_LABEL_MAX}")
-    return value
+    return check_label(value, field)
 
 
 def _labels(data: Any, field: str) -> tuple[str, ...]:
     if isinstance(data, str | bytes) or not isinstance(data, Sequence) or not data:
         raise ModelError(field, data, "expected a non-empty list of labels")
-    out = tuple(_label(x, f"{field}[{i}]") for i, x in enumerate(data))
-    for i, x in enumerate(out):
-        if x in out[:i]:
-            raise ModelError(f"{field}[{i}]", x, f"duplicate label (also {field}[{out.index(x)}])")
-    return out
+    return check_labels(data, field)
 
 
 def _mapping(data: Any, field: str) -> Mapping[str, Any]:
+    """A table with its label keys in canonical form (two keys that normalise alike are
+    refused)."""
     if not isinstance(data, Mapping):
         raise ModelError(field, data, "expected a table/dict")
-    return data
+    out: dict[Any, Any] = {}
+    for key, value in data.items():
+        k = canonical(key)
+        if k in out:
+            raise ModelError(f"{field}.{k}", key, "duplicate key (after normalising)")
+        out[k] = value
+    return out
 
 
 def _exact_keys(data: Mapping[str, Any], labels: tuple[str, ...], field: str, what: str) -> None:

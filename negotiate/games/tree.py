@@ -27,6 +27,7 @@ from sympy.printing.str import StrPrinter
 
 from negotiate.errors import ModelError
 from negotiate.expr import Parameter, substitute
+from negotiate.labels import canonical
 
 __all__ = ["Chance", "Decision", "GameTree", "Node", "Path", "Terminal", "Value", "expr_text"]
 
@@ -163,7 +164,7 @@ class GameTree:
     # -- navigation -------------------------------------------------------------------------
     def node(self, path: Path | list[str]) -> Node:
         """The node at ``path`` (a tuple of labels from the root)."""
-        key = tuple(path)
+        key = tuple(canonical(a) for a in path)
         if key not in self._index:
             raise ModelError("path", key, "no node at this path in the tree")
         return self._index[key]
@@ -190,8 +191,8 @@ class GameTree:
         if isinstance(player, int) and not isinstance(player, bool):
             if 0 <= player < len(self.players):
                 return player
-        elif player in self.players:
-            return self.players.index(player)
+        elif canonical(player) in self.players:
+            return self.players.index(canonical(player))
         raise ModelError("player", player, f"unknown player; players: {list(self.players)}")
 
     def payoff(self, player: str | int, path: Path | list[str]) -> Value:

@@ -23,6 +23,9 @@ from negotiate._exact import as_fraction, is_float_input, warn_float_input
 from negotiate.errors import FloatInputWarning, ModelError
 from negotiate.expr import Parameter, parse, symbol
 from negotiate.games.tree import Chance, Decision, Node, Path, Terminal, Value, evaluate
+from negotiate.labels import canonical
+from negotiate.labels import label as check_label
+from negotiate.labels import labels as check_labels
 
 if TYPE_CHECKING:
     from negotiate.games.tree import GameTree
@@ -31,20 +34,11 @@ __all__ = ["MAX_TREE_DEPTH", "MAX_TREE_NODES", "bind_tree", "build_tree", "check
 
 MAX_TREE_DEPTH = 100
 MAX_TREE_NODES = 100_000
-_LABEL_MAX = 200
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _sub(field: str, key: str) -> str:
     return f"{field}.{key}" if _IDENT.match(key) else f"{field}[{key!r}]"
-
-
-def _label(label: Any, field: str) -> str:
-    if not isinstance(label, str) or not label.strip():
-        raise ModelError(field, label, "labels must be non-empty strings")
-    if len(label) > _LABEL_MAX:
-        raise ModelError(field, label, f"labels are at most {_LABEL_MAX} characters")
-    return label
 
 
 def _pairs(data: Any, field: str) -> list[tuple[str, Any]]:
@@ -62,14 +56,18 @@ def _pairs(data: Any, field: str) -> list[tuple[str, Any]]:
     if not items:
         raise ModelError(field, data, "is empty; at least one entry is needed")
     seen: dict[str, int] = {}
-    for i, (label, _) in enumerate(items):
-        _label(label, f"{field}[{i}]")
+    out = []
+    for i, (raw, item) in enumerate(items):
+        label = check_label(raw, f"{field}[{i}]")
         if label in seen:
             raise ModelError(
-                _sub(field, label), label, f"duplicate label (entries {seen[label]}, {i})"
+                _sub(field, label),
+                raw,
+                f"duplicate label (entries {seen[label]}, {i}, after normalising)",
             )
         seen[label] = i
-    return items
+        out.append((label, item))
+    return out
 
 
 class _Builder:
@@ -135,6 +133,7 @@ class _Builder:
     def terminal(self, pay: Any, field: str) -> Terminal:
         if not isinstance(pay, Mapping):
             raise ModelError(field, pay, "payoffs must be a table {player: value}")
+        pay = {canonical(k): v for k, v in pay.items()}
         unknown = [p for p in pay if p not in self.players]
         if unknown:
             raise ModelError(
@@ -162,7 +161,7 @@ class _Builder:
         return Chance(tuple(outcomes), tuple(probs), tuple(children))
 
     def decision(self, d: Mapping[str, Any], field: str, depth: int) -> Decision:
-        player = d.get("player")
+        player = canonical(d.get("player"))
         if player not in self.players:
             raise ModelError(
                 _sub(field, "player"), player, f"unknown player; players: {list(self.players)}"
@@ -174,11 +173,12 @@ class _Builder:
         )
         infoset = d.get("infoset")
         if infoset is not None:
-            _label(infoset, _sub(field, "infoset"))
+            infoset = check_label(infoset, _sub(field, "infoset"))
         tie = d.get("tie_break", ())
         tf = _sub(field, "tie_break")
         if isinstance(tie, str | bytes) or not isinstance(tie, Sequence):
             raise ModelError(tf, tie, "tie_break must be a list of actions in order of preference")
+        tie = [canonical(a) for a in tie]
         for i, a in enumerate(tie):
             if a not in actions:
                 raise ModelError(
@@ -201,12 +201,7 @@ def build_tree(cls: type[GameTree], d: Mapping[str, Any]) -> GameTree:
     players = d.get("players")
     if isinstance(players, str | bytes) or not isinstance(players, Sequence) or not players:
         raise ModelError("players", players, "expected a non-empty list of player labels")
-    for i, p in enumerate(players):
-        _label(p, f"players[{i}]")
-        if list(players).index(p) != i:
-            raise ModelError(
-                f"players[{i}]", p, f"duplicate label (also players[{list(players).index(p)}])"
-            )
+    players = check_labels(players, "players")
     raw_params = d.get("parameters", {}) or {}
     if not isinstance(raw_params, Mapping):
         raise ModelError("parameters", raw_params, "expected a table {name: {domain, value, ...}}")

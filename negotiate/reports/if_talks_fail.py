@@ -67,7 +67,11 @@ def if_talks_fail(b: Builder) -> None:
     ids = [
         b.add(
             "fail.path",
-            {"path": list(nd.path), "strategy": {"/".join(k): v for k, v in nd.strategy.items()}},
+            {
+                "path": list(nd.path),
+                # node paths stay lists of labels: a label may itself contain "/"
+                "strategy": [{"node": list(k), "action": v} for k, v in nd.strategy.items()],
+            },
             "If the talks fail, play follows {path}: {p1} gets {v1} and {p2} gets {v2}, and a war "
             "action ({wars}) is played with probability {war}.",
             b.check.no_deal(),

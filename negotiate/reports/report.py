@@ -100,22 +100,15 @@ class Report(ResultMixin):
         )
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write ``report.html``, ``report.md`` and ``figures/*.svg`` into ``out_dir``."""
-        out = Path(out_dir)
-        if out.exists() and not out.is_dir():
-            raise ModelError("out_dir", str(out), "exists and is not a directory")
-        figdir = out / "figures"
-        figdir.mkdir(parents=True, exist_ok=True)
-        written = {}
-        for name, svg in self.figures.items():
-            path = figdir / f"{name}.svg"
-            path.write_text(svg, encoding="utf-8")
-            written[f"figures/{name}.svg"] = path
-        for name, text in (("report.md", self.to_markdown()), ("report.html", self.to_html())):
-            path = out / name
-            path.write_text(text, encoding="utf-8")
-            written[name] = path
-        return written
+        """Write ``report.html``, ``report.md`` and ``figures/*.svg`` into ``out_dir``:
+        atomically, never through a link, and overwriting only files an earlier report wrote
+        there (:mod:`negotiate.reports.files`)."""
+        from negotiate.reports.files import write_report_files
+
+        files = {f"figures/{name}.svg": svg for name, svg in self.figures.items()}
+        files["report.md"] = self.to_markdown()
+        files["report.html"] = self.to_html()
+        return write_report_files(out_dir, files)
 
     def _describe(self) -> str:
         f = self.findings

@@ -27,6 +27,9 @@ import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.expr import Parameter, parse, parse_condition
+from negotiate.labels import canonical
+from negotiate.labels import label as check_label
+from negotiate.labels import labels as check_labels
 from negotiate.scenario.schema import (
     check_keys,
     expect_list_of_str,
@@ -187,7 +190,10 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         {"title", "description", "date", "sources", "players"},
         required=("title", "players"),
     )
-    players = expect_list_of_str(head["players"], "scenario.players")
+    players = check_labels(
+        expect_list_of_str(head["players"], "scenario.players", unique=False),
+        "scenario.players",
+    )
     if len(players) != 2:
         raise ModelError("scenario.players", list(players), "exactly two players are supported")
     parameters = _parameters(data["parameters"])
@@ -338,6 +344,7 @@ def _issues(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> tuple
     out = []
     for iname, spec in table.items():
         f = f"issues.{iname}"
+        iname = check_label(iname, f, what="issue names")
         spec = expect_table(spec, f)
         check_keys(spec, f, {"weights", "reversible", "meaning"}, required=("weights",))
         weights = _per_player(spec["weights"], f"{f}.weights", players, names)
@@ -384,9 +391,13 @@ def _deterrence(
         {"root", "war_actions", "agreement_actions", "subtrees"},
         required=("root",),
     )
-    war_actions = expect_list_of_str(table.get("war_actions", []), "deterrence.war_actions")
-    agreement_actions = expect_list_of_str(
-        table.get("agreement_actions", []), "deterrence.agreement_actions"
+    war_actions = check_labels(
+        expect_list_of_str(table.get("war_actions", []), "deterrence.war_actions"),
+        "deterrence.war_actions",
+    )
+    agreement_actions = check_labels(
+        expect_list_of_str(table.get("agreement_actions", []), "deterrence.agreement_actions"),
+        "deterrence.agreement_actions",
     )
     root = expand_tree(table, "deterrence")
     tree: dict[str, Any] = {
@@ -403,7 +414,7 @@ def _deterrence(
     from negotiate.scenario.evaluate import build_tree
 
     built = build_tree(tree, "deterrence")
-    actions = _tree_actions(root)
+    actions = {canonical(a) for a in _tree_actions(root)}
     for key, labels in (("war_actions", war_actions), ("agreement_actions", agreement_actions)):
         for i, a in enumerate(labels):
             if a not in actions:
@@ -486,8 +497,10 @@ def _claims(raw: Any, names: tuple[str, ...], deterrence: Any) -> tuple[Claim, .
         g = f"{f}.{kinds[0]}"
         node = expect_table(spec[kinds[0]], g)
         check_keys(node, g, {"path", "action"}, required=("path", "action"))
-        path = expect_list_of_str(node["path"], f"{g}.path", unique=False)
-        action = expect_str(node["action"], f"{g}.action")
+        path = tuple(
+            canonical(a) for a in expect_list_of_str(node["path"], f"{g}.path", unique=False)
+        )
+        action = canonical(expect_str(node["action"], f"{g}.action"))
         if deterrence is None:
             raise ModelError(g, None, "needs a [deterrence] tree")
         tree = deterrence["tree"]

@@ -15,7 +15,6 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from negotiate.sweeps.grid import (
     MAX_POINTS,
     GridSpace,
     SampleSpace,
+    axis_values,
     check_size,
     parse_grid,
     parse_ranges,
@@ -380,7 +380,7 @@ def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False
         coords: dict[str, Any] = {
             a["name"]: (
                 a["name"],
-                np.array([float(Fraction(v)) for v in a["values"]]),
+                axis_values(a),
                 _param_attrs(params[a["name"]]),
             )
             for a in space["axes"]

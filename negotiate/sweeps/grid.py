@@ -38,36 +38,132 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError, TooLargeError
 
 __all__ = [
+    "MAX_AXIS",
     "MAX_POINTS",
     "Axis",
     "GridSpace",
+    "Linspace",
     "Range",
     "SampleSpace",
+    "axis_values",
     "parse_grid",
     "parse_ranges",
 ]
 
 #: Largest sweep accepted (points); ``max_points=`` overrides it.
 MAX_POINTS = 10**10
+#: Largest number of points on one axis (point indices are 64-bit integers).
+MAX_AXIS = 2**62
 _SAMPLINGS = ("lhs", "random")
 _PERM_KEY = 2**40  # spawn keys at and above this name the LHS permutations, below it chunks
 
 
 @dataclass(frozen=True)
+class Linspace(Sequence[float]):
+    """NUM equally spaced exact values from START to STOP inclusive, computed on demand.
+
+    Element ``i`` is exactly ``start + i * (stop - start) / (num - 1)`` (:meth:`exact_at`);
+    as a float it is the nearest float to that value (``0:1:11`` gives 0.3, not numpy's
+    0.30000000000000004).  Nothing is stored, so a 10**8-point axis costs nothing until a
+    chunk asks for its own points.
+    """
+
+    start: Fraction
+    stop: Fraction
+    num: int
+
+    def __len__(self) -> int:
+        return self.num
+
+    def exact_at(self, i: int) -> Fraction:
+        """Element ``i``, exactly."""
+        if self.num == 1:
+            return self.start
+        return self.start + (self.stop - self.start) * Fraction(i, self.num - 1)
+
+    def take(self, index: np.ndarray) -> np.ndarray:
+        """The elements at the integer array ``index``, each correctly rounded to a float.
+
+        With a common denominator ``q`` of the ends, element ``k`` is ``P_k / Q`` with
+        integers ``P_k = a (n - 1) + (b - a) k`` and ``Q = q (n - 1)``; when both fit in 53
+        bits, IEEE division of their exact float images is correctly rounded.  Otherwise each
+        element is rounded from its exact value one by one.
+        """
+        index = np.asarray(index, dtype=np.int64)
+        if self.num == 1:
+            return np.full(index.shape, float(self.start), dtype=float)
+        q = math.lcm(self.start.denominator, self.stop.denominator)
+        a, b, n1 = int(self.start * q), int(self.stop * q), self.num - 1
+        big = 2**53
+        if max(abs(a * n1), abs(b * n1), q * n1) < big:
+            p = np.int64(a * n1) + np.int64(b - a) * index
+            return p.astype(float) / float(q * n1)
+        flat = [float(self.exact_at(int(k))) for k in index.ravel()]
+        return np.array(flat, dtype=float).reshape(index.shape)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return tuple(float(v) for v in self.take(np.arange(self.num)[i]))
+        k = int(i)
+        if not -self.num <= k < self.num:
+            raise IndexError(i)
+        return float(self.take(np.array([k % self.num]))[0])
+
+    def __iter__(self) -> Any:
+        for lo in range(0, self.num, 65_536):
+            yield from (float(v) for v in self.take(np.arange(lo, min(lo + 65_536, self.num))))
+
+
+@dataclass(frozen=True)
 class Axis:
-    """One grid axis: a parameter and its exact values, with the spec it came from."""
+    """One grid axis: a parameter and its exact values, with the spec it came from.
+
+    ``exact`` is a tuple of Fractions for listed values and a lazy :class:`Linspace` for
+    ``START:STOP:NUM``; ``values`` are the nearest floats, and :meth:`take` gives them at
+    given indices either way.
+    """
 
     name: str
-    exact: tuple[Fraction, ...]
+    exact: Sequence[Fraction] | Linspace
     spec: str
 
     @property
-    def values(self) -> tuple[float, ...]:
+    def values(self) -> Sequence[float]:
         """The values as floats, each the nearest float to the exact value."""
+        if isinstance(self.exact, Linspace):
+            return self.exact
         return tuple(float(v) for v in self.exact)
 
+    def exact_values(self) -> tuple[Fraction, ...]:
+        """Every exact value (materialised: for axes of a size one would print)."""
+        if isinstance(self.exact, Linspace):
+            return tuple(self.exact.exact_at(k) for k in range(self.exact.num))
+        return tuple(self.exact)
+
+    def take(self, index: np.ndarray) -> np.ndarray:
+        """The axis values (floats) at the integer array ``index``."""
+        if isinstance(self.exact, Linspace):
+            return self.exact.take(index)
+        return np.asarray(self.values, dtype=float)[index]
+
     def to_dict(self) -> dict[str, Any]:
+        if isinstance(self.exact, Linspace):  # the spec, never the values
+            v = self.exact
+            return {
+                "name": self.name,
+                "spec": self.spec,
+                "linspace": [exact_text(v.start), exact_text(v.stop), v.num],
+            }
         return {"name": self.name, "spec": self.spec, "values": [exact_text(v) for v in self.exact]}
+
+
+def axis_values(data: Mapping[str, Any]) -> np.ndarray:
+    """The values of an axis from its :meth:`Axis.to_dict` form (a manifest entry)."""
+    if "linspace" in data:
+        start, stop, num = data["linspace"]
+        space = Linspace(Fraction(start), Fraction(stop), int(num))
+        return space.take(np.arange(space.num))
+    return np.array([float(Fraction(v)) for v in data["values"]])
 
 
 def exact_text(value: Fraction) -> str:
@@ -126,10 +222,7 @@ class GridSpace:
     def points(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The parameter values of the flattened points ``start .. stop - 1``."""
         index = np.unravel_index(np.arange(start, stop, dtype=np.int64), self.shape)
-        return {
-            a.name: np.asarray(a.values, dtype=float)[i]
-            for a, i in zip(self.axes, index, strict=True)
-        }
+        return {a.name: a.take(i) for a, i in zip(self.axes, index, strict=True)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": "grid", "axes": [a.to_dict() for a in self.axes]}
@@ -223,10 +316,14 @@ def _axis_from_text(name: str, text: str, parameters: Mapping[str, Any], field: 
         raise ModelError(field, f"{name}={text}", "NUM must be a whole number") from None
     if num < 1 or (num == 1 and start != stop):
         raise ModelError(field, f"{name}={text}", "NUM must be >= 2 (or 1 with START = STOP)")
-    if num == 1:
-        values: tuple[Fraction, ...] = (start,)
-    else:
-        values = tuple(start + (stop - start) * Fraction(k, num - 1) for k in range(num))
+    if num > MAX_AXIS:
+        raise TooLargeError(
+            f"{field} {name}: {num} points on one axis",
+            cost=num,
+            budget=MAX_AXIS,
+            instead="Use fewer points, or sample the range (--samples N).",
+        )
+    values = Linspace(start, stop, num)
     return Axis(name, values, f"{name}={text.strip()}")
 
 

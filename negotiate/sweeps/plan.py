@@ -8,8 +8,10 @@ the key with the chunk's index, so a file can only ever hold that chunk of that 
 :func:`run_chunk` is the unit of work of every engine.  It is idempotent: it writes nothing
 when the chunk's file exists, and otherwise writes the whole file under a temporary name and
 renames it (``os.replace`` is atomic on POSIX), so running a chunk twice, or killing it at any
-moment, never leaves a partial or duplicate chunk.  Its points are generated from the plan and
-the chunk index alone, so results do not depend on the engine or the number of workers.
+moment, never leaves a partial or duplicate chunk.  A chunk file that cannot be read (damaged
+after it was written, e.g. truncated by a full disk or a copy) is removed and computed again.
+Its points are generated from the plan and the chunk index alone, so results do not depend on
+the engine or the number of workers.
 """
 
 from __future__ import annotations
@@ -259,8 +261,12 @@ def run_chunk(plan: SweepPlan, chunk: int, out: str | None = None) -> ChunkResul
     if out is not None:
         path = Path(out) / plan.chunk_name(chunk)
         if path.exists():
-            codes = storage.read_codes(path, OUTCOMES)
-            return ChunkResult(chunk, len(codes), codes, skipped=True)
+            start, stop = plan.bounds(chunk)
+            try:
+                codes = storage.read_codes(path, OUTCOMES, expected=stop - start)
+                return ChunkResult(chunk, len(codes), codes, skipped=True)
+            except ModelError:  # a truncated or damaged file: computed again below
+                path.unlink(missing_ok=True)
     t0 = time.perf_counter()
     kernel = plan.evaluator()
     columns = plan.columns(chunk)

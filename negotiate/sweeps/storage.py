@@ -132,8 +132,12 @@ def prepare(directory: str | Path, plan: Any, outputs: Sequence[Any], resume: bo
             raise ModelError("out", str(out), f"is not empty ({stray[0]!r}); use a new directory")
         _write_json(manifest, manifest_data(plan, outputs))
     clean_temporary(out, dead_only=True)
-    done = {plan.chunk_name(c) for c in range(plan.n_chunks)}
-    return sum(1 for p in out.iterdir() if p.name in done)
+    done = 0
+    for p in out.iterdir():  # the chunks present, never a list of all the chunks
+        m = _PART.match(p.name)
+        if m and int(m.group(1)) < plan.n_chunks and p.name == plan.chunk_name(int(m.group(1))):
+            done += 1
+    return done
 
 
 def _alive(pid: int) -> bool:
@@ -169,21 +173,51 @@ def write_chunk(directory: Path, name: str, table: Any) -> None:
     os.replace(tmp, directory / name)
 
 
-def read_codes(path: Path, labels: Sequence[str]) -> np.ndarray:
-    """The outcome column of one chunk file, as codes into ``labels``."""
+def read_codes(path: Path, labels: Sequence[str], expected: int | None = None) -> np.ndarray:
+    """The outcome column of one chunk file, as codes into ``labels``.
+
+    A file that Parquet cannot read (truncated, overwritten) or that holds other than
+    ``expected`` rows raises ``ModelError`` naming it.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    col = pq.read_table(path, columns=["outcome"]).column("outcome").to_numpy(zero_copy_only=False)
+    try:
+        col = pq.read_table(path, columns=["outcome"]).column("outcome")
+        col = col.to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, OSError, KeyError) as exc:
+        raise ModelError(path.name, None, f"corrupt chunk file ({_first_line(exc)})") from None
+    if expected is not None and len(col) != expected:
+        raise ModelError(path.name, len(col), f"corrupt chunk file: expected {expected} rows")
     out = np.empty(len(col), dtype=np.int16)
     for k, label in enumerate(labels):
         out[col == label] = k
     return out
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:120]}" if text else type(exc).__name__
+
+
+def _read_chunk(path: Path) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise ModelError(
+            path.name,
+            None,
+            f"corrupt chunk file ({_first_line(exc)}); run the sweep again with --resume "
+            "(resume=True) to recompute it",
+        ) from None
+
+
 def read_table(directory: str | Path, partial: bool = False) -> tuple[dict[str, Any], Any]:
     """The manifest and every finished chunk of the sweep in ``directory`` (one table)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     out = Path(directory)
     manifest = read_manifest(out)
@@ -210,5 +244,5 @@ def read_table(directory: str | Path, partial: bool = False) -> tuple[dict[str, 
         )
     if not present:
         raise ModelError("directory", str(out), "no chunk has been written yet")
-    table = pa.concat_tables([pq.read_table(out / n) for n in present])
+    table = pa.concat_tables([_read_chunk(out / n) for n in present])
     return manifest, table

@@ -125,12 +125,25 @@ def integer_game(game: NormalFormGame) -> IntegerGame:
         shape = (game.shape[0], game.shape[1])
         a, amap, aflat = _positive_integers(game.payoff_array(0).tolist())
         b, bmap, bflat = _positive_integers(game.payoff_array(1).tolist())
-        fa = np.array(aflat, dtype=float).reshape(shape)
-        fb = np.array(bflat, dtype=float).reshape(shape)
+        fa = _floats(aflat).reshape(shape)
+        fb = _floats(bflat).reshape(shape)
         bt = tuple(zip(*b, strict=True))
         fbt = np.ascontiguousarray(fb.T)
         cached = _INTEGER_GAMES[game] = IntegerGame(a, b, bt, (amap, bmap), fa, fb, fbt)
     return cached
+
+
+def _floats(values: Sequence[int]) -> np.ndarray:
+    """Float images of integer payoffs for the float passes (pruning, float pivoting).
+
+    Past the float range (integers of exact inputs such as ``1e-3000``) every value is divided
+    by the largest one first: a positive scale changes no best reply, and every decision is
+    taken again exactly on the integers.
+    """
+    top = max((abs(v) for v in values), default=0)
+    if top.bit_length() < 1000:
+        return np.array(values, dtype=float)
+    return np.array([float(Fraction(v, top)) for v in values], dtype=float)
 
 
 def expected_payoffs(
