@@ -204,13 +204,28 @@ def point_chain(u1: Sequence[Arr], u2: Sequence[Arr]) -> Chain:
 
 
 def slacks(c: Chain, d1: Arr, d2: Arr) -> tuple[Arr, Arr]:
-    """Participation slacks ``max{U_i : U_j >= d_j} - d_i`` (``participation_slacks``)."""
+    """Participation slacks ``max{U_i : U_j >= d_j} - d_i`` (``participation_slacks``).
+
+    The exact path switches to the shortfall ``max U_i - d_i`` only when ``max U_i < d_i``.
+    ``max U_i`` is a float sum of weights, so when it equals ``d_i`` exactly it can land an ulp
+    below: the switch therefore needs ``max U_i`` below ``d_i`` by more than the rounding of
+    that sum (:func:`_short`), or an exact ``-1/5`` would come out as ``-2e-16``.
+    """
     s1 = c.x_at_y(d2) - d1
     s2 = c.y_at_x(d1) - d2
     top1, top0 = c.vy[0], c.vx[-1]
-    s2 = np.where(top1 < d2, top1 - d2, s2)
-    s1 = np.where(top0 < d1, top0 - d1, s1)
+    s2 = np.where(_short(top1, d2, c.n_edges), top1 - d2, s2)
+    s1 = np.where(_short(top0, d1, c.n_edges), top0 - d1, s1)
     return s1, s2
+
+
+def _short(top: Arr, d: Arr, n_edges: int) -> Arr:
+    """``top < d`` beyond rounding.  A chain end is a sum of at most ``2 (n_edges + 1)``
+    non-negative float terms (issue weights, or one input point), each a few ulps from its
+    exact value, so it lies within ``8 * 2 (n_edges + 1) eps max(|top|, |d|)`` of the exact
+    end, ``d`` included."""
+    bound = 16.0 * (n_edges + 1) * np.finfo(float).eps * np.maximum(np.abs(top), np.abs(d))
+    return top < d - bound
 
 
 def nash(c: Chain, d1: Arr, d2: Arr, a: Arr) -> tuple[Arr, Arr, Arr]:
