@@ -21,8 +21,8 @@ That is the selection of MODELS.md M5 (``regime``).  The classes can coexist: th
 equilibrium exists whenever ``(1 - e) Delta >= k`` (against a defender who always strikes,
 abstaining does not avoid the strike), so for ``q_bar < q < 1`` and ``(1 - e) Delta > k`` peace,
 war and a mixed equilibrium (the same ``sigma*``, ``a*``) all exist.  At ``q = 1`` there is no
-mixed one: every investment is seen, so the belief without evidence is 0, below ``mu*``.  ``existence`` gives the
-condition for each class; the summary flags multiple equilibria.
+mixed one: every investment is seen, so the belief without evidence is 0, below ``mu*``.
+``existence`` gives the condition for each class; the summary flags multiple equilibria.
     P(war) = sigma q + (1 - sigma q) a;   P(strike on a non-investor) = (1 - sigma) a
     share of no-evidence strikes that hit a non-investor = 1 - mu*  (mixed regime)
 
