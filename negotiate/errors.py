@@ -13,7 +13,8 @@ Hierarchy::
 
     NegotiateWarning (UserWarning)
     ├── FloatInputWarning                 floats were read as their shortest decimal repr
-    └── DegenerateWarning                 a degenerate game or parameter case was met
+    ├── DegenerateWarning                 a degenerate game or parameter case was met
+    └── RenamedLabelWarning               repeated labels in a file were renamed
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "NegotiateError",
     "NegotiateWarning",
     "NotApplicableError",
+    "RenamedLabelWarning",
     "SolverError",
     "TooLargeError",
     "show_value",
@@ -117,3 +119,8 @@ class FloatInputWarning(NegotiateWarning):
 
 class DegenerateWarning(NegotiateWarning):
     """A degenerate game or parameter case: the answer is a set, a boundary, or undefined."""
+
+
+class RenamedLabelWarning(NegotiateWarning):
+    """Labels that must differ (players, a player's strategies) repeat in an input file and
+    were renamed ``label_1``, ``label_2``, ... as Gambit renames them."""

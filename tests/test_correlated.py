@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +17,6 @@ from negotiate.games.normal import NormalFormGame
 from negotiate.solvers.lp import exact_lp as _exact_lp
 from negotiate.solvers.lp.correlated import correlated_equilibrium, correlated_polytope
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 FB = ["firm", "back down"]
 
@@ -219,7 +217,7 @@ def games(draw: Any) -> NormalFormGame:
     return NormalFormGame.from_arrays(*arrays)
 
 
-@settings(max_examples=100, derandomize=CI, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(games(), st.lists(st.integers(0, 3), min_size=3, max_size=3))
 def test_optimum_is_certified_and_matches_the_best_vertex(g: NormalFormGame, w: list[int]) -> None:
     weights = dict(zip(g.players, w, strict=False))
@@ -233,7 +231,7 @@ def test_optimum_is_certified_and_matches_the_best_vertex(g: NormalFormGame, w: 
     assert ce.welfare == best
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(games(), st.sampled_from([F(10**9), F(1, 10**9), F(5, 3)]), st.integers(-100, 100))
 def test_welfare_transforms_with_an_affine_map(g: NormalFormGame, a: Fraction, b: int) -> None:
     base = correlated_equilibrium(g)
@@ -243,7 +241,7 @@ def test_welfare_transforms_with_an_affine_map(g: NormalFormGame, a: Fraction, b
     assert moved.welfare == base.welfare + b / a
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(games().filter(lambda g: g.n_players == 2))
 def test_nash_equilibria_lie_in_the_polytope(g: NormalFormGame) -> None:
     """Every Nash equilibrium, as a product distribution, is a correlated equilibrium, so the

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from decimal import Decimal
 from fractions import Fraction
@@ -16,7 +15,6 @@ from hypothesis import strategies as st
 from negotiate.errors import FloatInputWarning, ModelError, TooLargeError
 from negotiate.games.normal import NormalFormGame
 
-CI = bool(os.environ.get("CI"))
 OK2 = [[1, 2], [3, 4]]
 
 
@@ -468,7 +466,7 @@ def test_to_dict_round_trip_is_exact(bos: NormalFormGame) -> None:
     assert h.to_dict() == data
 
 
-@settings(max_examples=150, derandomize=CI, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.integers(1, 3),
     st.integers(1, 3),

@@ -27,7 +27,8 @@ def blocks(text: str, language: str) -> list[str]:
 
 
 def section(text: str, heading: str) -> str:
-    match = re.search(rf"^## {re.escape(heading)}[ \t]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    """The text under ``## heading`` up to the next heading (its ``###`` subsections apart)."""
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*\n(.*?)(?=^##+ |\Z)", text, re.M | re.S)
     assert match, f"README has no '## {heading}' section"
     return match.group(1)
 

@@ -20,7 +20,7 @@ from negotiate.scenario.certify import segment_slack as _segment_slack
 from negotiate.scenario.counterfactual import counterfactuals, discount_loss, point_outcome
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
-EXAMPLES = 150  # cheap exact checks; the CI profile (conftest.py) derandomises them
+EXAMPLES = 150  # cheap exact checks; the fixed profile (conftest.py) derandomises them
 
 
 @pytest.fixture(scope="module")

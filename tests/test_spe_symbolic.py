@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +17,6 @@ from negotiate.solvers.spe.symbolic import SymbolicSPEResult
 from negotiate.solvers.spe.verify import equilibrium_key
 from tests.trees import IRAN, rubinstein3
 
-CI = bool(os.environ.get("CI"))
 PARAMS = {"x": {"domain": [0, 1]}, "y": {"domain": [-1, 1]}}
 _coef = st.sampled_from([-1, 0, 0, 1, 2])
 
@@ -104,7 +102,6 @@ def _regions_agree(d: dict[str, Any], points: list[tuple[Fraction, Fraction]]) -
 
 _SETTINGS = {
     "deadline": None,
-    "derandomize": CI,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from negotiate.games.bargaining import BargainingProblem
@@ -38,6 +38,13 @@ def _close(a: float, b: Fraction) -> bool:
     d=st.tuples(st.integers(-2, 12), st.integers(-2, 12)),
     a=st.sampled_from([Fraction(1, 4), Fraction(1, 2), Fraction(2, 3)]),
     ks=st.booleans(),
+)
+# player 1's best total 1.4 + 0.2 rounds an ulp below d1 = 8/5: still no shortfall, slack -1/5
+@example(
+    weights=[(Fraction(1, 5), Fraction(1, 5)), (Fraction(2, 5), 0), (Fraction(1), 0)],
+    d=(8, 1),
+    a=Fraction(1, 2),
+    ks=False,
 )
 def test_issue_chain_matches_the_exact_walk(weights, d, a, ks) -> None:
     live = {f"i{k}": w for k, w in enumerate(weights) if w != (0, 0)}
@@ -108,3 +115,17 @@ def test_rows_with_different_orders_share_one_chunk() -> None:
             got = [np.broadcast_to(v[k], (2,))[r] for v in (both.vx, both.vy)]
             want = [np.broadcast_to(v[k], (1,))[0] for v in (alone.vx, alone.vy)]
             assert got == want
+
+
+def test_slack_when_the_best_total_rounds_below_the_disagreement_value() -> None:
+    # weights (1/5, 1/5), (2/5, 0), (1, 0) and d = (8/5, 1/5): player 1's best total is
+    # exactly 8/5 = d1, so there is no shortfall; with U2 >= 1/5 player 1 gets only 7/5
+    w1 = [_arr(Fraction(1, 5)), _arr(Fraction(2, 5)), _arr(Fraction(1))]
+    w2 = [_arr(Fraction(1, 5)), _arr(Fraction(0)), _arr(Fraction(0))]
+    chain, _ = _chain.issue_chain(w1, w2, 1e-12)
+    assert chain.vx[-1][0] < 1.6  # the float sum lands an ulp below 8/5
+    v1, v2, _ = slacks_array(chain, _arr(Fraction(8, 5)), _arr(Fraction(1, 5)))
+    assert _close(v1[0], Fraction(-1, 5)) and _close(v2[0], Fraction(-1, 5))
+    # a real shortfall, however small against the weights, is still one
+    v1, _, _ = slacks_array(chain, _arr(Fraction(8, 5) + Fraction(1, 10**9)), _arr(Fraction(1, 5)))
+    assert abs(v1[0] + 1e-9) <= 1e-14  # the shortfall max U1 - d1, not U1 at U2 = d2 (-1/5)

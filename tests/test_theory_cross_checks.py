@@ -7,12 +7,11 @@ Backward induction (``subgame_perfect``) on ``.as_tree()``, all Nash equilibria
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 
 import pytest
 import sympy as sp
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from negotiate.solvers.nash.solve import nash_equilibria
@@ -29,7 +28,6 @@ from negotiate.theory import (
     Trust,
 )
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 
 
@@ -45,7 +43,7 @@ def spe(tree) -> SPEResult:
 
 
 # ---------------------------------------------------------------- shifting power (M4)
-@settings(max_examples=25, derandomize=CI, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(frac(5, 95), frac(10, 100), frac(0, 100), frac(0, 100), st.integers(1, 2))
 def test_shifting_power_against_backward_induction_on_an_offer_grid(d, a, b, c, steps):
     p1, p2 = max(a, b), min(a, b)
@@ -75,7 +73,7 @@ def test_shifting_power_tree_models_m4_t2_phasing():
 
 
 # ---------------------------------------------------------------- repeated compliance (M6)
-@settings(max_examples=80, derandomize=CI, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.integers(-3, 3), st.integers(1, 5), st.integers(1, 5), frac(1, 99), frac(0, 100), frac(0, 99)
 )
@@ -98,7 +96,7 @@ def test_repeated_compliance_symbolic_tree_regions_match_the_threshold():
 
 
 # ---------------------------------------------------------------- trust (M7)
-@settings(max_examples=80, derandomize=CI, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(frac(0, 100), frac(0, 300), frac(1, 100), frac(1, 100))
 def test_trust_tree(prior, c, eps, w):
     model = Trust(prior, c, eps, w)
@@ -123,7 +121,7 @@ def test_trust_reassurance_through_the_pbe_solver_models_m7_t3_t4(costs, separat
         assert found[0].receiver_strategy["reassure"] == "cooperate"
 
 
-@settings(max_examples=30, derandomize=CI, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(frac(1, 300), frac(1, 300), frac(1, 300), frac(1, 300))
 def test_reassurance_condition_against_the_pbe_solver(b_tw, b_ut, k_tw, k_ut):
     closed = Trust("0.5", 1, "0.5", "0.5").reassurance(b_tw, b_ut, k_tw, k_ut)
@@ -138,7 +136,7 @@ def test_reassurance_condition_against_the_pbe_solver(b_tw, b_ut, k_tw, k_ut):
 
 
 # ---------------------------------------------------------------- deterrence (M8)
-@settings(max_examples=80, derandomize=CI, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(frac(-200, 200), frac(-200, 200), frac(-200, 200), frac(0, 100))
 def test_deterrence_tree(w, sq, f, p):
     assume(w > f)
@@ -158,7 +156,7 @@ def test_deterrence_symbolic_tree_region_is_the_threshold():
             assert bool(deter[0].condition.xreplace(at)) == (F(k, 100) >= threshold)
 
 
-@settings(max_examples=80, derandomize=CI, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(frac(0, 200), frac(0, 100), frac(0, 100), frac(1, 200), frac(0, 100))
 def test_retaliation_menu_tree(g, k, lim, extra, p):
     model = RetaliationMenu(g, k, lim, lim + extra, p)
@@ -208,7 +206,7 @@ def test_sinking_costs_through_the_pbe_solver(h, c, types):
 
 
 # ---------------------------------------------------------------- sanctions (M11)
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(frac(0, 100), frac(1, 100), frac(1, 100), frac(0, 100), frac(0, 100))
 def test_sanctions_per_type_tree(d, phi, pi, eta, s):
     model = Sanctions(d, phi, pi, eta)
@@ -225,8 +223,10 @@ def test_sanctions_per_type_tree(d, phi, pi, eta, s):
 
 
 # ---------------------------------------------------------------- proliferation (M5)
-@settings(max_examples=40, derandomize=CI, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(frac(0, 100), frac(26, 100), frac(1, 40))
+@example(q=F(1), e=F(13, 50), k=F(1, 10))  # full detection: peace and war, no mixed one
+@example(q=F(99, 100), e=F(13, 50), k=F(1, 10))  # just below: all three
 def test_proliferation_against_all_nash_equilibria(q, e, k):
     model = Proliferation("0.4", k, "0.2", "0.1", q, e)
     closed = model.solve()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from fractions import Fraction
 
 import pytest
@@ -18,7 +17,6 @@ from negotiate.theory.deterrence import (
     severe_retaliation_probability,
 )
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 
 
@@ -97,7 +95,7 @@ payoff = st.integers(-2000, 2000).map(lambda k: F(k, 1000))
 prob = st.integers(0, 1000).map(lambda k: F(k, 1000))
 
 
-@settings(max_examples=200, derandomize=CI, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(payoff, payoff, payoff, prob)
 def test_deterred_iff_challenge_pays_no_more_than_status_quo(w, sq, f, p):
     if w <= f:
@@ -115,7 +113,7 @@ def _symbolic():
     return Deterrence(*sp.symbols("win status_quo conflict credibility", real=True)).solve()
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(payoff, payoff, payoff, prob)
 def test_symbolic_agrees_with_numeric(w, sq, f, p):
     if w <= f:

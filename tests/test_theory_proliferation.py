@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import functools
-import os
 from fractions import Fraction
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from negotiate.errors import ModelError
 from negotiate.theory.proliferation import Proliferation
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 BASE = ("0.4", "0.2", "0.2", "0.1")  # Delta, k, c_T, c_D
 
@@ -110,8 +108,9 @@ def test_bad_input_names_the_field(args, field):
 units = st.integers(0, 100).map(lambda k: F(k, 100))
 
 
-@settings(max_examples=150, derandomize=CI, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(units, units, st.integers(1, 50).map(lambda k: F(k, 100)))
+@example(q=F(1), e=F(13, 50), k=F(1, 10))  # q = 1: peace and war, no mixed equilibrium
 def test_equilibrium_certificate_over_the_q_e_plane(q, e, k):
     if e * F(2, 5) <= F(1, 10):
         return  # outside A1
@@ -127,7 +126,7 @@ def _symbolic():
     return Proliferation(*BASE, q, e).solve()
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(units, st.integers(26, 100).map(lambda k: F(k, 100)))
 def test_symbolic_piecewise_agrees_with_numeric(q, e):
     sym = _symbolic()
@@ -174,3 +173,41 @@ def test_coexisting_equilibria_are_reported_not_hidden():
     for q, e in (("0.3", "0.6"), ("0.45", "0.8")):
         r = Proliferation(*BASE, q, e).solve()
         assert [k for k, v in r.existence.items() if v] == [r.regime]
+
+
+def test_full_detection_has_no_mixed_equilibrium():
+    # q = 1 >= q_bar = 75/76 (peace) and (1 - e) Delta = 37/125 > k (war); every investment
+    # is detected, so the no-evidence belief is 0 < mu* and no mixed equilibrium exists
+    result = Proliferation("0.4", F(1, 10), "0.2", "0.1", F(1), F(13, 50)).solve()
+    assert result.regime == "peace"
+    assert result.existence == {"peace": True, "mixed": False, "war": True}
+    assert result.verify().ok
+    text = result.summary().to_text()
+    assert "multiple equilibria: war also exist" in text and "mixed" not in text.split("note:")[-1]
+    # just below full detection an undetected investor remains: all three classes exist
+    below = Proliferation("0.4", F(1, 10), "0.2", "0.1", F(99, 100), F(13, 50)).solve()
+    assert below.existence == {"peace": True, "mixed": True, "war": True}
+    assert below.verify().ok
+
+
+@pytest.mark.parametrize("k", [F(1, 20), F(1, 10), F(1, 5), F(29, 100)])
+def test_certificate_on_a_q_e_grid_with_full_detection(k):
+    # q and e on a 1/20 grid, q = 1 included; A1 needs e > 1/4
+    for i in range(21):
+        for j in range(6, 21):
+            q, e = F(i, 20), F(j, 20)
+            result = Proliferation("0.4", k, "0.2", "0.1", q, e).solve()
+            assert result.verify().ok, (q, e, k)
+            war = (1 - e) * F(2, 5) >= k
+            assert result.existence["war"] is war
+            if q == 1:
+                assert result.existence["mixed"] is False, (e, k)
+                assert result.regime != "mixed" and result.invest_probability in (0, 1)
+
+
+def test_symbolic_existence_excludes_full_detection():
+    sym = _symbolic()
+    q, e = sym.model.detection, sym.model.effectiveness
+    # (1 - e) Delta > k = 0.2 needs e < 1/2; q = 1 >= q_bar there
+    assert bool(sym.existence["mixed"].subs({q: 1, e: sp.Rational(3, 10)})) is False
+    assert bool(sym.existence["mixed"].subs({q: sp.Rational(99, 100), e: sp.Rational(3, 10)}))

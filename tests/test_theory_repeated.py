@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from fractions import Fraction
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from negotiate.errors import ModelError
 from negotiate.theory.repeated import RepeatedCompliance
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 
 
@@ -106,7 +104,7 @@ def test_degenerate_symbolic_temptation_equal_to_punishment_is_refused():
 units = st.integers(1, 999).map(lambda k: F(k, 1000))
 
 
-@settings(max_examples=200, derandomize=CI, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(-5, 5), st.integers(1, 6), st.integers(1, 6), units, units, units)
 def test_one_shot_deviation_by_value_iteration(p, gap1, gap2, d, h, g):
     t, r = p + gap1 + gap2, p + gap1
@@ -134,7 +132,7 @@ def _symbolic():
     return RepeatedCompliance(*SYMS).solve()
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.integers(-5, 5), st.integers(1, 6), st.integers(1, 6), units, units, units)
 def test_symbolic_conditions_agree_with_numeric_points(p, gap1, gap2, d, h, g):
     t, r = p + gap1 + gap2, p + gap1

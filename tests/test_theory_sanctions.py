@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from fractions import Fraction
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from negotiate.errors import ModelError
 from negotiate.theory.sanctions import Sanctions
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 
 
@@ -74,7 +72,7 @@ small = st.integers(0, 1000).map(lambda k: F(k, 1000))
 positive = st.integers(1, 1000).map(lambda k: F(k, 1000))
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(small, positive, positive, small)
 def test_grid_best_responses_and_selection_effect(d, phi, pi, eta):
     result = Sanctions(d, phi, pi, eta).solve()
@@ -92,7 +90,7 @@ def _symbolic():
     ).solve()
 
 
-@settings(max_examples=50, derandomize=CI, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(positive, positive, positive, small)
 def test_symbolic_agrees_with_numeric(d, phi, pi, eta):
     sym = _symbolic()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from fractions import Fraction
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from negotiate.errors import ModelError
 from negotiate.theory.signals import CostlySignals
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 
 
@@ -54,7 +52,7 @@ def test_bad_input_names_the_field(args, field):
 units = st.integers(0, 100).map(lambda k: F(k, 100))
 
 
-@settings(max_examples=40, derandomize=CI, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(units, units)
 def test_fearon_headline_results_and_grid_certificate(h, c):
     result = CostlySignals(h, c).solve()
@@ -70,7 +68,7 @@ def _symbolic():
     return CostlySignals(*sp.symbols("hard_prob war_cost", real=True)).solve()
 
 
-@settings(max_examples=40, derandomize=CI, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(units, units)
 def test_symbolic_agrees_with_numeric(h, c):
     sym = _symbolic()

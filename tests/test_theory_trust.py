@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from fractions import Fraction
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from negotiate.errors import ModelError
 from negotiate.theory.trust import Reassurance, Trust
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 
 
@@ -84,7 +82,7 @@ units = st.integers(0, 1000).map(lambda k: F(k, 1000))
 positive = st.integers(1, 1000).map(lambda k: F(k, 1000))
 
 
-@settings(max_examples=200, derandomize=CI, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(units, st.integers(0, 4000).map(lambda k: F(k, 1000)), units, units)
 def test_posterior_is_bayes_and_cooperation_is_expected_payoff(prior, c, eps, w):
     if prior * eps + (1 - prior) * w == 0:
@@ -107,7 +105,7 @@ def _symbolic():
     )
 
 
-@settings(max_examples=30, derandomize=CI, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(units, st.integers(0, 4000).map(lambda k: F(k, 1000)), positive, positive)
 def test_symbolic_agrees_with_numeric(prior, c, eps, w):
     model = _symbolic()

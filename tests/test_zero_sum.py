@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 
 import numpy as np
@@ -16,7 +15,6 @@ from negotiate.games.normal import NormalFormGame
 from negotiate.solvers.lp import exact_lp as _exact_lp
 from negotiate.solvers.lp.zero_sum import zero_sum_value
 
-CI = bool(os.environ.get("CI"))
 F = Fraction
 
 
@@ -151,7 +149,7 @@ matrices = st.integers(1, 5).flatmap(
 )
 
 
-@settings(max_examples=150, derandomize=CI, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(matrices)
 def test_value_is_certified_and_agrees_with_a_float_lp(a: list[list[int]]) -> None:
     sol = zero_sum_value(NormalFormGame.zero_sum(a))
@@ -172,7 +170,7 @@ def test_value_is_certified_and_agrees_with_a_float_lp(a: list[list[int]]) -> No
     assert abs(res.fun - float(sol.value)) < 1e-9
 
 
-@settings(max_examples=100, derandomize=CI, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     matrices,
     st.sampled_from([F(1), F(10**9), F(1, 10**9), F(3, 7)]),
@@ -193,7 +191,7 @@ def test_value_transforms_with_the_game(
     assert zero_sum_value(NormalFormGame.zero_sum(swapped)).value == -base
 
 
-@settings(max_examples=60, derandomize=CI, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(matrices)
 def test_every_nash_equilibrium_earns_the_value(a: list[list[int]]) -> None:
     """PITFALLS.md §8.8: the LP value equals p^T A q at every equilibrium (all share it)."""

@@ -8,6 +8,13 @@ Both variants of the format are read (Gambit manual, "Game representation format
   a list of outcomes ``{ "name" u1, u2 }`` and then one outcome index per profile (0 is the
   null outcome, paying 0 to everyone).
 
+The strategy header (counts or labels) and the body (payoffs or outcomes) are independent,
+as in Gambit's own reader: the body's first token decides, ``{`` starting the outcome list and
+a number the payoff list.  Gambit's example files combine them every way (e.g. labelled
+strategies followed by a payoff list).  Repeated player or strategy labels are renamed as
+Gambit renames them -- every copy of a repeated ``x`` becomes ``x_1``, ``x_2``, ... (skipping
+names already taken) -- with a :class:`~negotiate.errors.RenamedLabelWarning`.
+
 Profiles are listed with the *first* player's strategy changing fastest.  Payoffs may be
 integers, decimals (``.80``, ``1.5e3``) or rationals (``3/2``); all are read exactly.  Text is
 double-quoted with ``\\"`` and ``\\\\`` escapes.  The parser is strict: any malformed token
@@ -25,6 +32,8 @@ from __future__ import annotations
 import math
 import os
 import re
+import warnings
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,7 +43,7 @@ from typing import Literal
 import numpy as np
 
 from negotiate._exact import as_fraction
-from negotiate.errors import ModelError, TooLargeError
+from negotiate.errors import ModelError, RenamedLabelWarning, TooLargeError
 from negotiate.games.normal import NormalFormGame
 
 __all__ = ["format_nfg", "parse_nfg", "read_nfg", "write_nfg"]
@@ -166,15 +175,34 @@ class _Tokens:
 
 
 def _unique(labels: list[tuple[str, int]], field: str, default: str, toks: _Tokens) -> list[str]:
-    out: list[str] = []
-    for k, (label, line) in enumerate(labels):
-        name = label if label.strip() else default.format(k + 1)
-        if name in out:
-            first = out.index(name)
-            raise toks.error(
-                line, f"{field}[{k}]", name, f"duplicate label (also {field}[{first}])"
-            )
+    """Labels with empty ones replaced by ``default`` and repeated ones renamed as Gambit does
+    (``NormalizeLabels`` in its ``file.cc``): each copy of a repeated ``x`` becomes ``x_n``
+    with the next ``n`` whose name is not already taken."""
+    names = [
+        label if label.strip() else default.format(k + 1) for k, (label, _) in enumerate(labels)
+    ]
+    counts, used = Counter(names), set(names)
+    if all(c == 1 for c in counts.values()):
+        return names
+    visited: Counter[str] = Counter()
+    out = []
+    for name in names:
+        if counts[name] > 1:
+            while True:
+                visited[name] += 1
+                candidate = f"{name}_{visited[name]}"
+                if candidate not in used:
+                    break
+            used.add(candidate)
+            name = candidate
         out.append(name)
+    renamed = [(k, a, b) for k, (a, b) in enumerate(zip(names, out, strict=True)) if a != b]
+    warnings.warn(
+        f"{toks.source}, line {labels[renamed[0][0]][1]}: {field}: repeated labels renamed as "
+        "Gambit renames them: " + ", ".join(f"{a!r} -> {b!r}" for _, a, b in renamed),
+        RenamedLabelWarning,
+        stacklevel=3,
+    )
     return out
 
 
@@ -201,9 +229,6 @@ def parse_nfg(text: str, source: str = "<nfg>") -> NormalFormGame:
             strategies.append(_unique(labels, f"players[{i}].strategies", "{}", toks))
         toks.expect("}", "strategies")
         shape = tuple(len(s) for s in strategies)
-        _check_cells(shape, n, toks)
-        _comment(toks)
-        arrays = _outcome_body(toks, shape, n)
     else:
         counts = []
         for i in range(n):
@@ -214,8 +239,12 @@ def parse_nfg(text: str, source: str = "<nfg>") -> NormalFormGame:
         toks.expect("}", "strategies")
         shape = tuple(counts)
         strategies = [[str(j + 1) for j in range(k)] for k in shape]
-        _check_cells(shape, n, toks)
-        _comment(toks)
+    _check_cells(shape, n, toks)
+    _comment(toks)
+    first = toks.peek()  # Gambit's rule: '{' opens the outcome list, a number the payoffs
+    if first is not None and first.kind == "{":
+        arrays = _outcome_body(toks, shape, n)
+    else:
         arrays = _payoff_body(toks, shape, n)
     toks.at_end()
     return NormalFormGame.from_arrays(*arrays, players=players, strategies=strategies, title=title)

@@ -19,9 +19,10 @@ evidence D's belief is ``mu = sigma (1 - q)/(sigma (1 - q) + 1 - sigma)`` and D 
 
 That is the selection of MODELS.md M5 (``regime``).  The classes can coexist: the war
 equilibrium exists whenever ``(1 - e) Delta >= k`` (against a defender who always strikes,
-abstaining does not avoid the strike), so for ``q >= q_bar`` and ``(1 - e) Delta > k`` peace,
-war and a mixed equilibrium (the same ``sigma*``, ``a*``) all exist.  ``existence`` gives the
-condition for each class; the summary flags multiple equilibria.
+abstaining does not avoid the strike), so for ``q_bar < q < 1`` and ``(1 - e) Delta > k`` peace,
+war and a mixed equilibrium (the same ``sigma*``, ``a*``) all exist.  At ``q = 1`` there is no
+mixed one: every investment is seen, so the belief without evidence is 0, below ``mu*``.
+``existence`` gives the condition for each class; the summary flags multiple equilibria.
     P(war) = sigma q + (1 - sigma q) a;   P(strike on a non-investor) = (1 - sigma) a
     share of no-evidence strikes that hit a non-investor = 1 - mu*  (mixed regime)
 
@@ -149,9 +150,17 @@ class Proliferation(ModelBase):
         def a_mixed() -> Param:  # positive denominator in the mixed regime only
             return ratio(g * (1 - q * e) - q * c_t - k, (1 - q) * e * g - q * c_t, "detection")
 
+        # Beside peace and war, the mixed profile needs an investor that can go undetected
+        # (q < 1): at q = 1 no investor is left unseen, the no-evidence belief is 0 < mu*,
+        # and sigma* = mu*/(mu* + 0) = 1 is no mixing (q = 1 with neither peace nor war
+        # cannot occur: q < q_bar then gives (1 - e) Delta - k > c_T >= 0, i.e. war).
         mixed_exists = sp.Or(
             sp.And(sp.Not(_as_bool(peace)), sp.Not(_as_bool(war))),
-            sp.And(_as_bool(gt(q * (e * g + c_t), g - k)), _as_bool(gt((1 - e) * g, k))),
+            sp.And(
+                _as_bool(gt(q * (e * g + c_t), g - k)),
+                _as_bool(gt((1 - e) * g, k)),
+                _as_bool(gt(1, q)),
+            ),
         )
         existence: dict[str, Cond] = {"peace": peace, "mixed": mixed_exists, "war": war}
         if isinstance(peace, sp.Basic) or isinstance(war, sp.Basic):
