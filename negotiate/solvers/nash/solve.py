@@ -19,27 +19,44 @@
 ``"nashpy_support"``, ``"nashpy_vertex"``
     nashpy's enumerations, each profile rebuilt and checked exactly; never claimed complete
     (:mod:`negotiate.solvers.nash.nashpy_backends`).
+
+A :class:`GameTree` (with or without information sets) is solved in behaviour strategies
+(:mod:`negotiate.solvers.nash.tree_methods`): ``"lcp"`` (one equilibrium, sequence-form
+Lemke), ``"enum"`` (all extreme equilibria of the sequence form), ``"pure"``; ``"auto"`` runs
+``"enum"`` within its budget and ``"lcp"`` beyond it for two players, ``"pure"`` for more.
+The result is a :class:`BehaviorEquilibriumSet` whose members carry ``.behavior``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from negotiate._registry import Registry
-from negotiate.errors import ModelError
+from negotiate.errors import ModelError, TooLargeError
 from negotiate.games.normal import NormalFormGame
+from negotiate.games.tree import GameTree
 from negotiate.solvers.nash._bimatrix import bimatrix_accepts
+from negotiate.solvers.nash.behavior import BehaviorEquilibriumSet
 from negotiate.solvers.nash.enummixed import check_budget, enummixed
 from negotiate.solvers.nash.equilibria import EquilibriumSet
 from negotiate.solvers.nash.lemke_howson import lemke_howson
 from negotiate.solvers.nash.nashpy_backends import nashpy_equilibria
 from negotiate.solvers.nash.pure import pure_equilibria
+from negotiate.solvers.nash.sequence_enum import check_sequence_budget
+from negotiate.solvers.nash.sequence_form import sequence_form
+from negotiate.solvers.nash.tree_methods import (
+    tree_accepts,
+    tree_enum,
+    tree_lcp,
+    tree_pure,
+    two_player_tree,
+)
 
 __all__ = ["NASH_METHODS", "nash_equilibria"]
 
-Solver = Callable[..., EquilibriumSet]
+Solver = Callable[..., EquilibriumSet | BehaviorEquilibriumSet]
 
 #: The methods of :func:`nash_equilibria`, by name.
 NASH_METHODS: Registry[Solver] = Registry("nash_equilibria")
@@ -49,17 +66,23 @@ _OPTIONS: dict[str, frozenset[str]] = {
     "auto": frozenset({"max_cost"}),
     "enummixed": frozenset({"max_cost"}),
     "lemke_howson": frozenset({"initial_label"}),
-    "pure": frozenset(),
+    "pure": frozenset({"max_cost"}),
+    "lcp": frozenset({"n_covering"}),
+    "enum": frozenset({"max_cost"}),
     "nashpy_support": frozenset({"max_cost"}),
     "nashpy_vertex": frozenset({"max_cost"}),
 }
 
 
 def _is_game(obj: Any) -> str | None:
-    return None if isinstance(obj, NormalFormGame) else "expected a NormalFormGame"
+    if isinstance(obj, GameTree):
+        return tree_accepts(obj)
+    return None if isinstance(obj, NormalFormGame) else "expected a NormalFormGame or GameTree"
 
 
 def _auto_accepts(obj: Any) -> str | None:
+    if isinstance(obj, GameTree):
+        return tree_accepts(obj)
     reason = bimatrix_accepts(obj)
     if reason is None:
         return None
@@ -72,10 +95,28 @@ def _auto_accepts(obj: Any) -> str | None:
 @NASH_METHODS.register(
     "auto", "all extreme equilibria of a two-player game (enummixed)", _auto_accepts
 )
-def _auto(game: NormalFormGame, **options: Any) -> EquilibriumSet:
+def _auto(
+    game: NormalFormGame | GameTree, **options: Any
+) -> EquilibriumSet | BehaviorEquilibriumSet:
+    if isinstance(game, GameTree):
+        return _auto_tree(game, **options)
     result = enummixed(game, **options)
     return dataclasses.replace(
         result, method="auto", notes=(*result.notes, "method 'auto' ran 'enummixed'")
+    )
+
+
+def _auto_tree(tree: GameTree, *, max_cost: object = None) -> BehaviorEquilibriumSet:
+    if len(tree.players) != 2:
+        result, ran = tree_pure(tree), "pure"
+    else:
+        try:
+            check_sequence_budget(sequence_form(tree), max_cost)
+            result, ran = tree_enum(tree, max_cost=max_cost), "enum"
+        except TooLargeError:
+            result, ran = tree_lcp(tree), "lcp"
+    return dataclasses.replace(
+        result, method="auto", notes=(*result.notes, f"method 'auto' ran {ran!r}")
     )
 
 
@@ -89,9 +130,31 @@ NASH_METHODS.register(
     "one equilibrium of a two-player game: exact lexicographic Lemke–Howson",
     bimatrix_accepts,
 )(lemke_howson)
+
+
+@NASH_METHODS.register(
+    "pure", "all pure-strategy equilibria of an n-player game or tree: exhaustive search", _is_game
+)
+def _pure(
+    game: NormalFormGame | GameTree, *, max_cost: object = None
+) -> EquilibriumSet | BehaviorEquilibriumSet:
+    if isinstance(game, GameTree):
+        return tree_pure(game, max_cost=max_cost)
+    if max_cost is not None:
+        raise ModelError("max_cost", max_cost, "is an option of 'pure' for game trees only")
+    return pure_equilibria(game)
+
+
 NASH_METHODS.register(
-    "pure", "all pure-strategy equilibria of an n-player game: exhaustive search", _is_game
-)(pure_equilibria)
+    "lcp",
+    "one equilibrium of a two-player tree: sequence-form LCP, exact Lemke (KMvS 1996)",
+    two_player_tree,
+)(tree_lcp)
+NASH_METHODS.register(
+    "enum",
+    "all extreme equilibria of a small two-player tree: sequence-form vertex enumeration",
+    two_player_tree,
+)(tree_enum)
 
 
 @NASH_METHODS.register(
@@ -117,18 +180,41 @@ def _nashpy_vertex(game: NormalFormGame, *, max_cost: object = None) -> Equilibr
     return nashpy_equilibria(game, "vertex")
 
 
+@overload
 def nash_equilibria(
     game: NormalFormGame,
+    method: str = ...,
+    *,
+    max_cost: Any = ...,
+    initial_label: Any = ...,
+    n_covering: Any = ...,
+) -> EquilibriumSet: ...
+
+
+@overload
+def nash_equilibria(
+    game: GameTree,
+    method: str = ...,
+    *,
+    max_cost: Any = ...,
+    initial_label: Any = ...,
+    n_covering: Any = ...,
+) -> BehaviorEquilibriumSet: ...
+
+
+def nash_equilibria(
+    game: NormalFormGame | GameTree,
     method: str = "auto",
     *,
     max_cost: Any = None,
     initial_label: Any = None,
-) -> EquilibriumSet:
+    n_covering: Any = None,
+) -> EquilibriumSet | BehaviorEquilibriumSet:
     """Nash equilibria of ``game`` by ``method`` (see the module docstring for the methods).
 
     Parameters
     ----------
-    game : NormalFormGame
+    game : NormalFormGame or GameTree
     method : str
         A name in :data:`NASH_METHODS`; an unknown name raises :class:`ModelError` listing the
         valid ones, and a method that does not fit the game raises
@@ -138,16 +224,18 @@ def nash_equilibria(
         :class:`TooLargeError` says to use ``method='lemke_howson'``.
     initial_label : int or (player, strategy), optional
         The label Lemke–Howson drops first (default 0).
+    n_covering : int, optional
+        Method ``"lcp"``: how many covering vectors Lemke's algorithm starts from (default 1).
 
     Returns
     -------
-    EquilibriumSet
+    EquilibriumSet, or BehaviorEquilibriumSet for a GameTree
         Never empty: a method that finds no equilibrium raises :class:`SolverError`.
     """
-    if not isinstance(game, NormalFormGame):
-        raise ModelError("game", game, "expected a NormalFormGame")
+    if not isinstance(game, NormalFormGame | GameTree):
+        raise ModelError("game", game, "expected a NormalFormGame or a GameTree")
     chosen = NASH_METHODS.get(method, game)
-    given = {"max_cost": max_cost, "initial_label": initial_label}
+    given = {"max_cost": max_cost, "initial_label": initial_label, "n_covering": n_covering}
     options = {k: v for k, v in given.items() if v is not None}
     for name, value in options.items():
         if name not in _OPTIONS[chosen.name]:

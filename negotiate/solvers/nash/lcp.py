@@ -1,0 +1,111 @@
+"""Lemke's algorithm for the linear complementarity problem, exact and fraction-free.
+
+``LCP(q, M)``: find ``z >= 0`` with ``w = q + M z >= 0`` and ``z^T w = 0``.  Lemke (1965) adds
+an artificial variable ``z0`` with a positive *covering vector* ``d``,
+
+    w - M z - d z0 = q,
+
+starts from the almost-complementary basis where ``z0`` is just large enough for ``w >= 0``,
+and pivots complementarily (the complement of the variable that left enters next) until ``z0``
+leaves (a solution) or a column has no positive entry (ray termination).  Ties in the ratio
+test are broken lexicographically by the rows of the basis inverse, which is the symbolic
+perturbation ``q + (eps, eps^2, ...)``: no basis repeats, so the algorithm always terminates
+(Cottle, Pang and Stone 1992, Sect. 4.4).
+
+The tableau holds integers: after each pivot every entry is a minor of the initial tableau
+and the common denominator is the last pivot (Bareiss 1968; Edmonds 1967), so the divisions
+are exact and no fraction is ever reduced.  Rows are numpy object arrays of Python integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from negotiate.errors import SolverError
+
+__all__ = ["lemke"]
+
+
+def lemke(
+    m: Sequence[Sequence[int]],
+    q: Sequence[int],
+    d: Sequence[int],
+    *,
+    max_pivots: int = 1_000_000,
+) -> tuple[list[Fraction], int]:
+    """A solution ``z`` of ``LCP(q, M)`` by Lemke's algorithm with covering vector ``d > 0``.
+
+    Integer data.  Returns ``(z, pivots)``.  Raises :class:`SolverError` with status
+    ``"ray"`` on ray termination (the caller may try another covering vector).
+    """
+    n = len(q)
+    if any(v <= 0 for v in d):
+        raise SolverError("the covering vector must be positive", solver="lemke", status="input")
+    if all(v >= 0 for v in q):
+        return [Fraction(0)] * n, 0
+    # columns: w_0..w_{n-1}, z_0..z_{n-1}, z0, rhs
+    t = np.zeros((n, 2 * n + 2), dtype=object)
+    for i in range(n):
+        t[i, i] = 1
+        for j in range(n):
+            t[i, n + j] = -int(m[i][j])
+        t[i, 2 * n] = -int(d[i])
+        t[i, 2 * n + 1] = int(q[i])
+    det = 1
+    basis = list(range(n))  # the variable basic in each row
+    z0 = 2 * n
+    rhs = 2 * n + 1
+
+    def lexmin(cands: list[int], col: int) -> int:
+        # the lexicographic minimum of rows [rhs | basis inverse] / |t[i, col]|
+        best = cands[0]
+        for i in cands[1:]:
+            pi, pb = abs(t[i, col]), abs(t[best, col])
+            for k in (rhs, *range(n)):
+                a, b = t[i, k] * pb, t[best, k] * pi
+                if a != b:
+                    if a < b:
+                        best = i
+                    break
+        return best
+
+    # first pivot: z0 enters; the row with the lexicographically smallest q / d leaves
+    leave = lexmin(list(range(n)), z0)
+    entering = z0
+    pivots = 0
+    while True:
+        p = t[leave, entering]
+        prow = t[leave].copy()
+        col = t[:, entering].copy()
+        t = (t * p - np.outer(col, prow)) // det
+        t[leave] = prow
+        det = p
+        if det < 0:
+            t = -t
+            det = -det
+        left = basis[leave]
+        basis[leave] = entering
+        pivots += 1
+        if left == z0:
+            break
+        if pivots > max_pivots:
+            raise SolverError(
+                f"Lemke's algorithm exceeded {max_pivots} pivots", solver="lemke", status="limit"
+            )
+        entering = left + n if left < n else left - n
+        cands = [i for i in range(n) if t[i, entering] > 0]
+        if not cands:
+            raise SolverError(
+                "Lemke's algorithm ended on a ray for this covering vector",
+                solver="lemke",
+                status="ray",
+            )
+        leave = lexmin(cands, entering)
+    z = [Fraction(0)] * n
+    for i, var in enumerate(basis):
+        if n <= var < 2 * n:
+            z[var - n] = Fraction(int(t[i, rhs]), det)
+    return z, pivots
