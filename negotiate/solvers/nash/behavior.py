@@ -17,7 +17,11 @@ from typing import Any
 
 from negotiate.games.tree import Decision, GameTree
 from negotiate.results import Certificate, Summary, Table, to_jsonable
-from negotiate.solvers.nash.behavior_check import behavior_payoffs, behavior_regrets
+from negotiate.solvers.nash.behavior_check import (
+    behavior_payoffs,
+    behavior_regrets,
+    sequential_failures,
+)
 from negotiate.solvers.nash.reduced_normal import InfosetKey, infoset_key
 
 __all__ = ["BehaviorEquilibrium", "BehaviorEquilibriumSet", "BehaviorProfile", "freeze_behavior"]
@@ -184,6 +188,11 @@ class BehaviorEquilibriumSet:
             worst = r if worst is None else max(worst, r)
             if r != 0:
                 failures.append(f"equilibrium {k} has regret {r}")
+            if eq.beliefs is not None:
+                failures += [
+                    f"equilibrium {k}: {f}"
+                    for f in sequential_failures(self.tree, eq.behavior, eq.beliefs)
+                ]
         if not self.equilibria:
             failures.append("no equilibrium listed")
         return Certificate(
@@ -195,6 +204,14 @@ class BehaviorEquilibriumSet:
                 "every information set carries a probability distribution",
                 "every profile is a best reply for every player (exact regret 0, backward "
                 "induction over each player's sequences)",
+                *(
+                    (
+                        "assessments: beliefs follow Bayes' rule on the path and every action "
+                        "played is a best reply given the beliefs at every information set",
+                    )
+                    if any(eq.beliefs is not None for eq in self.equilibria)
+                    else ()
+                ),
             ),
             notes=tuple(failures),
         )

@@ -21,7 +21,7 @@ from negotiate.errors import ModelError
 from negotiate.games.tree import Chance, Decision, GameTree, Node, Path, Terminal
 from negotiate.solvers.nash.reduced_normal import InfosetKey, infoset_key
 
-__all__ = ["behavior_payoffs", "behavior_regrets"]
+__all__ = ["behavior_payoffs", "behavior_regrets", "sequential_failures"]
 
 BehaviorLike = Mapping[tuple[str, InfosetKey], Mapping[str, Any]]
 
@@ -97,3 +97,81 @@ def behavior_regrets(tree: GameTree, behavior: BehaviorLike) -> tuple[Fraction, 
     """Each player's exact gain from a best reply (all zero at a Nash equilibrium)."""
     pay = behavior_payoffs(tree, behavior)
     return tuple(best_reply_value(tree, behavior, i) - pay[i] for i in range(len(tree.players)))
+
+
+def _node_values(tree: GameTree, behavior: BehaviorLike) -> dict[Path, tuple[Fraction, ...]]:
+    """Every node's expected payoff vector when play continues by ``behavior``."""
+    vals: dict[Path, tuple[Fraction, ...]] = {}
+    n = len(tree.players)
+    for path in reversed(list(tree.paths())):  # children before parents
+        node = tree.node(path)
+        if isinstance(node, Terminal):
+            vals[path] = tuple(Fraction(v) for v in node.payoffs)  # type: ignore[arg-type]
+            continue
+        if isinstance(node, Chance):
+            weights = [Fraction(p) for p in node.probabilities]  # type: ignore[arg-type]
+        else:
+            weights = [_prob(behavior, node, path, a) for a in node.actions]
+        kids = [
+            vals[(*path, lab)]
+            for lab in (node.outcomes if isinstance(node, Chance) else node.actions)
+        ]
+        vals[path] = tuple(
+            sum((w * k[i] for w, k in zip(weights, kids, strict=True)), Fraction(0))
+            for i in range(n)
+        )
+    return vals
+
+
+def sequential_failures(
+    tree: GameTree,
+    behavior: BehaviorLike,
+    beliefs: Mapping[tuple[str, InfosetKey], Mapping[Path, Any]],
+) -> list[str]:
+    """Why ``(behavior, beliefs)`` is not a sequential equilibrium candidate (empty if none).
+
+    Checks, exactly: beliefs are distributions over each information set's nodes and follow
+    Bayes' rule wherever the set is reached with positive probability; and at every
+    information set each action played is a best reply given the beliefs and the
+    continuation (one-shot deviations, which suffice for consistent assessments with perfect
+    recall: Hendon, Jacobsen and Sloth 1996).
+    """
+    failures: list[str] = []
+    vals = _node_values(tree, behavior)
+    reach: dict[Path, Fraction] = {(): Fraction(1)}
+    for path in tree.paths():  # parents before children
+        node = tree.node(path)
+        if isinstance(node, Chance):
+            for lab, p in zip(node.outcomes, node.probabilities, strict=True):
+                reach[(*path, lab)] = reach[path] * p  # type: ignore[operator]
+        elif isinstance(node, Decision):
+            for a in node.actions:
+                reach[(*path, a)] = reach[path] * _prob(behavior, node, path, a)
+    done: set[tuple[str, InfosetKey]] = set()
+    for path in tree.decision_paths():
+        node = tree.node(path)
+        assert isinstance(node, Decision)
+        key = (node.player, infoset_key(node, path))
+        if key in done:
+            continue
+        done.add(key)
+        members = tree.infoset_members(path)
+        mu = {m: Fraction(beliefs.get(key, {}).get(m, -1)) for m in members}
+        if any(v < 0 for v in mu.values()) or sum(mu.values()) != 1:
+            failures.append(f"beliefs at {key!r} are not a distribution over its nodes")
+            continue
+        total = sum((reach[m] for m in members), Fraction(0))
+        if total > 0 and any(mu[m] != reach[m] / total for m in members):
+            failures.append(f"beliefs at {key!r} do not follow Bayes' rule on the path")
+        i = tree.players.index(node.player)
+        value = {
+            a: sum((mu[m] * vals[(*m, a)][i] for m in members), Fraction(0)) for a in node.actions
+        }
+        best = max(value.values())
+        for a in node.actions:
+            if _prob(behavior, node, path, a) > 0 and value[a] < best:
+                failures.append(
+                    f"at {key!r} action {a!r} is played but loses {best - value[a]} "
+                    "given the beliefs"
+                )
+    return failures

@@ -15,6 +15,11 @@ perturbation ``q + (eps, eps^2, ...)``: no basis repeats, so the algorithm alway
 The tableau holds integers: after each pivot every entry is a minor of the initial tableau
 and the common denominator is the last pivot (Bareiss 1968; Edmonds 1967), so the divisions
 are exact and no fraction is ever reduced.  Rows are numpy object arrays of Python integers.
+
+:func:`lemke_symbolic` takes ``q(eps) = q_0 + q_1 eps + ... + q_K eps^K`` for a symbolic
+``eps > 0``: the coefficient columns come first in the lexicographic ratio test, so the pivots
+are those valid for every small enough ``eps``, and the solution is returned as polynomial
+coefficients (used for the perturbed sequence form of quasi-perfect equilibria).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import numpy as np
 
 from negotiate.errors import SolverError
 
-__all__ = ["lemke"]
+__all__ = ["lemke", "lemke_symbolic"]
 
 
 def lemke(
@@ -41,30 +46,53 @@ def lemke(
     Integer data.  Returns ``(z, pivots)``.  Raises :class:`SolverError` with status
     ``"ray"`` on ray termination (the caller may try another covering vector).
     """
-    n = len(q)
+    z, pivots = lemke_symbolic(m, [q], d, max_pivots=max_pivots)
+    return z[0], pivots
+
+
+def lemke_symbolic(
+    m: Sequence[Sequence[int]],
+    q_cols: Sequence[Sequence[int]],
+    d: Sequence[int],
+    *,
+    max_pivots: int = 1_000_000,
+) -> tuple[list[list[Fraction]], int]:
+    """Lemke's algorithm for ``LCP(q(eps), M)`` with ``q(eps) = sum_k q_cols[k] eps^k``.
+
+    Returns the coefficients ``z[k]`` of ``z(eps) = sum_k z[k] eps^k`` (valid for all small
+    ``eps > 0``) and the number of pivots.
+    """
+    n = len(q_cols[0])
+    n_q = len(q_cols)
     if any(v <= 0 for v in d):
         raise SolverError("the covering vector must be positive", solver="lemke", status="input")
-    if all(v >= 0 for v in q):
-        return [Fraction(0)] * n, 0
-    # columns: w_0..w_{n-1}, z_0..z_{n-1}, z0, rhs
-    t = np.zeros((n, 2 * n + 2), dtype=object)
+
+    def lex_nonneg(i: int) -> bool:
+        return next((c[i] > 0 for c in q_cols if c[i] != 0), True)
+
+    if all(lex_nonneg(i) for i in range(n)):
+        return [[Fraction(0)] * n for _ in range(n_q)], 0
+    # columns: w_0..w_{n-1}, z_0..z_{n-1}, z0, then the right-hand sides
+    t = np.zeros((n, 2 * n + 1 + n_q), dtype=object)
     for i in range(n):
         t[i, i] = 1
         for j in range(n):
             t[i, n + j] = -int(m[i][j])
         t[i, 2 * n] = -int(d[i])
-        t[i, 2 * n + 1] = int(q[i])
+        for k in range(n_q):
+            t[i, 2 * n + 1 + k] = int(q_cols[k][i])
     det = 1
     basis = list(range(n))  # the variable basic in each row
     z0 = 2 * n
     rhs = 2 * n + 1
+    order = (*range(rhs, rhs + n_q), *range(n))
 
     def lexmin(cands: list[int], col: int) -> int:
         # the lexicographic minimum of rows [rhs | basis inverse] / |t[i, col]|
         best = cands[0]
         for i in cands[1:]:
             pi, pb = abs(t[i, col]), abs(t[best, col])
-            for k in (rhs, *range(n)):
+            for k in order:
                 a, b = t[i, k] * pb, t[best, k] * pi
                 if a != b:
                     if a < b:
@@ -104,8 +132,9 @@ def lemke(
                 status="ray",
             )
         leave = lexmin(cands, entering)
-    z = [Fraction(0)] * n
+    z = [[Fraction(0)] * n for _ in range(n_q)]
     for i, var in enumerate(basis):
         if n <= var < 2 * n:
-            z[var - n] = Fraction(int(t[i, rhs]), det)
+            for k in range(n_q):
+                z[k][var - n] = Fraction(int(t[i, rhs + k]), det)
     return z, pivots

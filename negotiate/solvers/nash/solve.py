@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any, overload
 
 from negotiate._registry import Registry
-from negotiate.errors import ModelError, TooLargeError
+from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.games.normal import NormalFormGame
 from negotiate.games.tree import GameTree
 from negotiate.solvers.nash._bimatrix import bimatrix_accepts
@@ -63,11 +63,11 @@ NASH_METHODS: Registry[Solver] = Registry("nash_equilibria")
 
 #: The options each method takes.
 _OPTIONS: dict[str, frozenset[str]] = {
-    "auto": frozenset({"max_cost"}),
+    "auto": frozenset({"max_cost", "refine"}),
     "enummixed": frozenset({"max_cost"}),
     "lemke_howson": frozenset({"initial_label"}),
     "pure": frozenset({"max_cost"}),
-    "lcp": frozenset({"n_covering"}),
+    "lcp": frozenset({"n_covering", "refine"}),
     "enum": frozenset({"max_cost"}),
     "nashpy_support": frozenset({"max_cost"}),
     "nashpy_vertex": frozenset({"max_cost"}),
@@ -100,14 +100,24 @@ def _auto(
 ) -> EquilibriumSet | BehaviorEquilibriumSet:
     if isinstance(game, GameTree):
         return _auto_tree(game, **options)
+    if "refine" in options:
+        raise ModelError("refine", options["refine"], "is an option for game trees")
     result = enummixed(game, **options)
     return dataclasses.replace(
         result, method="auto", notes=(*result.notes, "method 'auto' ran 'enummixed'")
     )
 
 
-def _auto_tree(tree: GameTree, *, max_cost: object = None) -> BehaviorEquilibriumSet:
-    if len(tree.players) != 2:
+def _auto_tree(
+    tree: GameTree, *, max_cost: object = None, refine: object = None
+) -> BehaviorEquilibriumSet:
+    if refine is not None:
+        if len(tree.players) != 2:
+            raise NotApplicableError(
+                "refinements are computed for two-player trees (sequence form)", ["pure"]
+            )
+        result, ran = tree_lcp(tree, refine=refine), "lcp"
+    elif len(tree.players) != 2:
         result, ran = tree_pure(tree), "pure"
     else:
         try:
@@ -188,6 +198,7 @@ def nash_equilibria(
     max_cost: Any = ...,
     initial_label: Any = ...,
     n_covering: Any = ...,
+    refine: Any = ...,
 ) -> EquilibriumSet: ...
 
 
@@ -199,6 +210,7 @@ def nash_equilibria(
     max_cost: Any = ...,
     initial_label: Any = ...,
     n_covering: Any = ...,
+    refine: Any = ...,
 ) -> BehaviorEquilibriumSet: ...
 
 
@@ -209,6 +221,7 @@ def nash_equilibria(
     max_cost: Any = None,
     initial_label: Any = None,
     n_covering: Any = None,
+    refine: Any = None,
 ) -> EquilibriumSet | BehaviorEquilibriumSet:
     """Nash equilibria of ``game`` by ``method`` (see the module docstring for the methods).
 
@@ -226,6 +239,9 @@ def nash_equilibria(
         The label Lemke–Howson drops first (default 0).
     n_covering : int, optional
         Method ``"lcp"``: how many covering vectors Lemke's algorithm starts from (default 1).
+    refine : {"quasi_perfect", "sequential"}, optional
+        Methods ``"lcp"`` and ``"auto"`` on two-player trees: a quasi-perfect equilibrium, or
+        a sequential equilibrium (the assessment: ``.beliefs`` at every information set).
 
     Returns
     -------
@@ -235,7 +251,12 @@ def nash_equilibria(
     if not isinstance(game, NormalFormGame | GameTree):
         raise ModelError("game", game, "expected a NormalFormGame or a GameTree")
     chosen = NASH_METHODS.get(method, game)
-    given = {"max_cost": max_cost, "initial_label": initial_label, "n_covering": n_covering}
+    given = {
+        "max_cost": max_cost,
+        "initial_label": initial_label,
+        "n_covering": n_covering,
+        "refine": refine,
+    }
     options = {k: v for k, v in given.items() if v is not None}
     for name, value in options.items():
         if name not in _OPTIONS[chosen.name]:

@@ -69,8 +69,34 @@ def _profiles(
     ]
 
 
-def tree_lcp(tree: GameTree, *, n_covering: object = None) -> BehaviorEquilibriumSet:
-    """One equilibrium (or a few, with ``n_covering`` covering vectors) by Lemke on the LCP."""
+#: The refinements of method ``"lcp"``.
+REFINEMENTS = ("quasi_perfect", "sequential")
+
+
+def tree_lcp(
+    tree: GameTree, *, n_covering: object = None, refine: object = None
+) -> BehaviorEquilibriumSet:
+    """One equilibrium (or a few, with ``n_covering`` covering vectors) by Lemke on the LCP.
+
+    ``refine="quasi_perfect"`` gives a quasi-perfect equilibrium (symbolically perturbed
+    sequence form); ``refine="sequential"`` the same with its consistent beliefs (an
+    assessment) (:mod:`negotiate.solvers.nash.refine`).
+    """
+    if refine is not None:
+        if refine not in REFINEMENTS:
+            raise ModelError("refine", refine, f"unknown refinement; valid: {list(REFINEMENTS)}")
+        if n_covering is not None:
+            raise ModelError("n_covering", n_covering, "is not used with refine=")
+        from negotiate.solvers.nash.refine import quasi_perfect
+
+        eq = quasi_perfect(tree, beliefs=refine == "sequential")
+        note = (
+            "quasi-perfect equilibrium: Lemke on the sequence form perturbed by eps^|s| "
+            "(Miltersen and Sorensen 2010); off-path behaviour and beliefs are the limits"
+        )
+        return BehaviorEquilibriumSet.build(
+            tree, [eq], method="lcp", options={"refine": refine}, complete=False, notes=(note,)
+        )
     count = 1 if n_covering is None else n_covering
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         raise ModelError("n_covering", n_covering, "must be a positive integer")
