@@ -50,30 +50,34 @@ def kuhn_poker() -> dict[str, Any]:
     return {"players": ["1", "2"], "title": "Kuhn poker", "root": {"chance": deals}}
 
 
-def leduc_like(cards: tuple[str, ...] = ("J", "Q", "K")) -> dict[str, Any]:
-    """A two-round poker in the style of Leduc hold'em, with one card of each rank.
+def leduc_like(ranks: tuple[str, ...] = ("J", "Q", "K"), suits: int = 2) -> dict[str, Any]:
+    """Leduc hold'em (Southey et al. 2005) in small: ``suits`` cards of each of ``ranks``.
 
-    Each player holds a private card; round 1 as in Kuhn poker (check/bet, call/fold, bets of
-    2); if no one folds, a public card from the rest is revealed and a second round with bets
-    of 4 follows.  A pair with the public card wins, else the higher card.
+    Ante 1.  Each player holds a private card; round 1 as in Kuhn poker with bets of 2
+    (check/bet, call/fold); if no one folds, a public card from the rest is revealed and a
+    second round with bets of 4 follows.  A pair with the public card wins, else the higher
+    rank; equal ranks split.  Players see ranks only.
     """
+    deck = [(r, k) for r in ranks for k in range(suits)]
 
     def winner(c1: str, c2: str, pub: str) -> int:
+        if c1 == c2:
+            return 0
         if c1 == pub:
             return 1
         if c2 == pub:
             return -1
-        return 1 if cards.index(c1) > cards.index(c2) else -1
+        return 1 if ranks.index(c1) > ranks.index(c2) else -1
 
-    def round2(c1: str, c2: str, hist: str, pot: int) -> dict[str, Any]:
-        rest = [c for c in cards if c not in (c1, c2)]
+    def round2(d1: tuple[str, int], d2: tuple[str, int], hist: str, pot: int) -> dict[str, Any]:
+        rest = [c for c in deck if c not in (d1, d2)]
         out: dict[str, Any] = {}
         for pub in rest:
-            w = winner(c1, c2, pub)
-            h = f"{hist}|{pub}"
-            out[pub] = {
+            w = winner(d1[0], d2[0], pub[0])
+            h = f"{hist}|{pub[0]}"
+            out[f"{pub[0]}{pub[1]}"] = {
                 "probability": f"1/{len(rest)}",
-                "then": betting(c1, c2, h, pot, 4, lambda s, _h, w=w: _leaf(w * s, -w * s)),
+                "then": betting(d1[0], d2[0], h, pot, 4, lambda s, _h, w=w: _leaf(w * s, -w * s)),
             }
         return {"chance": out}
 
@@ -106,11 +110,13 @@ def leduc_like(cards: tuple[str, ...] = ("J", "Q", "K")) -> dict[str, Any]:
         }
 
     deals: dict[str, Any] = {}
-    n = len(cards)
-    for c1, c2 in itertools.permutations(cards, 2):
-        deals[c1 + c2] = {
+    n = len(deck)
+    for d1, d2 in itertools.permutations(deck, 2):
+        deals[f"{d1[0]}{d1[1]}{d2[0]}{d2[1]}"] = {
             "probability": f"1/{n * (n - 1)}",
-            "then": betting(c1, c2, "", 1, 2, lambda s, h, c1=c1, c2=c2: round2(c1, c2, h, s)),
+            "then": betting(
+                d1[0], d2[0], "", 1, 2, lambda s, h, d1=d1, d2=d2: round2(d1, d2, h, s)
+            ),
         }
     return {"players": ["1", "2"], "title": "Leduc-style poker", "root": {"chance": deals}}
 
