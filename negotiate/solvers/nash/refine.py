@@ -16,6 +16,9 @@ behaviour: the ratio of the lowest-order coefficients.  Beliefs are the limits o
 under the perturbed profile (consistent in the sense of Kreps and Wilson 1982): at each
 information set the reach polynomials ``chance * x(eps) * y(eps)`` of its nodes, normalised
 by their lowest common order.
+
+Chance outcomes of probability 0 are not perturbed: behaviour reached only through them is
+not refined (and the limit profile need not be sequentially rational there).
 """
 
 from __future__ import annotations
