@@ -101,14 +101,16 @@ def _values_and_reach(
             vals[path] = tuple(Fraction(v) for v in node.payoffs)  # type: ignore[arg-type]
         elif isinstance(node, Chance):
             kids = [
-                (Fraction(p), vals[(*path, o)])
+                (Fraction(p), vals[(*path, o)])  # type: ignore[arg-type]
                 for o, p in zip(node.outcomes, node.probabilities, strict=True)
-            ]  # type: ignore[arg-type]
-            vals[path] = tuple(sum(p * v[i] for p, v in kids) for i in range(len(tree.players)))
+            ]
+            vals[path] = tuple(
+                sum((p * v[i] for p, v in kids), Fraction(0)) for i in range(len(tree.players))
+            )
         else:
             probs = behavior[(node.player, infoset_key(node, path))]
             vals[path] = tuple(
-                sum(probs[a] * vals[(*path, a)][i] for a in node.actions)
+                sum((probs[a] * vals[(*path, a)][i] for a in node.actions), Fraction(0))
                 for i in range(len(tree.players))
             )
     reach: dict[Path, Fraction] = {(): Fraction(1)}
