@@ -56,3 +56,26 @@ def test_tree_figure_shows_behaviour_probabilities() -> None:
     broken = {k: v for k, v in mixed.behavior.items() if k != ("1", "1J")}
     with pytest.raises(ModelError, match="behavior"):
         tree_figure(KUHN, type("E", (), {"behavior": broken})())
+
+
+def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "imperfect-information.md"
+    (block,) = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    exec(compile(block, str(page), "exec"), {"__name__": "__docs__"})  # the project's own docs
+    out = capsys.readouterr().out
+    assert "Fraction(1, 2)" in out and "yield" in out
+
+
+def test_summary_and_json() -> None:
+    import json
+
+    result = ng.nash_equilibria(KUHN, method="lcp", refine="sequential")
+    text = result.summary().to_text()
+    assert "Behaviour-strategy equilibria of Kuhn poker" in text and "lcp" in text
+    data = json.loads(json.dumps(result.to_dict()))
+    (eq,) = data["equilibria"]
+    assert eq["payoffs"]["1"] == "-1/18" and "2@2Q:b" in eq["behavior"] and eq["beliefs"]
+    assert "BehaviorEquilibriumSet 1 equilibria" in repr(result)
