@@ -224,3 +224,18 @@ def test_lcp_is_an_equilibrium_on_random_trees(seed: int, n_covering: int) -> No
     result = ng.nash_equilibria(tree, method="lcp", n_covering=n_covering)
     assert result.verify().ok
     assert 1 <= len(result) <= n_covering
+
+
+def test_lemke_switches_to_exact_integers_when_entries_grow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from negotiate.solvers.nash import lcp
+    from negotiate.solvers.nash.sequence_lcp import lcp_system
+
+    mat, q, _ = lcp_system(sequence_form(KUHN))
+    z, pivots = lcp.lemke(mat, q, [1] * len(q))
+    start = max(abs(v) for row in [*mat, q] for v in row) + 1
+    monkeypatch.setattr(lcp, "_SMALL", start)  # machine integers only at the start
+    assert lcp.lemke(mat, q, [1] * len(q)) == (z, pivots)
+    monkeypatch.setattr(lcp, "_SMALL", 1)  # exact Python integers throughout
+    assert lcp.lemke(mat, q, [1] * len(q)) == (z, pivots)

@@ -12,9 +12,13 @@ test are broken lexicographically by the rows of the basis inverse, which is the
 perturbation ``q + (eps, eps^2, ...)``: no basis repeats, so the algorithm always terminates
 (Cottle, Pang and Stone 1992, Sect. 4.4).
 
-The tableau holds integers: after each pivot every entry is a minor of the initial tableau
-and the common denominator is the last pivot (Bareiss 1968; Edmonds 1967), so the divisions
-are exact and no fraction is ever reduced.  Rows are numpy object arrays of Python integers.
+The tableau holds integers, each row with its own scale: a pivot replaces every row that
+contains the entering variable by ``p * row - c * pivot_row`` and divides it by the gcd of its
+entries, so no fraction ever appears and rows without the entering variable are untouched.  The
+coefficient of each row's basic variable is kept positive, and a basic variable's value is the
+row's right-hand side divided by that coefficient.  The sequence-form tableaux stay sparse with
+small entries, so 64-bit integers are used while every product provably fits and exact Python
+integers beyond.
 
 :func:`lemke_symbolic` takes ``q(eps) = q_0 + q_1 eps + ... + q_K eps^K`` for a symbolic
 ``eps > 0``: the coefficient columns come first in the lexicographic ratio test, so the pivots
@@ -32,6 +36,9 @@ import numpy as np
 from negotiate.errors import SolverError
 
 __all__ = ["lemke", "lemke_symbolic"]
+
+#: Entries below this bound make every product of the update fit in a 64-bit integer.
+_SMALL = 2**31
 
 
 def lemke(
@@ -74,6 +81,7 @@ def lemke_symbolic(
         return [[Fraction(0)] * n for _ in range(n_q)], 0
     # columns: w_0..w_{n-1}, z_0..z_{n-1}, z0, then the right-hand sides
     t = np.zeros((n, 2 * n + 1 + n_q), dtype=object)
+    t[:, :] = 0
     for i in range(n):
         t[i, i] = 1
         for j in range(n):
@@ -81,7 +89,8 @@ def lemke_symbolic(
         t[i, 2 * n] = -int(d[i])
         for k in range(n_q):
             t[i, 2 * n + 1 + k] = int(q_cols[k][i])
-    det = 1
+    if int(np.max(np.abs(t))) < _SMALL:  # machine integers while no product can overflow
+        t = t.astype(np.int64)
     basis = list(range(n))  # the variable basic in each row
     z0 = 2 * n
     rhs = 2 * n + 1
@@ -91,9 +100,9 @@ def lemke_symbolic(
         # the lexicographic minimum of rows [rhs | basis inverse] / |t[i, col]|
         best = cands[0]
         for i in cands[1:]:
-            pi, pb = abs(t[i, col]), abs(t[best, col])
+            pi, pb = abs(int(t[i, col])), abs(int(t[best, col]))
             for k in order:
-                a, b = t[i, k] * pb, t[best, k] * pi
+                a, b = int(t[i, k]) * pb, int(t[best, k]) * pi
                 if a != b:
                     if a < b:
                         best = i
@@ -105,15 +114,29 @@ def lemke_symbolic(
     entering = z0
     pivots = 0
     while True:
-        p = t[leave, entering]
-        prow = t[leave].copy()
-        col = t[:, entering].copy()
-        t = (t * p - np.outer(col, prow)) // det
-        t[leave] = prow
-        det = p
-        if det < 0:
-            t = -t
-            det = -det
+        p = int(t[leave, entering])
+        if p < 0:  # keep the coefficient of each row's basic variable positive
+            t[leave] = -t[leave]
+            p = -p
+        prow = t[leave]
+        col = t[:, entering]
+        rows = [i for i in np.nonzero(col)[0] if i != leave]
+        if t.dtype != object and (
+            int(np.max(np.abs(prow))) >= _SMALL or (rows and int(np.max(np.abs(t[rows]))) >= _SMALL)
+        ):
+            t = t.astype(object)  # exact Python integers from here on
+            prow = t[leave]
+            col = t[:, entering]
+        if rows:
+            # eliminate the entering variable from the rows that contain it; rows without it
+            # are unchanged (each row carries its own integer scale)
+            block = t[rows] * p - np.outer(col[rows], prow)
+            g = np.gcd.reduce(block, axis=1)
+            g[g == 0] = 1
+            t[rows] = block // g[:, None]
+        g0 = np.gcd.reduce(prow)
+        if g0 > 1:
+            t[leave] = prow // g0
         left = basis[leave]
         basis[leave] = entering
         pivots += 1
@@ -136,5 +159,5 @@ def lemke_symbolic(
     for i, var in enumerate(basis):
         if n <= var < 2 * n:
             for k in range(n_q):
-                z[k][var - n] = Fraction(int(t[i, rhs + k]), det)
+                z[k][var - n] = Fraction(int(t[i, rhs + k]), int(t[i, var]))
     return z, pivots
