@@ -82,3 +82,17 @@ def test_tree_matching_pennies_stays_uniform() -> None:
 def test_bad_lambda_is_a_model_error(bad: object) -> None:
     with pytest.raises(ModelError, match="lam"):
         ng.logit_qre(ASYMMETRIC_PENNIES, bad)
+
+
+def test_three_player_game_with_own_payoffs_is_a_logit_choice() -> None:
+    own = [[1, 0], [3, 1], [0, 2]]  # player i's payoff depends only on its own strategy
+    arrays = [
+        [[[own[i][(a, b, c)[i]] for c in range(2)] for b in range(2)] for a in range(2)]
+        for i in range(3)
+    ]
+    game = ng.NormalFormGame.from_arrays(*arrays)
+    q = ng.logit_qre(game, 0.7)
+    assert q.probabilities is not None
+    for i, probs in enumerate(q.probabilities):
+        expected = 1 / (1 + math.exp(0.7 * (own[i][1] - own[i][0])))
+        assert probs[0] == pytest.approx(expected, rel=1e-8)

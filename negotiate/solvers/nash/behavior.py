@@ -60,6 +60,13 @@ class BehaviorEquilibrium:
         cls, tree: GameTree, behavior: Mapping[Any, Mapping[str, Any]], beliefs: Any = None
     ) -> BehaviorEquilibrium:
         frozen = freeze_behavior(behavior)
+        if beliefs is not None:
+            beliefs = MappingProxyType(
+                {
+                    k: MappingProxyType({p: Fraction(b) for p, b in v.items()})
+                    for k, v in beliefs.items()
+                }
+            )
         return cls(tree, frozen, behavior_payoffs(tree, frozen), beliefs)
 
     def _key(self) -> tuple[Any, ...]:

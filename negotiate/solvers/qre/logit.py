@@ -20,8 +20,9 @@ point is below ``tol``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,7 @@ class LogitQRE:
 
     lam: float
     probabilities: tuple[tuple[float, ...], ...] | None
-    behavior: dict[tuple[str, Any], dict[str, float]] | None = field(default=None)
+    behavior: Mapping[tuple[str, Any], Mapping[str, float]] | None = field(default=None)
     residual: float = 0.0
 
 
@@ -207,10 +208,12 @@ class _Agents:
         lam = float(w[-1])
         if isinstance(self.game, NormalFormGame):
             return LogitQRE(lam, tuple(parts), None, residual)
-        behavior = {
-            key: dict(zip(acts, part, strict=True))
-            for key, acts, part in zip(self.keys, self.actions, parts, strict=True)
-        }
+        behavior = MappingProxyType(
+            {
+                key: MappingProxyType(dict(zip(acts, part, strict=True)))
+                for key, acts, part in zip(self.keys, self.actions, parts, strict=True)
+            }
+        )
         return LogitQRE(lam, None, behavior, residual)
 
 
