@@ -41,11 +41,13 @@ from negotiate.solvers.lp.correlated import (
     correlated_polytope,
 )
 from negotiate.solvers.lp.zero_sum import ZeroSumSolution, zero_sum_value
+from negotiate.solvers.nash.behavior import BehaviorEquilibrium, BehaviorEquilibriumSet
 from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
 from negotiate.solvers.nash.reduced_normal import reduced_normal_form
 from negotiate.solvers.nash.solve import nash_equilibria
 from negotiate.solvers.pbe.result import PBEResult, PerfectBayesianEquilibrium
 from negotiate.solvers.pbe.solve import perfect_bayesian
+from negotiate.solvers.qre.logit import LogitQRE, LogitQREPath, logit_qre, logit_qre_path
 from negotiate.solvers.spe.credibility import CredibilityResult, Threat, non_credible_equilibria
 from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.solvers.spe.symbolic import SymbolicSPEResult
@@ -65,6 +67,8 @@ _set_plotter(_regime_map)
 __all__ = [
     "BargainingProblem",
     "BargainingSolution",
+    "BehaviorEquilibrium",
+    "BehaviorEquilibriumSet",
     "Certificate",
     "CorrelatedEquilibrium",
     "CredibilityResult",
@@ -74,6 +78,8 @@ __all__ = [
     "FloatInputWarning",
     "GameTree",
     "IssueSpace",
+    "LogitQRE",
+    "LogitQREPath",
     "ModelError",
     "NegotiateError",
     "NegotiateWarning",
@@ -101,6 +107,8 @@ __all__ = [
     "kalai_smorodinsky",
     "linkage_value",
     "load_scenario",
+    "logit_qre",
+    "logit_qre_path",
     "nash_bargaining",
     "nash_bargaining_batch",
     "nash_equilibria",

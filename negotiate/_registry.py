@@ -11,8 +11,9 @@ algorithms keeps a :class:`Registry`.  Each method declares
 The rule, the same in every family:
 
 * ``method="auto"`` runs the **first method, in the family's order of preference, that is
-  eligible for auto and accepts the input**.  Each family lists its exact and complete methods
-  first, so "auto" means "the most complete exact answer this input admits".
+  eligible for auto, accepts the input and takes the options given**.  Each family lists its
+  exact and complete methods first, so "auto" means "the most complete exact answer this
+  input admits".
 * ``method="<name>"`` runs that method; an unknown name raises :class:`ModelError` listing the
   valid ones, and a method that does not fit the input raises :class:`NotApplicableError`
   listing those that do.
@@ -115,11 +116,17 @@ class Registry(Generic[F]):
             )
         return method
 
-    def auto(self, obj: Any) -> Method[F]:
-        """The first method eligible for ``"auto"`` that accepts ``obj``."""
+    def auto(self, obj: Any, options: Iterable[str] = ()) -> Method[F]:
+        """The first method eligible for ``"auto"`` that accepts ``obj`` and takes every
+        option named in ``options``."""
+        wanted = set(options)
         reasons = []
         for method in self._methods.values():
             if not method.auto:
+                continue
+            missing = wanted - (method.options or set())
+            if missing:
+                reasons.append(f"{method.name}: takes no option {sorted(missing)}")
                 continue
             reason = method.accepts(obj)
             if reason is None:
@@ -131,9 +138,14 @@ class Registry(Generic[F]):
         )
 
     def resolve(
-        self, method: str | Callable[..., Any], obj: Any, field: str = "method"
+        self,
+        method: str | Callable[..., Any],
+        obj: Any,
+        field: str = "method",
+        options: Iterable[str] = (),
     ) -> Method[F]:
-        """The method that ``method=`` names: ``"auto"``, a registered name, or a callable."""
+        """The method that ``method=`` names: ``"auto"``, a registered name, or a callable
+        (``options`` are the option names given, which ``"auto"`` must honour)."""
         if callable(method) and not isinstance(method, str):
             name = getattr(method, "__name__", type(method).__name__)
             solve = cast(F, method)
@@ -141,7 +153,7 @@ class Registry(Generic[F]):
                 f"custom:{name}", "a user-supplied callable", solve, _accepts_anything, None, False
             )
         if method == "auto":
-            return self.auto(obj)
+            return self.auto(obj, options)
         return self.get(method, obj, field)
 
     def run(
@@ -149,7 +161,7 @@ class Registry(Generic[F]):
     ) -> tuple[Method[F], Any]:
         """Resolve ``method`` for ``obj``, check ``options`` (``None`` values mean "not given")
         against what it declares, and run it: ``(method, result)``."""
-        chosen = self.resolve(method, obj)
         given = {k: v for k, v in options.items() if v is not None}
+        chosen = self.resolve(method, obj, options=given)
         chosen.check_options(given, self)
         return chosen, chosen.solve(obj, **given)

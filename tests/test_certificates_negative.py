@@ -158,6 +158,20 @@ def _nash() -> tuple[Any, list[tuple[str, Any]]]:
     ]
 
 
+@case("solvers.nash.behavior.BehaviorEquilibriumSet")
+def _behavior_set() -> tuple[Any, list[tuple[str, Any]]]:
+    import negotiate as ng
+    from negotiate.solvers.nash.behavior import BehaviorEquilibriumSet
+    from tests.imperfect_games import kuhn_poker
+
+    kuhn = GameTree.from_dict(kuhn_poker())
+    good = ng.nash_equilibria(kuhn, method="lcp")
+    wrong = {k: dict(v) for k, v in good[0].behavior.items()}
+    wrong[("2", "2Q:b")] = {"fold": F(1), "call": F(0)}
+    bad = BehaviorEquilibriumSet.build(kuhn, [wrong], method="test", options={}, complete=False)
+    return good, [("player 2 always folds to a bet with the queen", bad)]
+
+
 @case("solvers.lp.zero_sum.ZeroSumSolution")
 def _zero_sum() -> tuple[Any, list[tuple[str, Any]]]:
     from negotiate.solvers.lp.zero_sum import zero_sum_value

@@ -39,9 +39,9 @@ def test_read_signalling_game():
     tree = parse_efg(SIGNALLING)
     assert tree.title == "Signalling game"
     assert tree.players == ("Wesley", "Prince")
-    assert tree.infosets == {
-        "Prince:1": (("Strong", "Up"), ("Weak", "Up")),
-        "Prince:2": (("Strong", "Stay"), ("Weak", "Stay")),
+    assert tree.infosets == {  # the file's labels name the information sets
+        "after Up": (("Strong", "Up"), ("Weak", "Up")),
+        "after Stay": (("Strong", "Stay"), ("Weak", "Stay")),
     }
     assert tree.node(()).probabilities == (Fraction(1, 2), Fraction(1, 2))
     # outcome 3 reused by number; payoffs separated by spaces or commas

@@ -37,6 +37,8 @@ def test_methods_are_registered() -> None:
         "pure",
         "nashpy_support",
         "nashpy_vertex",
+        "lcp",
+        "enum",
     }
 
 

@@ -55,7 +55,7 @@ def test_information_sets_are_drawn_and_bad_input_refused():
     tree = parse_efg(SIGNALLING)
     fig = tree_figure(tree, subgame_perfect(tree).equilibria[0])
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "Prince:1" in texts and "Prince:2" in texts
+    assert "after Up" in texts and "after Stay" in texts
     assert any(line.get_linestyle() == "--" for line in fig.axes[0].get_lines())
     with pytest.raises(ModelError):
         tree_figure({"players": []})  # type: ignore[arg-type]

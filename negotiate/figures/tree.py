@@ -4,7 +4,10 @@ Leaves are spaced evenly; each inner node sits above the middle of its children.
 nodes are circles labelled by the mover, chance nodes squares, terminals list the payoffs.
 Given an equilibrium (an ``SPEProfile``, an ``SPEResult`` -- its first equilibrium -- or a
 symbolic ``Region``), the chosen action at every node is drawn bold and the equilibrium path
-(the nodes reached with positive probability) in colour.  Members of an information set are
+(the nodes reached with positive probability) in colour.  Given an equilibrium in behaviour
+strategies (anything with ``.behavior``, e.g. from ``nash_equilibria(tree)``, or a result
+listing such equilibria -- its first), every action is labelled with its probability and
+those played with positive probability are drawn bold.  Members of an information set are
 joined by a dashed line.  :func:`figure_svg` renders the figure as self-contained SVG text.
 """
 
@@ -49,6 +52,35 @@ def _strategy_of(equilibrium: Any) -> Mapping[Path, str] | None:
     )
 
 
+def _behavior_of(equilibrium: Any) -> Mapping[tuple[str, Any], Mapping[str, Any]] | None:
+    """The behaviour profile of an equilibrium (or of a result's first), if it has one."""
+    eqs = getattr(equilibrium, "equilibria", None)
+    if eqs and hasattr(eqs[0], "behavior"):
+        equilibrium = eqs[0]
+    behavior = getattr(equilibrium, "behavior", None)
+    return behavior if isinstance(behavior, Mapping) else None
+
+
+def _choices(tree: GameTree, equilibrium: Any) -> tuple[dict[Path, dict[str, Any]] | None, bool]:
+    """Per decision node, the probability of each action (``None`` without an equilibrium),
+    and whether they come from behaviour strategies."""
+    behavior = _behavior_of(equilibrium)
+    if behavior is not None:
+        out: dict[Path, dict[str, Any]] = {}
+        for p in tree.decision_paths():
+            node = tree.node(p)
+            assert isinstance(node, Decision)
+            key = (node.player, node.infoset if node.infoset is not None else p)
+            if key not in behavior:
+                raise ModelError("equilibrium.behavior", key, "no entry for this information set")
+            out[p] = dict(behavior[key])
+        return out, True
+    strategy = _strategy_of(equilibrium)
+    if strategy is None:
+        return None, False
+    return {p: {a: 1} for p, a in strategy.items()}, False
+
+
 def _layout(tree: GameTree) -> dict[Path, tuple[float, float]]:
     pos: dict[Path, tuple[float, float]] = {}
     leaves = [p for p in tree.paths() if isinstance(tree.node(p), Terminal)]
@@ -63,15 +95,16 @@ def _layout(tree: GameTree) -> dict[Path, tuple[float, float]]:
     return pos
 
 
-def _reached(tree: GameTree, strategy: Mapping[Path, str]) -> set[Path]:
-    """Nodes reached with positive probability when everyone follows ``strategy``."""
+def _reached(tree: GameTree, choices: Mapping[Path, Mapping[str, Any]]) -> set[Path]:
+    """Nodes reached with positive probability when everyone plays by ``choices``."""
     out: set[Path] = {()}
     stack: list[Path] = [()]
     while stack:
         p = stack.pop()
         node = tree.node(p)
         if isinstance(node, Decision):
-            nxt = [(*p, strategy[p])] if p in strategy else []
+            probs = choices.get(p, {})
+            nxt = [(*p, a) for a in node.actions if _positive(probs.get(a, 0))]
         elif isinstance(node, Chance):
             nxt = [
                 (*p, o)
@@ -85,6 +118,13 @@ def _reached(tree: GameTree, strategy: Mapping[Path, str]) -> set[Path]:
     return out
 
 
+def _positive(value: Any) -> bool:
+    try:
+        return bool(value > 0)
+    except TypeError:  # a symbolic probability: drawn as played
+        return True
+
+
 def tree_figure(
     tree: GameTree,
     equilibrium: Any = None,
@@ -96,9 +136,9 @@ def tree_figure(
     """Draw ``tree``; with ``equilibrium``, highlight its choices and its path."""
     if not isinstance(tree, GameTree):
         raise ModelError("tree", type(tree).__name__, "expected a GameTree")
-    strategy = _strategy_of(equilibrium)
+    choices, mixed = _choices(tree, equilibrium)
     pos = _layout(tree)
-    reached = _reached(tree, strategy) if strategy is not None else set()
+    reached = _reached(tree, choices) if choices is not None else set()
     n_leaves = sum(1 for p in tree.paths() if isinstance(tree.node(p), Terminal))
     fig = Figure(
         figsize=(width or max(4.0, 1.3 * n_leaves), height or max(3.0, 1.4 * (tree.depth + 1)))
@@ -119,7 +159,11 @@ def tree_figure(
         for k, (lab, _) in enumerate(zip(labels(node), node.children, strict=True)):
             child = (*p, lab)
             cx, cy = pos[child]
-            chosen = strategy is not None and isinstance(node, Decision) and strategy.get(p) == lab
+            chosen = (
+                choices is not None
+                and isinstance(node, Decision)
+                and _positive(choices.get(p, {}).get(lab, 0))
+            )
             on_path = child in reached
             colour = _PATH_COLOUR if on_path else (_CHOICE_COLOUR if chosen else _OTHER_COLOUR)
             lw = 3.0 if on_path else (2.0 if chosen else 1.0)
@@ -127,6 +171,9 @@ def tree_figure(
             text = lab
             if isinstance(node, Chance):
                 text = f"{lab} ({expr_text(node.probabilities[k])})"
+            elif mixed and choices is not None:
+                prob = choices[p].get(lab, 0)
+                text = f"{lab} [{prob:.3g}]" if isinstance(prob, float) else f"{lab} [{prob}]"
             side = "right" if cx < x else ("left" if cx > x else "center")
             nudge = -0.06 if cx < x else (0.06 if cx > x else 0.0)
             ax.text(

@@ -151,6 +151,7 @@ def parse_efg(text: str) -> GameTree:
     outcomes: dict[int, list[Fraction]] = {}
     infosets: dict[tuple[int, int], list[str]] = {}
     members: dict[tuple[int, int], int] = {}
+    names: dict[tuple[int, int], str] = {}
 
     def outcome(tok: _Tok) -> list[Fraction]:
         number = r.integer("an outcome number")
@@ -192,8 +193,10 @@ def parse_efg(text: str) -> GameTree:
                     r.where(tok), player, f"player numbers run from 1 to {len(players)}"
                 )
             number = r.integer("an information set number")
-            r.opt_string()
+            name = r.opt_string()
             key = (player, number)
+            if name:
+                names.setdefault(key, name)
             if r.at_brace("{"):
                 r.brace("{")
                 labels: list[str] = []
@@ -234,19 +237,30 @@ def parse_efg(text: str) -> GameTree:
     root = node([Fraction(0)] * len(players), 0)
     if r.peek() is not None:
         raise ModelError(r.where(), r.peek().text, "text after the last node")  # type: ignore[union-attr]
-    _name_infosets(root, members, players)
+    _name_infosets(root, members, players, names)
     return GameTree.from_dict({"players": players, "root": root, "title": title})
 
 
 def _name_infosets(
-    d: dict[str, Any], members: dict[tuple[int, int], int], players: list[str]
+    d: dict[str, Any],
+    members: dict[tuple[int, int], int],
+    players: list[str],
+    names: dict[tuple[int, int], str],
 ) -> None:
+    """Name the information sets: the file's label where it is given and names one set only
+    (so a written tree reads back with the same names), else ``"player:number"`` for sets
+    with several nodes; singletons without a label stay unnamed."""
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
     stack = [d]
     while stack:
         node = stack.pop()
         if "actions" in node:
             key = node.pop("_infoset")
-            if members[key] > 1:
+            if key in names and counts[names[key]] == 1:
+                node["infoset"] = names[key]
+            elif members[key] > 1:
                 node["infoset"] = f"{players[key[0] - 1]}:{key[1]}"
             stack.extend(child for _, child in node["actions"])
         elif "chance" in node:

@@ -18,6 +18,11 @@ Not enumerated (a ``SolverError`` names them when nothing else exists): two or m
 mixing at once, the receiver mixing on the path of a pure sender strategy, and continua in
 which a mixing probability is not pinned by an indifference.
 
+A :class:`GameTree` (any tree with information sets and perfect recall) is solved by method
+``"tree"`` (:mod:`negotiate.solvers.pbe.tree`): every pure assessment, plus for two players the
+sequential equilibrium of the perturbed sequence form; the result is a
+``BehaviorEquilibriumSet`` whose members carry ``.behavior`` and ``.beliefs``.
+
 Sources: Fudenberg & Tirole (1991), *Game Theory*, ch. 8 (PBE, signalling games);
 Cho & Kreps (1987), "Signaling games and stable equilibria", *QJE* 102(2): 179-221.
 """
@@ -33,6 +38,7 @@ import sympy as sp
 from negotiate._registry import Registry
 from negotiate.errors import ModelError, SolverError
 from negotiate.games.signaling import SignalingGame
+from negotiate.games.tree import GameTree
 from negotiate.solvers.pbe.result import KINDS, PBEResult
 
 __all__ = ["DEFAULT_MAX_COST", "PBE_METHODS", "perfect_bayesian"]
@@ -87,6 +93,12 @@ def _solve_exact(game: SignalingGame, *, max_cost: int = DEFAULT_MAX_COST) -> PB
     )
 
 
+def _accepts_tree(game: Any) -> str | None:
+    if not isinstance(game, GameTree):
+        return "expected a GameTree"
+    return "the tree has parameters: bind them first" if game.is_symbolic else None
+
+
 @PBE_METHODS.register(
     "symbolic",
     "conditions on the parameters, two types",
@@ -99,21 +111,35 @@ def _solve_symbolic(game: SignalingGame, *, max_cost: int = DEFAULT_MAX_COST) ->
     return solve_symbolic(game, max_cost)
 
 
+@PBE_METHODS.register(
+    "tree",
+    "pure assessments and a sequential equilibrium of a game tree",
+    _accepts_tree,
+    options={"max_cost"},
+)
+def _solve_tree(game: GameTree, *, max_cost: int = DEFAULT_MAX_COST) -> Any:
+    from negotiate.solvers.pbe.tree import tree_pbe
+
+    return tree_pbe(game, max_cost)
+
+
 def perfect_bayesian(
-    game: SignalingGame,
+    game: SignalingGame | GameTree,
     *,
-    method: str | Callable[..., PBEResult] = "auto",
+    method: str | Callable[..., Any] = "auto",
     max_cost: int = DEFAULT_MAX_COST,
-) -> PBEResult:
+) -> Any:
     """All perfect Bayesian equilibria of ``game`` in the enumerated classes.
 
-    ``method`` is ``"auto"`` (the first method that fits: ``"exact"`` for a numeric game,
-    else ``"symbolic"``), ``"exact"``, ``"symbolic"``, or a callable
-    ``method(game, **options)``.  Raises ``SolverError`` when a numeric game has no
-    equilibrium in these classes, ``TooLargeError`` past ``max_cost`` candidates.
+    ``method`` is ``"auto"`` (the first method that fits: ``"exact"`` for a numeric signalling
+    game, ``"symbolic"`` for one with parameters, ``"tree"`` for a ``GameTree``), one of those
+    names, or a callable ``method(game, **options)``.  Returns a ``PBEResult`` for a signalling
+    game and a ``BehaviorEquilibriumSet`` of assessments for a tree.  Raises ``SolverError``
+    when a numeric game has no equilibrium in these classes, ``TooLargeError`` past
+    ``max_cost`` candidates.
     """
-    if not isinstance(game, SignalingGame):
-        raise ModelError("game", game, "expected a SignalingGame")
+    if not isinstance(game, SignalingGame | GameTree):
+        raise ModelError("game", game, "expected a SignalingGame or a GameTree")
     if isinstance(max_cost, bool) or not isinstance(max_cost, int) or max_cost < 1:
         raise ModelError("max_cost", max_cost, "must be a positive integer")
     _, result = PBE_METHODS.run(method, game, max_cost=max_cost)
