@@ -37,7 +37,9 @@ def test_solve_flagship_human_output_and_overrides(cli) -> None:
     assert code == 0 and "stalemate" in out and "certificates: all verified" in out
     code, out, _ = cli("solve", flagship, "--set", "guarantee=1", "--json")
     assert code == 0 and json.loads(out)["outcome"] == "agreement"
-    code, out, _ = cli("solve", flagship, "--scenario", "full_guarantee", "--json")
+    code, out, _ = cli("solve", flagship, "--variant", "full_guarantee", "--json")
+    assert json.loads(out)["outcome"] == "agreement"
+    code, out, _ = cli("solve", flagship, "--scenario", "full_guarantee", "--json")  # old name
     assert json.loads(out)["outcome"] == "agreement"
 
 
@@ -47,7 +49,9 @@ def test_solve_flagship_human_output_and_overrides(cli) -> None:
         (["--set", "guarantee=2"], "overrides.guarantee"),
         (["--set", "guarantee"], "--set"),
         (["--set", "nope=1"], "unknown parameter"),
+        (["--variant", "nope"], "unknown variant"),
         (["--scenario", "nope"], "unknown variant"),
+        (["--variant", "full_guarantee", "--scenario", "guarantee_50"], "disagree"),
     ],
 )
 def test_solve_errors_are_one_line(args: list[str], words: str, cli) -> None:

@@ -40,7 +40,7 @@ def test_report_command_writes_files(app: typer.Typer, tmp_path: Path) -> None:
 
 def test_report_command_variant(app: typer.Typer, tmp_path: Path) -> None:
     args = ["report", str(MODELS / "us_iran_2025.toml"), "--out", str(tmp_path)]
-    result = CliRunner().invoke(app, [*args, "--scenario", "nope", "--regime", "none"])
+    result = CliRunner().invoke(app, [*args, "--variant", "nope", "--regime", "none"])
     assert isinstance(result.exception, ModelError)
     assert "unknown variant" in str(result.exception)
 

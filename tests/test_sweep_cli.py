@@ -64,7 +64,7 @@ def test_samples_with_set_and_variant(app, tmp_path) -> None:
             "4",
             "--set",
             "relief_escrow=0.5",
-            "--scenario",
+            "--variant",
             "maximum_pressure",
             "--out",
             str(out),
