@@ -99,6 +99,9 @@ def test_check_lists_the_variants_by_name_and_meaning(tmp_path, cli) -> None:
         re.M,
     )
     assert re.search(r"^  even_odds +\(no description\) \(sets p = 1/3\)$", out, re.M)
+    assert cli("check", str(path), "--variant", "costly_war")[0] == 0
+    code, _, err = cli("check", str(path), "--variant", "nope")
+    assert code == 2 and "unknown variant" in err
     code, out, _ = cli("check", str(MODELS / "rubinstein.toml"))
     assert code == 0 and "variants: none" in out
 

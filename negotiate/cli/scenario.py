@@ -147,7 +147,7 @@ def render_result(result: Any) -> None:
     if result.deal and allocation is not None:
         console.print(
             _table(
-                f"Deal: share of each issue going {s.players[0]}'s way",
+                f"Deal: share to {s.players[0]}",
                 ("issue", "share"),
                 ((k, fmt_number(v)) for k, v in allocation.items()),
             )
@@ -219,12 +219,26 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(1)
 
     @app.command("check")
-    def check(file: FileArg) -> None:
+    def check(
+        file: FileArg,
+        variant: Annotated[
+            str | None,
+            typer.Option(
+                "--variant",
+                metavar="NAME",
+                help="Also check that this variant's values are valid.",
+            ),
+        ] = None,
+        scenario: VariantAlias = None,
+    ) -> None:
         """Validate a scenario file without solving it, and list its variants."""
         from negotiate.scenario import load_scenario
 
         path = scenario_path(file)
         model = load_scenario(path)
+        chosen = pick_variant(variant, scenario)
+        if chosen is not None:
+            model.values(variant=chosen)  # unknown names and out-of-domain values raise
         tree = model.deterrence["tree"] if model.deterrence else None
         parts = [
             plural(len(model.parameters), "parameter", "parameters"),
