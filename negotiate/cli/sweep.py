@@ -13,6 +13,8 @@ readers of the directory from taking them for data, like the sweep's ``_manifest
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -117,8 +119,12 @@ def _regime_figures(run: Any) -> list[Path]:
     fig = regime_map(ds, x, y, select=select or None, title=run.plan.scenario_title)
     written = []
     for name in FIGURES:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=name.rpartition(".")[2], dpi=150)
         path = Path(run.out) / name
-        fig.savefig(path, dpi=150)
+        tmp = path.with_name(f".{name}.tmp-{os.getpid()}")
+        tmp.write_bytes(buffer.getvalue())
+        os.replace(tmp, path)  # atomic, and replaces a link at that name rather than follow it
         written.append(path)
     return written
 
