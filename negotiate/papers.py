@@ -1,6 +1,7 @@
 """Reproductions of the canonical papers: the harness behind ``negotiate papers``.
 
-Each paper has a folder ``papers/<key>/`` beside the package with
+Each paper has a folder ``papers/<key>/`` (the repository's ``papers/``, shipped inside the
+package; :func:`negotiate._bundled.bundled_dir` finds it) with
 
 * ``README.md``: the citation, the claims reproduced, and the fidelity: the paper's **exact**
   game, a **stylised** model that reproduces its headline claims, or (the flagship) the
@@ -32,6 +33,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from negotiate._bundled import bundled_dir
 from negotiate.errors import ModelError
 
 __all__ = [
@@ -46,8 +48,8 @@ __all__ = [
     "reproduce",
 ]
 
-#: The papers folder of the source tree (beside the package).
-PAPERS_DIR = Path(__file__).resolve().parents[1] / "papers"
+#: The papers folder: the checkout's own in a source checkout, else the installed copy.
+PAPERS_DIR = bundled_dir("papers")
 _FIDELITY = ("exact", "stylised", "model")
 _FIDELITY_NOTE = {
     "exact": " (the paper's own game)",
@@ -184,7 +186,7 @@ def discover(root: Path | None = None) -> dict[str, Paper]:
     """Every paper folder under ``root`` (default :data:`PAPERS_DIR`), by key, sorted."""
     base = PAPERS_DIR if root is None else root
     if not base.is_dir():
-        raise ModelError("papers", str(base), "no papers folder (run from a source checkout)")
+        raise ModelError("papers", str(base), "no papers folder (the installation is incomplete)")
     return {
         f.name: _load(f)
         for f in sorted(base.iterdir())

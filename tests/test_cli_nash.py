@@ -74,7 +74,7 @@ def test_method_option() -> None:
     assert data["method"] == "pure" and len(data["equilibria"]) == 2
     assert data["complete"] is False
     lh = runner.invoke(app, ["nash", CRISIS, "--method", "lemke_howson"])
-    assert lh.exit_code == 0 and "1 equilibria found (not complete)" in lh.output
+    assert lh.exit_code == 0 and "1 equilibrium found (not complete)" in lh.output
 
 
 def test_degenerate_game_reports_components(tmp_path: Path) -> None:

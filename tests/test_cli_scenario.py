@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,9 @@ def test_solve_flagship_human_output_and_overrides(cli) -> None:
     assert code == 0 and "stalemate" in out and "certificates: all verified" in out
     code, out, _ = cli("solve", flagship, "--set", "guarantee=1", "--json")
     assert code == 0 and json.loads(out)["outcome"] == "agreement"
-    code, out, _ = cli("solve", flagship, "--scenario", "full_guarantee", "--json")
+    code, out, _ = cli("solve", flagship, "--variant", "full_guarantee", "--json")
+    assert json.loads(out)["outcome"] == "agreement"
+    code, out, _ = cli("solve", flagship, "--scenario", "full_guarantee", "--json")  # old name
     assert json.loads(out)["outcome"] == "agreement"
 
 
@@ -47,7 +50,9 @@ def test_solve_flagship_human_output_and_overrides(cli) -> None:
         (["--set", "guarantee=2"], "overrides.guarantee"),
         (["--set", "guarantee"], "--set"),
         (["--set", "nope=1"], "unknown parameter"),
+        (["--variant", "nope"], "unknown variant"),
         (["--scenario", "nope"], "unknown variant"),
+        (["--variant", "full_guarantee", "--scenario", "guarantee_50"], "disagree"),
     ],
 )
 def test_solve_errors_are_one_line(args: list[str], words: str, cli) -> None:
@@ -73,3 +78,36 @@ def test_hostile_file_exits_nonzero_naming_the_field(tmp_path, cli) -> None:
         assert code == 2
         assert "bad.toml: bargaining.disagreement.A" in err
     assert not marker.exists()
+
+
+def test_check_lists_the_variants_by_name_and_meaning(tmp_path, cli) -> None:
+    text = (MODELS / "fearon_crisis.toml").read_text(encoding="utf-8")
+    text += (
+        '\n[scenarios.costly_war]\ndescription = "war costs both sides a fifth of the stake"\n'
+        "set = { cost_a = 0.2, cost_b = 0.2 }\n"
+        '\n[scenarios.even_odds]\nset = { p = "1/3" }\n'
+    )
+    path = tmp_path / "variants.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = cli("check", str(path))
+    assert code == 0 and out.startswith("ok: variants.toml: 3 parameters")
+    assert "variants (--variant NAME):" in out
+    assert re.search(
+        r"^  costly_war +war costs both sides a fifth of the stake \(sets cost_a = 0\.2, "
+        r"cost_b = 0\.2\)$",
+        out,
+        re.M,
+    )
+    assert re.search(r"^  even_odds +\(no description\) \(sets p = 1/3\)$", out, re.M)
+    assert cli("check", str(path), "--variant", "costly_war")[0] == 0
+    code, _, err = cli("check", str(path), "--variant", "nope")
+    assert code == 2 and "unknown variant" in err
+    code, out, _ = cli("check", str(MODELS / "rubinstein.toml"))
+    assert code == 0 and "variants: none" in out
+
+
+def test_check_and_solve_a_bundled_model_by_name(cli) -> None:
+    code, out, _ = cli("check", "prisoners_dilemma")
+    assert code == 0 and out.startswith("ok: prisoners_dilemma.toml")
+    code, out, _ = cli("solve", "prisoners_dilemma", "--json")
+    assert code == 0 and json.loads(out)["outcome"] == "agreement"

@@ -40,7 +40,7 @@ def test_report_command_writes_files(app: typer.Typer, tmp_path: Path) -> None:
 
 def test_report_command_variant(app: typer.Typer, tmp_path: Path) -> None:
     args = ["report", str(MODELS / "us_iran_2025.toml"), "--out", str(tmp_path)]
-    result = CliRunner().invoke(app, [*args, "--scenario", "nope", "--regime", "none"])
+    result = CliRunner().invoke(app, [*args, "--variant", "nope", "--regime", "none"])
     assert isinstance(result.exception, ModelError)
     assert "unknown variant" in str(result.exception)
 
@@ -50,3 +50,31 @@ def test_report_command_bad_regime(app: typer.Typer, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*args, "--regime", "crash"])
     assert isinstance(result.exception, ModelError)
     assert "--regime" in str(result.exception)
+
+
+def test_report_into_a_directory_that_holds_other_files(app: typer.Typer, tmp_path: Path) -> None:
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    args = ["report", str(MODELS / "chicken_crisis.toml"), "--out", str(out), "--regime", "none"]
+    refused = CliRunner().invoke(app, args)
+    assert isinstance(refused.exception, ModelError)
+    message = str(refused.exception)
+    assert "notes.txt" in message and "another directory" in message and "--force" in message
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]  # nothing written
+    forced = CliRunner().invoke(app, [*args, "--force"])
+    assert (out / "report.html").is_file(), forced.output
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_report_again_into_its_own_directory(app: typer.Typer, tmp_path: Path) -> None:
+    out = tmp_path / "rep"
+    args = ["report", str(MODELS / "chicken_crisis.toml"), "--out", str(out), "--regime", "none"]
+    CliRunner().invoke(app, args)
+    assert (out / "report.md").is_file() and (out / "figures").is_dir()
+    again = CliRunner().invoke(app, args)  # only a previous report's files: no --force needed
+    assert not isinstance(again.exception, ModelError), again.exception
+    (out / "figures" / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = CliRunner().invoke(app, args)
+    assert isinstance(refused.exception, ModelError)
+    assert "figures/notes.txt" in str(refused.exception)

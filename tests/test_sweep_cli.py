@@ -41,8 +41,12 @@ def test_grid_sweep_writes_parquet_and_prints_the_summary(app, tmp_path) -> None
     assert "points/s" in text  # the progress bar's rate and the final timing
     assert "agreement" in text and "stalemate" in text
     assert "Tipping-point curves" in text and "stalemate -> agreement" in text
-    df = pd.read_parquet(out)
+    df = pd.read_parquet(out)  # the regime map beside the chunks does not disturb readers
     assert len(df) == 231 and {"guarantee", "reneging_hazard", "outcome"} <= set(df.columns)
+    svg = (out / "_regime.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and "guarantee" in svg
+    assert (out / "_regime.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {out / '_regime.svg'}" in text
     again = _run(app, [*args, "--out", str(out), "--chunk-size", "50", "--resume"])
     assert again.exit_code == 0, again.output
     assert "0 computed, 5 already written" in again.output
@@ -64,7 +68,7 @@ def test_samples_with_set_and_variant(app, tmp_path) -> None:
             "4",
             "--set",
             "relief_escrow=0.5",
-            "--scenario",
+            "--variant",
             "maximum_pressure",
             "--out",
             str(out),
@@ -74,6 +78,45 @@ def test_samples_with_set_and_variant(app, tmp_path) -> None:
     df = pd.read_parquet(out)
     assert len(df) == 300 and df["detection"].between(0.2, 0.9).all()
     assert "Tipping-point curves" not in result.output  # samples have no grid lines
+    assert not (out / "_regime.svg").exists()  # no regime map without a grid
+
+
+def test_a_finished_sweep_is_resumed_or_overwritten_only_when_asked(app, tmp_path) -> None:
+    out = tmp_path / "s"
+    args = [
+        FLAGSHIP,
+        "--grid",
+        "guarantee=0:1:5",
+        "--grid",
+        "detection=0.2:0.9:3",
+        "--out",
+        str(out),
+    ]
+    assert _run(app, args).exit_code == 0
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    again = _run(app, args)
+    assert isinstance(again.exception, ModelError)
+    assert "--resume" in str(again.exception) and "--force" in str(again.exception)
+    both = _run(app, [*args, "--resume", "--force"])
+    assert isinstance(both.exception, ModelError) and "either" in str(both.exception)
+    (out / "notes.txt").unlink()
+    stale = out / "part-000007-0123456789abcdef.parquet"  # a chunk of another sweep
+    stale.write_bytes(b"old")
+    forced = _run(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "1 computed, 0 already written" in forced.output
+    assert not stale.exists() and (out / "_regime.svg").is_file()
+    assert len(pd.read_parquet(out)) == 15
+
+
+def test_force_leaves_other_files_alone(app, tmp_path) -> None:
+    out = tmp_path / "s"
+    args = [FLAGSHIP, "--grid", "guarantee=0:1:3", "--out", str(out)]
+    assert _run(app, args).exit_code == 0
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    forced = _run(app, [*args, "--force"])
+    assert isinstance(forced.exception, ModelError) and "not empty" in str(forced.exception)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,12 @@
 """The ``negotiate`` command: the application, its root options and the entry point.
 
 Each subcommand lives in its own module of :mod:`negotiate.cli` and registers itself here.
+``negotiate`` alone prints the list of commands.
 
 Errors from negotiate are printed as one line on stderr with a non-zero exit status (2 for
-bad input, 1 for other failures); there is never a traceback for a user mistake.
+bad input, 1 for other failures); there is never a traceback for a user mistake.  Advice in
+an error (``method='lemke_howson'``) is printed in command-line spelling (``--method
+lemke_howson``).
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from negotiate.cli import papers as cli_papers
 from negotiate.cli import report as cli_report
 from negotiate.cli import scenario as cli_scenario
 from negotiate.cli import sweep as cli_sweep
+from negotiate.cli._common import Group, cli_advice
 from negotiate.errors import ModelError, NegotiateError
 
 app = typer.Typer(
     name="negotiate",
+    cls=Group,
     help="Game-theoretic negotiation solver: exact equilibria, credible commitments, bargaining.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -37,11 +42,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """Game-theoretic negotiation solver."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
 
 
 cli_nash.register(app)
@@ -54,12 +63,12 @@ cli_papers.register(app)
 def main() -> None:
     """Entry point of the console script: map negotiate errors to one line and an exit code."""
     try:
-        app()
+        app(prog_name="negotiate")
     except ModelError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {cli_advice(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except NegotiateError as exc:
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"error: {type(exc).__name__}: {cli_advice(str(exc))}", file=sys.stderr)
         sys.exit(1)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -8,13 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
+from negotiate.cli._common import plural
 from negotiate.errors import SolverError
 
 __all__ = ["nash", "register"]
 
 
 def nash(
-    file: Annotated[Path, typer.Argument(help="A Gambit strategic-form file (.nfg).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A Gambit strategic-form game file (.nfg).")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the equilibria and the certificate as JSON.")
     ] = False,
@@ -22,17 +25,27 @@ def nash(
         str,
         typer.Option(
             "--method",
+            metavar="METHOD",
             help="auto (all extreme equilibria, exact), enummixed, lemke_howson, pure, "
             "nashpy_support, nashpy_vertex.",
         ),
     ] = "auto",
+    max_cost: Annotated[
+        int | None,
+        typer.Option(
+            "--max-cost",
+            metavar="N",
+            help="Budget of the enumerating methods (the default admits 12 x 12 games).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Nash equilibria of a strategic-form game, exact and verified."""
     from negotiate.interop.gambit_nfg import read_nfg
     from negotiate.solvers.nash.solve import nash_equilibria
 
     game = read_nfg(file)
-    result = nash_equilibria(game, method=method)
+    result = nash_equilibria(game, method=method, max_cost=max_cost)
     certificate = result.verify()
     if not certificate.ok:
         raise SolverError(
@@ -53,8 +66,16 @@ def _print_equilibria(result: Any, certificate: Any) -> None:
     game = result.game
     console = Console(highlight=False, soft_wrap=True)
     title = "Nash equilibria" + (f" of {game.title}" if game.title else "")
-    kind = "extreme equilibria (complete)" if result.complete else "equilibria found (not complete)"
-    degenerate = {True: "degenerate", False: "nondegenerate", None: "degeneracy not determined"}
+    n = len(result.equilibria)
+    if result.complete:
+        kind = plural(n, "extreme equilibrium", "extreme equilibria") + " (complete)"
+    else:
+        kind = plural(n, "equilibrium", "equilibria") + " found (not complete)"
+    degenerate = {
+        True: "degenerate game",
+        False: "nondegenerate game",
+        None: "degeneracy of the game not determined",
+    }
     table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right")
     for player in game.players:
@@ -74,10 +95,7 @@ def _print_equilibria(result: Any, certificate: Any) -> None:
             cells.append(str(comp_of[k]))
         table.add_row(*cells)
     console.print(table)
-    console.print(
-        f"{len(result.equilibria)} {kind}; {degenerate[result.degenerate]} game; "
-        f"method {result.method}"
-    )
+    console.print(f"{kind}; {degenerate[result.degenerate]}; method {result.method}")
     for note in result.notes:
         console.print(f"note: {note}")
     exact = "exact" if certificate.exact else f"tolerance {certificate.tolerance:g}"

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from negotiate.cli._common import Group
 from negotiate.errors import ModelError
 
 __all__ = ["register"]
@@ -14,12 +15,21 @@ __all__ = ["register"]
 
 def register(app: typer.Typer) -> None:
     """Add the ``papers`` command group to the ``negotiate`` command."""
-    papers = typer.Typer(help="Reproductions of the canonical papers.", no_args_is_help=True)
+    papers = typer.Typer(
+        cls=Group, help="Reproductions of the canonical papers.", invoke_without_command=True
+    )
     app.add_typer(papers, name="papers")
+
+    @papers.callback()
+    def _papers(ctx: typer.Context) -> None:
+        """Reproductions of the canonical papers."""
+        if ctx.invoked_subcommand is None:
+            typer.echo(ctx.get_help())
+            raise typer.Exit()
 
     @papers.command("list")
     def list_() -> None:
-        """One line per paper: key, fidelity (exact or stylised), citation."""
+        """One line per paper: key, fidelity (exact, stylised or model), citation."""
         from negotiate.papers import discover
 
         for key, paper in discover().items():
@@ -27,9 +37,17 @@ def register(app: typer.Typer) -> None:
 
     @papers.command("reproduce")
     def reproduce_(
-        key: Annotated[str | None, typer.Argument(help="Paper key (see 'papers list').")] = None,
+        key: Annotated[
+            str | None,
+            typer.Argument(metavar="KEY", help="The paper's key (see 'negotiate papers list')."),
+        ] = None,
         all_: Annotated[bool, typer.Option("--all", help="Reproduce every paper.")] = False,
-        out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("papers-out"),
+        out: Annotated[
+            Path,
+            typer.Option(
+                "--out", metavar="DIR", help="Directory for each paper's figures and result.md."
+            ),
+        ] = Path("papers-out"),
     ) -> None:
         """Regenerate a paper's figures and tables and check its claims; exit 1 on a failure."""
         from negotiate.papers import discover, reproduce

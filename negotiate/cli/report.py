@@ -7,38 +7,90 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["register"]
+from negotiate.cli._common import (
+    FileArg,
+    SetOption,
+    VariantAlias,
+    VariantOption,
+    pick_variant,
+    refuse_nonempty,
+    scenario_path,
+)
+
+__all__ = ["REPORT_FILES", "register"]
+
+#: The names a report writes into its directory (figures/ holds only its SVG figures).
+REPORT_FILES = ("report.html", "report.md", "figures", ".negotiate-report.json")
+
+
+def _stray(out: Path) -> list[str]:
+    """What ``out`` holds besides a previous report's own files."""
+    stray = [p.name for p in out.iterdir() if p.name not in REPORT_FILES]
+    figures = out / "figures"
+    if figures.is_symlink() or (figures.exists() and not figures.is_dir()):
+        stray.append("figures")
+    elif figures.is_dir():
+        stray += [
+            f"figures/{p.name}"
+            for p in figures.iterdir()
+            if p.suffix != ".svg" or p.is_symlink() or not p.is_file()
+        ]
+    return stray
+
+
+def check_out_dir(out: Path, force: bool) -> None:
+    """Refuse a non-empty ``out`` unless it holds only a previous report, or ``force``."""
+    if force or not out.is_dir():
+        return
+    refuse_nonempty(
+        out, _stray(out), what="a report's own file", force_does="write the report beside it"
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``report FILE [--scenario NAME] [--set NAME=VALUE ...] --out DIR`` to ``app``."""
+    """Add ``report FILE [--variant NAME] [--set NAME=VALUE ...] --out DIR`` to ``app``."""
 
     @app.command("report")
     def report_command(
-        file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+        file: FileArg,
         out: Annotated[
-            Path, typer.Option("--out", help="Directory for report.html, report.md, figures/.")
+            Path,
+            typer.Option(
+                "--out",
+                metavar="DIR",
+                help="Directory for report.html, report.md and figures/.",
+                show_default=False,
+            ),
         ],
-        scenario: Annotated[str | None, typer.Option("--scenario", help="A named variant.")] = None,
-        set_: Annotated[
-            list[str] | None,
-            typer.Option("--set", help="Override a parameter: NAME=VALUE (repeatable)."),
-        ] = None,
+        variant: VariantOption = None,
+        set_: SetOption = None,
         regime: Annotated[
             str | None,
             typer.Option(
                 "--regime",
-                help="Axes of the regime map, X,Y (default: the first two levers with a "
-                "tipping point); 'none' to skip it.",
+                metavar="X,Y",
+                help="The two parameters of the regime map (default: the first two levers "
+                "with a tipping point); 'none' to leave the map out.",
             ),
         ] = None,
         resolution: Annotated[
-            int, typer.Option("--resolution", help="Regime-map points per axis.")
+            int,
+            typer.Option("--resolution", metavar="N", help="Regime-map points per axis."),
         ] = 21,
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force", help="Write into a directory that holds other files (never over them)."
+            ),
+        ] = False,
+        scenario: VariantAlias = None,
     ) -> None:
-        """Write a report that explains the scenario's outcome: what happens, why, what
-        would change it, the bargaining space, what happens if the talks fail, the source's
-        claims checked, and an appendix of parameters and certificates."""
+        """Write a report that explains a scenario's outcome, as HTML and Markdown.
+
+        The report says what happens, why, what would change it, the bargaining space, what
+        happens if the talks fail, the source's claims checked, and an appendix of
+        parameters and certificates.
+        """
         from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
         from negotiate.cli.scenario import parse_sets
@@ -47,6 +99,7 @@ def register(app: typer.Typer) -> None:
         from negotiate.scenario import load_scenario
 
         overrides = parse_sets(set_)
+        chosen = pick_variant(variant, scenario)
         axes: bool | tuple[str, str] = True
         if regime is not None:
             if regime.strip().lower() == "none":
@@ -56,7 +109,8 @@ def register(app: typer.Typer) -> None:
                 if len(parts) != 2 or not all(parts):
                     raise ModelError("--regime", regime, "expected X,Y (two parameter names)")
                 axes = (parts[0], parts[1])
-        model = load_scenario(file)
+        check_out_dir(out, force)
+        model = load_scenario(scenario_path(file))
         columns = (
             TextColumn("{task.description:<16}"),
             BarColumn(),
@@ -74,7 +128,7 @@ def register(app: typer.Typer) -> None:
             rep = report(
                 model,
                 overrides,
-                scenario,
+                chosen,
                 regime=axes,
                 resolution=resolution,
                 progress=progress,

@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
 
+from negotiate.cli._common import (
+    FileArg,
+    SetOption,
+    VariantAlias,
+    VariantOption,
+    fmt_cell,
+    fmt_exact,
+    fmt_number,
+    fmt_pairs,
+    pick_variant,
+    plural,
+    scenario_path,
+)
 from negotiate.errors import ModelError
-from negotiate.results import Summary, format_cell
+from negotiate.results import Summary
 
-__all__ = ["parse_sets", "register", "render_summary"]
+__all__ = ["parse_sets", "register", "render_result", "render_summary"]
+
+#: The sign convention of the constraints table, printed under it.
+SLACK_NOTE = (
+    "slack: how far a constraint is from binding; positive: it holds with room to spare, "
+    "0: it binds, negative: it is violated by that much (participation needs a positive slack)"
+)
 
 
 def parse_sets(items: list[str] | None) -> dict[str, str]:
@@ -28,27 +47,147 @@ def parse_sets(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def render_summary(summary: Summary) -> None:
-    """Print a :class:`Summary` with rich tables."""
+def _console() -> Any:
     from rich.console import Console
+
+    return Console(highlight=False, markup=False)  # scenario text is never read as markup
+
+
+def _table(title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> Any:
     from rich.table import Table
 
-    console = Console()
+    table = Table(title=title, title_justify="left")
+    for h in headers:
+        table.add_column(str(h))
+    for row in rows:
+        table.add_row(*(fmt_cell(c) for c in row))
+    return table
+
+
+def render_summary(summary: Summary) -> None:
+    """Print a :class:`Summary` with rich tables (numbers and names, never Python reprs)."""
+    from rich.table import Table
+
+    console = _console()
     head = Table(title=summary.title, show_header=False, title_justify="left")
     head.add_column(style="bold")
     head.add_column()
     for key, value in summary.fields:
-        head.add_row(str(key), format_cell(value))
+        head.add_row(str(key), fmt_cell(value))
     console.print(head)
     for t in summary.tables:
-        table = Table(title=t.caption, title_justify="left")
-        for h in t.headers:
-            table.add_column(str(h))
-        for row in t.rows:
-            table.add_row(*(format_cell(c) for c in row))
-        console.print(table)
+        console.print(_table(t.caption, t.headers, t.rows))
     for note in summary.notes:
-        console.print(f"[dim]{note}[/dim]", highlight=False)
+        console.print(note, style="dim")
+
+
+def _constraint_row(c: Any) -> tuple[str, str, str]:
+    """``constraint | status | slack`` with one sign convention for every kind.
+
+    A ratification floor raises a side's disagreement value to the floor, so the constraint
+    "disagreement value >= floor" always holds; its slack is ``max(0, no-deal value - floor)``
+    and it binds exactly when the floor is above the no-deal value."""
+    slack = c.slack
+    if c.kind == "ratification" and slack is not None:
+        slack = max(slack, 0)
+    if not c.holds:
+        status = "violated"
+    elif slack is not None and slack == 0:
+        status = "binds"
+    else:
+        status = "holds"
+    if slack is None:
+        return c.name, status, ""
+    return c.name, status, "0" if slack == 0 else f"{float(slack):+.4f}"
+
+
+def _why(result: Any) -> list[str]:
+    lines = []
+    violated = [c for c in result.constraints if not c.holds]
+    if violated:
+        worst = sorted(violated, key=lambda c: c.slack if c.slack is not None else 0)
+        lines.append(
+            "no deal because: "
+            + ", ".join(
+                c.name + ("" if c.slack is None else f" (short by {float(-c.slack):.4f})")
+                for c in worst
+            )
+        )
+    for c in result.constraints:
+        if c.kind == "ratification" and c.slack is not None and c.slack < 0:
+            side = c.name.partition(":")[2]
+            lines.append(
+                f"{c.name} binds: {side}'s ratification floor is {float(-c.slack):.4f} above "
+                f"its no-deal value and raises its disagreement point to the floor"
+            )
+    return lines
+
+
+def render_result(result: Any) -> None:
+    """Print a scenario's analysis: outcome, deal, constraints, claims, tipping points."""
+    from rich.table import Table
+
+    s, st = result.scenario, result.state
+    console = _console()
+    head = Table(title=f"Scenario: {s.title}", show_header=False, title_justify="left")
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("outcome", result.outcome)
+    if result.variant:
+        head.add_row("variant", result.variant)
+    if st.kappa is not None:
+        head.add_row("credibility discount kappa", fmt_number(st.kappa))
+    head.add_row("disagreement point", fmt_pairs(s.players, st.disagreement))
+    if st.no_deal is not None:
+        head.add_row("if talks fail (SPE path)", " -> ".join(st.no_deal.path))
+    if result.utilities:
+        head.add_row("deal utilities", fmt_pairs(result.utilities, result.utilities.values()))
+    console.print(head)
+    allocation = None if result.solution is None else result.solution.allocation
+    if result.deal and allocation is not None:
+        console.print(
+            _table(
+                f"Deal: share to {s.players[0]}",
+                ("issue", "share"),
+                ((k, fmt_number(v)) for k, v in allocation.items()),
+            )
+        )
+    if result.constraints:
+        console.print(
+            _table(
+                "Constraints",
+                ("constraint", "status", "slack"),
+                map(_constraint_row, result.constraints),
+            )
+        )
+        console.print(SLACK_NOTE, style="dim")
+    if result.claims:
+        console.print(
+            _table(
+                "Claims checked",
+                ("claim", "supported", "why"),
+                ((c.text, "yes" if c.supported else "no", c.detail) for c in result.claims),
+            )
+        )
+    if result.tipping_points:
+        console.print(
+            _table(
+                "Tipping points",
+                ("lever", "threshold", "exact", "direction", "then"),
+                (
+                    (
+                        n,
+                        f"{float(t.threshold):.4f}",
+                        t.threshold_exact if t.method == "exact" else "(bisection)",
+                        t.direction,
+                        t.outcome_after,
+                    )
+                    for n, t in result.tipping_points.items()
+                ),
+            )
+        )
+    for line in _why(result):
+        console.print(line)
 
 
 def register(app: typer.Typer) -> None:
@@ -56,44 +195,65 @@ def register(app: typer.Typer) -> None:
 
     @app.command("solve")
     def solve(
-        file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
-        scenario: Annotated[str | None, typer.Option("--scenario", help="A named variant.")] = None,
-        set_: Annotated[
-            list[str] | None,
-            typer.Option("--set", help="Override a parameter: NAME=VALUE (repeatable)."),
-        ] = None,
+        file: FileArg,
+        variant: VariantOption = None,
+        set_: SetOption = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print JSON instead of tables.")
         ] = False,
+        scenario: VariantAlias = None,
     ) -> None:
         """Solve a scenario: outcome, deal, binding constraints, tipping points."""
         from negotiate.scenario import load_scenario
 
-        model = load_scenario(file)
-        result = model.solve(parse_sets(set_), variant=scenario)
+        model = load_scenario(scenario_path(file))
+        result = model.solve(parse_sets(set_), variant=pick_variant(variant, scenario))
         if as_json:
             data: dict[str, Any] = result.to_dict()
             typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         else:
-            render_summary(result.summary())
+            render_result(result)
             cert = result.verify()
             typer.echo(f"certificates: {'all verified' if cert.ok else 'FAILED'}")
             if not cert.ok:
                 raise typer.Exit(1)
 
     @app.command("check")
-    def check(file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")]) -> None:
-        """Validate a scenario file without solving it."""
+    def check(
+        file: FileArg,
+        variant: Annotated[
+            str | None,
+            typer.Option(
+                "--variant",
+                metavar="NAME",
+                help="Also check that this variant's values are valid.",
+            ),
+        ] = None,
+        scenario: VariantAlias = None,
+    ) -> None:
+        """Validate a scenario file without solving it, and list its variants."""
         from negotiate.scenario import load_scenario
 
-        model = load_scenario(file)
+        path = scenario_path(file)
+        model = load_scenario(path)
+        chosen = pick_variant(variant, scenario)
+        if chosen is not None:
+            model.values(variant=chosen)  # unknown names and out-of-domain values raise
         tree = model.deterrence["tree"] if model.deterrence else None
         parts = [
-            f"{len(model.parameters)} parameters",
+            plural(len(model.parameters), "parameter", "parameters"),
             f"{len(model.derived)} derived",
-            f"{len(model.issues)} issues",
-            f"{len(model.variants)} variants",
+            plural(len(model.issues), "issue", "issues"),
         ]
         if tree is not None:
-            parts.append(f"a no-deal tree of {tree.n_nodes} nodes")
-        typer.echo(f"ok: {file.name}: " + ", ".join(parts))
+            parts.append(f"a no-deal tree of {plural(tree.n_nodes, 'node', 'nodes')}")
+        typer.echo(f"ok: {path.name}: " + ", ".join(parts))
+        if not model.variants:
+            typer.echo("variants: none")
+            return
+        typer.echo("variants (--variant NAME):")
+        width = max(len(name) for name in model.variants)
+        for name, v in model.variants.items():
+            sets = ", ".join(f"{k} = {fmt_exact(x)}" for k, x in v.overrides.items())
+            meaning = v.description or "(no description)"
+            typer.echo(f"  {name.ljust(width)}  {meaning} (sets {sets})")

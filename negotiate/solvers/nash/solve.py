@@ -227,8 +227,8 @@ def nash_equilibria(
     if not isinstance(game, NormalFormGame | GameTree):
         raise ModelError("game", game, "expected a NormalFormGame or a GameTree")
     picked: str | Callable[..., Any] = method
-    tree_budget = isinstance(game, GameTree) and max_cost is not None and refine is None
-    if method == "auto" and tree_budget and two_player_tree(game) is None:
+    budgeted = max_cost is not None and refine is None
+    if method == "auto" and isinstance(game, GameTree) and budgeted and not two_player_tree(game):
         # "enum" fits within the budget the caller gave, else the tree needs "lcp"
         try:
             check_sequence_budget(sequence_form(game), max_cost)
