@@ -10,6 +10,7 @@ from negotiate._version import __version__
 from negotiate.errors import (
     DegenerateWarning,
     FloatInputWarning,
+    InconsistentEpisodesError,
     ModelError,
     NegotiateError,
     NegotiateWarning,
@@ -51,6 +52,7 @@ from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.solvers.spe.symbolic import SymbolicSPEResult
 from negotiate.sweeps import SweepResult, read_sweep, sweep
 from negotiate.sweeps.result import set_plotter as _set_plotter
+from negotiate.uncertainty import CalibrationResult, UncertaintyResult, calibrate, uncertainty
 
 
 def _regime_map(data: object, x: str, y: str, **options: object) -> object:
@@ -65,6 +67,7 @@ _set_plotter(_regime_map)
 __all__ = [
     "BargainingProblem",
     "BargainingSolution",
+    "CalibrationResult",
     "Certificate",
     "CorrelatedEquilibrium",
     "CredibilityResult",
@@ -73,6 +76,7 @@ __all__ = [
     "EquilibriumSet",
     "FloatInputWarning",
     "GameTree",
+    "InconsistentEpisodesError",
     "IssueSpace",
     "ModelError",
     "NegotiateError",
@@ -93,8 +97,10 @@ __all__ = [
     "SymbolicSPEResult",
     "Threat",
     "TooLargeError",
+    "UncertaintyResult",
     "ZeroSumSolution",
     "__version__",
+    "calibrate",
     "correlated_equilibrium",
     "correlated_polytope",
     "egalitarian",
@@ -112,6 +118,7 @@ __all__ = [
     "subgame_perfect",
     "sweep",
     "theory",
+    "uncertainty",
     "utilitarian",
     "zero_sum_value",
 ]
