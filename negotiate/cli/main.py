@@ -18,6 +18,7 @@ from negotiate.cli import papers as cli_papers
 from negotiate.cli import report as cli_report
 from negotiate.cli import scenario as cli_scenario
 from negotiate.cli import sweep as cli_sweep
+from negotiate.cli import uncertainty as cli_uncertainty
 from negotiate.errors import ModelError, NegotiateError
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ cli_nash.register(app)
 cli_scenario.register(app)
 cli_report.register(app)
 cli_sweep.register(app)
+cli_uncertainty.register(app)
 cli_papers.register(app)
 
 
