@@ -46,10 +46,10 @@ def load(scenario: Any) -> Any:
 
 
 def sobol_base(draws: int, dimension: int) -> int:
-    """The Saltelli base sample ``N``: the power of two nearest ``draws / (d + 2)`` from
-    below, at least 64, so the design costs about as much as the Monte Carlo run."""
+    """The Saltelli base sample ``N``: the smallest power of two with ``N (d + 2) >= draws``
+    (at least 64), so the design costs one to two times the Monte Carlo run."""
     n = 64
-    while n * 2 * (dimension + 2) <= draws:
+    while n * (dimension + 2) < draws:
         n *= 2
     return n
 

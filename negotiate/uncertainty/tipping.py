@@ -62,6 +62,10 @@ class _Batch:
         return np.split(codes, np.cumsum(sizes)[:-1])
 
 
+def _grid(domain: tuple[Any, Any]) -> np.ndarray:
+    return np.linspace(float(domain[0]), float(domain[1]), GRID + 1)
+
+
 def tipping_distribution(
     scenario: Any, evaluator: Evaluator, rows: np.ndarray, levers: Sequence[str]
 ) -> tuple[dict[str, dict[str, Any]], int]:
@@ -83,13 +87,10 @@ def tipping_distribution(
         else:
             base[lever] = np.full(m, float(evaluator.values[lever]))
     o0 = dict(zip(levers, batch([(lv, everyone, base[lv]) for lv in levers]), strict=True))
-    grids = {
-        lv: np.linspace(*(float(x) for x in scenario.parameters[lv].domain), GRID + 1)
-        for lv in levers
-    }
+    grids = {lv: _grid(scenario.parameters[lv].domain) for lv in levers}
     scans = batch([(lv, np.repeat(everyone, GRID + 1), np.tile(grids[lv], m)) for lv in levers])
     # brackets (inner has the draw's outcome, outer another) per lever and side
-    brackets = []
+    brackets: list[list[Any]] = []
     for lever, scan in zip(levers, scans, strict=True):
         scan = scan.reshape(m, GRID + 1)
         grid = grids[lever]
