@@ -105,15 +105,15 @@ def test_degenerate_summary_lists_maximal_subsets() -> None:
     assert dict(summary.fields)["degenerate"] == "yes"
 
 
-def test_budget_admits_twelve_by_twelve_and_refuses_thirteen() -> None:
-    assert enummixed_cost((12, 12)) <= DEFAULT_BUDGET < enummixed_cost((13, 13))
-    # a 12x12 game with dominant strategies runs under the default budget
-    n = 12
+def test_budget_admits_fourteen_by_fourteen_and_refuses_fifteen() -> None:
+    assert enummixed_cost((14, 14)) <= DEFAULT_BUDGET < enummixed_cost((15, 15))
+    # a 14x14 game with dominant strategies runs under the default budget
+    n = 14
     a = [[100 if i == 0 else j for j in range(n)] for i in range(n)]
     b = [[100 if j == 0 else i for j in range(n)] for i in range(n)]
     (eq,) = nash_equilibria(NormalFormGame.from_arrays(a, b)).equilibria
     assert eq.support == (("s1",), ("s1",))
-    big = NormalFormGame.from_arrays(np.ones((13, 13), dtype=int), np.ones((13, 13), dtype=int))
+    big = NormalFormGame.from_arrays(np.ones((15, 15), dtype=int), np.ones((15, 15), dtype=int))
     with pytest.raises(TooLargeError) as info:
         nash_equilibria(big)
     assert "lemke_howson" in str(info.value) and info.value.cost > info.value.budget

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from negotiate import NormalFormGame
+from negotiate.solvers.nash._bimatrix import integer_payoffs
+from negotiate.solvers.nash.enummixed import extreme_equilibria
 from negotiate.solvers.nash.solve import nash_equilibria
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "bimatrix_corpus.json").read_text())
@@ -54,3 +57,27 @@ def test_degenerate_corpus_games_are_flagged() -> None:
     assert result.degenerate is True
     assert len(result.components or ()) == 1
     assert len(result.maximal_subsets or ()) == 1
+
+
+ENGINES = [
+    "cdd",
+    pytest.param(
+        "lrsnash",
+        marks=pytest.mark.skipif(
+            shutil.which("lrsnash") is None, reason="lrslib's lrsnash is not installed"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_both_enumeration_engines_match_gambit_on_the_corpus(engine: str) -> None:
+    for case in GAMES:
+        game = NormalFormGame.from_arrays(case["A"], case["B"])
+        a, b = integer_payoffs(game)
+        found, degenerate = extreme_equilibria(a, b, engine)
+        expected = {_profile(e) for e in case["extreme_equilibria"]}
+        assert set(found) == expected, case["id"]
+        assert len(found) == len(expected), case["id"]
+        if case["kind"] in ("generic", "scaled"):
+            assert degenerate is False, case["id"]

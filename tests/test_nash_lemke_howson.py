@@ -1,4 +1,5 @@
-"""Exact lexicographic Lemke–Howson: verified, terminating, every label usable."""
+"""Lexicographic Lemke–Howson: verified, terminating, every label usable; float first, exact
+fallback."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from fractions import Fraction
 import pytest
 
 from negotiate import ModelError, NormalFormGame
-from negotiate.solvers.nash.lemke_howson import lemke_howson
+from negotiate.solvers.nash import lemke_howson as lh
+from negotiate.solvers.nash._bimatrix import integer_game
+from negotiate.solvers.nash._lh_float import loop_path, numba_kernel, numpy_path
+from negotiate.solvers.nash.lemke_howson import (
+    lemke_howson,
+    lemke_howson_float,
+    lemke_howson_profile,
+    rebuild,
+)
 from negotiate.solvers.nash.solve import nash_equilibria
 from tests.test_nash_regressions import CASES
 
@@ -70,3 +79,80 @@ def test_degenerate_cyclic_game_all_labels() -> None:
     found = {eq.probabilities for eq in nash_equilibria(game).equilibria}
     for label in range(2 * n):
         assert lemke_howson(game, initial_label=label).equilibria[0].probabilities in found
+
+
+# ------------------------------------------------------- float first, exact fallback
+def _tied_games() -> list[tuple[str, list, list]]:
+    """Games with ties in the ratio test: the degenerate regression cases and small payoffs."""
+    games = [(name, a, b) for name, (a, b, *_rest) in CASES.items() if _rest[-1]]
+    rnd = random.Random(11)
+    for k in range(12):
+        m, n = rnd.randint(2, 5), rnd.randint(2, 5)
+        a = [[rnd.randint(0, 2) for _ in range(n)] for _ in range(m)]
+        b = [[rnd.randint(0, 2) for _ in range(n)] for _ in range(m)]
+        games.append((f"small payoffs {k}", a, b))
+    return games
+
+
+KERNELS = {"numpy": numpy_path, "loops": loop_path}
+if numba_kernel() is not None:
+    KERNELS["numba"] = numba_kernel()
+
+
+@pytest.mark.parametrize("kernel", list(KERNELS))
+@pytest.mark.parametrize("case", _tied_games(), ids=lambda c: c[0])
+def test_float_path_rebuilds_the_exact_pivoting_equilibrium(case: tuple, kernel: str) -> None:
+    _, a, b = case
+    data = integer_game(NormalFormGame.from_arrays(a, b))
+    for label in range(len(data.a) + len(data.b[0])):
+        found = lemke_howson_float(data.a, data.b, label, kernel=KERNELS[kernel])
+        assert found is not None
+        x, y, _ = lemke_howson_profile(data.a, data.b, label)
+        assert rebuild(data.a, data.bt, found[0], found[1]) == (x, y)
+
+
+E = 10**15
+# Ratios 1e-15 apart: the float ratio test calls them tied and breaks the tie wrongly, so the
+# float path ends on bases that are not an equilibrium (first game) or runs into a ray
+# (second game).
+NEAR_TIES = {
+    "wrong bases": (
+        [[E + 1, E, E], [E, E, E], [E, 0, 2 * E]],
+        [[E, E + 1, 0], [E + 2, E, 2 * E], [0, E + 1, E]],
+    ),
+    "ray": ([[0, 0], [E + 1, E]], [[E + 1, E + 1], [2 * E, E]]),
+}
+
+
+@pytest.mark.parametrize("name", list(NEAR_TIES))
+def test_a_tie_decided_wrongly_in_floats_falls_back_to_exact_pivoting(name: str) -> None:
+    game = NormalFormGame.from_arrays(*NEAR_TIES[name])
+    data = integer_game(game)
+    found = lemke_howson_float(data.a, data.b, 0)
+    if name == "ray":
+        assert found is None
+    else:
+        assert found is not None and rebuild(data.a, data.bt, found[0], found[1]) is None
+    result = lemke_howson(game, initial_label=0)
+    (eq,) = result.equilibria
+    assert eq.max_regret() == 0
+    assert eq.probabilities == lemke_howson_profile(data.a, data.b, 0)[:2]
+    assert "exact integer pivoting" in result.notes[-1]
+
+
+@pytest.mark.parametrize(
+    "forced",
+    [lambda a, b, label: None, lambda a, b, label: (list(range(2, 4)), [0, 1], 1)],
+    ids=["float path gives up", "float path ends on wrong bases"],
+)
+def test_forced_float_failures_still_return_a_verified_equilibrium(
+    monkeypatch: pytest.MonkeyPatch, forced: object
+) -> None:
+    game = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]])
+    monkeypatch.setattr(lh, "_float_path_hook", forced)
+    for label in range(4):
+        result = lemke_howson(game, initial_label=label)
+        assert result.equilibria[0].max_regret() == 0
+        assert "exact integer pivoting" in result.notes[-1]
+    monkeypatch.setattr(lh, "_float_path_hook", None)
+    assert "float pivoting" in lemke_howson(game).notes[-1]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from negotiate import NormalFormGame
 from negotiate.solvers.nash._bimatrix import integer_payoffs, solve_exact
+from negotiate.solvers.nash.enummixed import extreme_equilibria
 from negotiate.solvers.nash.lemke_howson import lemke_howson
 from negotiate.solvers.nash.pure import pure_profiles
 from negotiate.solvers.nash.solve import nash_equilibria
@@ -154,3 +155,13 @@ def brute_force_extremes(game: NormalFormGame) -> set[Profile]:
 @given(games(max_size=3))
 def test_complete_against_brute_force_vertex_enumeration(game: NormalFormGame) -> None:
     assert extremes(game) == brute_force_extremes(game)
+
+
+@settings(max_examples=150)
+@given(games(max_size=3))
+def test_cdd_engine_complete_against_brute_force(game: NormalFormGame) -> None:
+    """The cdd engine (the default) gives the brute-force set too."""
+    a, b = integer_payoffs(game)
+    found, _ = extreme_equilibria(a, b, "cdd")
+    assert len(found) == len(set(found))
+    assert set(found) == brute_force_extremes(game)

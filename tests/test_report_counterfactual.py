@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from negotiate.errors import ModelError
 from negotiate.games.bargaining import Polytope
 from negotiate.games.issues import IssueSpace
-from negotiate.reports.certify import _knapsack_slack, _segment_slack
 from negotiate.reports.if_talks_fail import condition_text
 from negotiate.scenario import load_scenario
 from negotiate.scenario.analysis import participation_slacks
+from negotiate.scenario.certify import knapsack_slack as _knapsack_slack
+from negotiate.scenario.certify import segment_slack as _segment_slack
 from negotiate.scenario.counterfactual import counterfactuals, discount_loss, point_outcome
 
 MODELS = Path(__file__).resolve().parent.parent / "models"

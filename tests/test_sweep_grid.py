@@ -148,7 +148,7 @@ def test_grid_values_round_trip_through_a_stored_sweep(flagship, tmp_path) -> No
         engine="vectorized",
         out=tmp_path / "s",
     )
-    ds = read_sweep(tmp_path / "s")
+    ds = read_sweep(tmp_path / "s").data
     assert list(ds["guarantee"].values) == [float(Fraction(k, 10)) for k in range(11)]
     assert list(ds["reneging_hazard"].values) == [0.0, 1 / 6, 1 / 3, 0.5]
-    assert run["outcome"].shape == ds["outcome"].shape == (11, 4)
+    assert run.data["outcome"].shape == ds["outcome"].shape == (11, 4)

@@ -4,9 +4,12 @@
   fractional knapsack (give the other side the issues it values most per unit of one's own
   utility; Dantzig 1957), for a hull of outcome points by checking every segment between two
   points -- neither uses the polygon code the scenario layer uses.
-* The credibility discount: the closed form of MODELS.md M6, written out afresh.
-* The outcome and tipping points: :func:`negotiate.scenario.analysis.outcome_at` at the point
-  and on both sides of each bracket.
+* The credibility discount: checked against its defining recursion
+  ``k = (1 - delta) + delta (1 - rho (1 - g)) k``, not the closed form the pipeline uses.
+* The outcome at the analysed point: :func:`negotiate.scenario.certify.certify_outcome`, which
+  re-derives it from the scenario's expressions without the pipeline's stage code.  Tipping
+  points and counterfactual points: :func:`negotiate.scenario.analysis.outcome_at` on both
+  sides of each bracket.
 * The no-deal game: subgame perfection re-checked at every node of the bound tree; claims
   about threats by :meth:`SPEResult.credible`; conditions by sympy's own truth evaluation.
 """
@@ -15,13 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from itertools import combinations_with_replacement
 from typing import Any
 
 import sympy as sp
 
 from negotiate.results import Certificate
 from negotiate.scenario.analysis import outcome_at
+from negotiate.scenario.certify import (
+    certify_outcome,
+    kappa_residual,
+    knapsack_slack,
+    segment_slack,
+)
 
 __all__ = ["Checker"]
 
@@ -49,11 +57,20 @@ class Checker:
         return self._outcomes[key]
 
     def outcome(self, values: Mapping[str, Fraction], expected: str) -> Certificate:
-        again = self.outcome_at(values)
+        if dict(values) == self.result.parameters and expected == self.result.outcome:
+            ok, again, failures = certify_outcome(self.result)
+            return Certificate(
+                ok=ok,
+                quantities={"outcome": again.get("outcome")},
+                exact=True,
+                checks=("outcome re-derived from the scenario's expressions at the point",),
+                notes=tuple(failures),
+            )
+        at = self.outcome_at(values)
         return _cert(
-            again == expected,
+            at == expected,
             ("outcome re-derived from the layers at the point",),
-            outcome=again,
+            outcome=at,
         )
 
     def tipping(self, tp: Any) -> Certificate:
@@ -112,10 +129,10 @@ class Checker:
         """Participation slacks recomputed independently (knapsack or segment scan)."""
         if weights is not None and self.scenario.issues:
             w = [x for x in weights.values() if x != (0, 0)]
-            again = (_knapsack_slack(w, d, 0), _knapsack_slack(w, d, 1))
+            again = (knapsack_slack(w, d, 0), knapsack_slack(w, d, 1))
             how = "participation slacks re-derived by the fractional knapsack on the issues"
         else:
-            again = (_segment_slack(points, d, 0), _segment_slack(points, d, 1))
+            again = (segment_slack(points, d, 0), segment_slack(points, d, 1))
             how = "participation slacks re-derived over every segment between outcome points"
         return _cert(again == tuple(expected), (how,), slacks=again)
 
@@ -135,13 +152,15 @@ class Checker:
 
         c = self.scenario.commitment
         delta, rho, g = (substitute(x, self.values) for x in (c.patience, c.hazard, c.guarantee))
-        # written out here rather than imported: the present value of a flow that ends with
-        # per-period hazard rho (1 - g), relative to a permanent flow (a geometric series)
-        again = (1 - delta) / (1 - delta * (1 - rho * (1 - g)))
+        kappa = self.result.state.kappa
+        # the present value of a flow that ends with per-period hazard rho (1 - g), relative
+        # to a permanent flow, is the solution of k = (1 - delta) + delta (1 - rho (1 - g)) k
+        residual = kappa_residual(kappa, delta, rho, g)
         return _cert(
-            again == self.result.state.kappa,
-            ("kappa re-derived from the closed form of MODELS.md M6",),
-            kappa=again,
+            residual == 0 and 0 < kappa <= 1,
+            ("kappa solves its defining recursion exactly and is a proper discount",),
+            kappa=kappa,
+            recursion_residual=residual,
         )
 
     # ------------------------------------------------------------------ conditions
@@ -219,46 +238,3 @@ class Checker:
             ),
             margin=at,
         )
-
-
-def _knapsack_slack(
-    weights: list[tuple[Fraction, Fraction]], d: tuple[Fraction, Fraction], i: int
-) -> Fraction:
-    """``max{U_i : U_j >= d_j} - d_i`` on the linear issue space, by the fractional knapsack."""
-    j = 1 - i
-    top_i = sum((w[i] for w in weights), Fraction(0))
-    top_j = sum((w[j] for w in weights), Fraction(0))
-    if top_i < d[i]:
-        return top_i - d[i]
-    if top_j < d[j]:  # j cannot reach d_j: measure i at the point best for j
-        return sum((w[i] for w in weights if w[j] == 0), Fraction(0)) - d[i]
-    need, cost = d[j], Fraction(0)
-    for w in sorted((w for w in weights if w[j] > 0), key=lambda w: w[i] / w[j]):
-        if need <= 0:
-            break
-        share = min(Fraction(1), need / w[j])
-        cost += share * w[i]
-        need -= share * w[j]
-    return top_i - cost - d[i]
-
-
-def _segment_slack(points: Any, d: tuple[Fraction, Fraction], i: int) -> Fraction:
-    """The same slack over the convex hull of ``points``, scanning every pair of points."""
-    j = 1 - i
-    pts = [tuple(p) for p in points]
-    top_i = max(p[i] for p in pts)
-    top_j = max(p[j] for p in pts)
-    if top_i < d[i]:
-        return top_i - d[i]
-    if top_j < d[j]:
-        return max(p[i] for p in pts if p[j] == top_j) - d[i]
-    best: Fraction | None = None
-    for a, b in combinations_with_replacement(pts, 2):
-        cands = [p[i] for p in (a, b) if p[j] >= d[j]]
-        if (a[j] - d[j]) * (b[j] - d[j]) < 0:
-            t = (d[j] - a[j]) / (b[j] - a[j])
-            cands.append(a[i] + t * (b[i] - a[i]))
-        for c in cands:
-            best = c if best is None else max(best, c)
-    assert best is not None
-    return best - d[i]

@@ -67,8 +67,18 @@ class Report(ResultMixin):
         return out
 
     def verify(self) -> Certificate:
-        """Every finding's certificate; ok only if all are."""
-        return self.findings.verify()
+        """Every finding's certificate, and the analysed result's own certificate (which
+        re-derives the outcome, the deal and the no-deal game); ok only if all pass."""
+        cert = self.findings.verify()
+        again = self.result.verify()
+        return Certificate(
+            ok=cert.ok and again.ok,
+            quantities={**cert.quantities, "result_certified": again.ok},
+            exact=cert.exact and again.exact,
+            tolerance=max(cert.tolerance, again.tolerance),
+            checks=(*cert.checks, "the analysed result re-derived"),
+            notes=(*cert.notes, *again.notes),
+        )
 
     def summary(self) -> Summary:
         f = self.findings

@@ -6,22 +6,18 @@ Four families, each evaluated exactly at the analysed point of a :class:`Scenari
   each lever's tipping point (the far end of its bracket) and at both ends of its domain,
   all else fixed.
 * **Structural changes**: one layer of the model switched off at a time -- the credibility
-  discount (``kappa = 1``: reversible concessions valued at face value, MODELS.md M6), the
-  ratification floors (MODELS.md M10), the extra conditions -- and each reversible issue
-  made irreversible (escrowed or front-loaded: MODELS.md section 3.2, "put irreversible
-  transfers first").  A change *restores a zone of agreement* when both participation slacks
-  become positive.
+  discount (``kappa = 1``: reversible concessions valued at face value), the ratification
+  floors (Putnam 1988), the extra conditions -- and each reversible issue made irreversible
+  (escrowed or front-loaded: irreversible transfers are not discounted).  A change
+  *restores a zone of agreement* when both participation slacks become positive.
 * **Bargaining spaces**: the analysed bargaining problem and, when a credibility discount
   applies, the same problem at face value, each with its Nash (asymmetric, with the
-  scenario's bargaining power) and Kalai-Smorodinsky solutions (MODELS.md M1).
-* **Threats** of the no-deal game: at every decision node reached by the subgame-perfect
-  strategy with at most one deviation from it, the mover's continuation value of each action
-  (the equilibrium is kept below the node) and its margin against the action played.  An
-  action is a credible threat there when it is the one played (Selten 1965).  The same
-  margin is given symbolically, as a condition on the parameters that holds while the
-  responses below stay as in the equilibrium.
+  scenario's bargaining power) and Kalai-Smorodinsky solutions (Nash 1950; Kalai and
+  Smorodinsky 1975).
+* **Threats** of the no-deal game (:mod:`negotiate.scenario.threats`): each action's value
+  against the action played at the nodes reached with at most one deviation.
 
-The outcome rule and the slacks are those of :mod:`negotiate.scenario.analysis`.
+The outcome rule and the slacks are those of the pipeline's stages (:mod:`negotiate.pipeline`).
 """
 
 from __future__ import annotations
@@ -32,20 +28,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import sympy as sp
-
-from negotiate._exact import to_sympy
 from negotiate.errors import ModelError
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
-from negotiate.scenario.analysis import (
-    bargaining_problem,
-    classify,
-    deal_at,
-    outcome_at,
-    participation_slacks,
-)
-from negotiate.scenario.evaluate import PointState, evaluate_point
+from negotiate.scenario.analysis import bargaining_problem, outcome_at
+from negotiate.scenario.evaluate import PointState, evaluate_point, reassess
 from negotiate.scenario.result import ScenarioResult, TippingPoint
+from negotiate.scenario.threats import ThreatCheck, evaluate_at, threat_checks
 
 __all__ = [
     "BargainingView",
@@ -106,22 +94,22 @@ class PointOutcome:
         }
 
 
+def _outcome(state: PointState, values: Mapping[str, Fraction]) -> PointOutcome:
+    zone = None if state.slacks is None else state.slacks[0] > 0 < state.slacks[1]
+    solution = state.solution if state.outcome == "agreement" and zone else None
+    return PointOutcome(dict(values), state.outcome, state.slacks, state, solution)
+
+
 def _assess(scenario: Any, state: PointState, values: Mapping[str, Fraction]) -> PointOutcome:
-    slacks = None
-    if scenario.issues or state.points is not None:
-        problem = bargaining_problem(scenario, state)
-        slacks = participation_slacks(problem.polytope.vertices, state.disagreement)
-    zone = None if slacks is None else slacks[0] > 0 < slacks[1]
-    outcome = classify(scenario, state, zone)
-    solution = deal_at(scenario, state) if outcome == "agreement" and zone else None
-    return PointOutcome(dict(values), outcome, slacks, state, solution)
+    """The outcome of a changed ``state``: the bargaining and outcome stages re-run."""
+    return _outcome(reassess(scenario, state, deal=True), values)
 
 
 def point_outcome(
     scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, Any] | None = None
 ) -> PointOutcome:
     """Outcome, slacks and deal of ``scenario`` at the parameter ``values`` (exact)."""
-    return _assess(scenario, evaluate_point(scenario, values, cache), values)
+    return _outcome(evaluate_point(scenario, values, cache, deal=True), values)
 
 
 @dataclass(frozen=True)
@@ -174,33 +162,6 @@ class DiscountLoss:
         return self.raw - self.discounted
 
 
-@dataclass(frozen=True)
-class ThreatCheck:
-    """An action at a decision node of the no-deal game, against the action played there.
-
-    ``value`` is the mover's expected payoff from the action with the equilibrium played
-    below; ``margin = value - chosen_value`` (0 for the action played).  ``condition`` is
-    ``margin`` as a parameter expression (valid while the play below is unchanged).
-    """
-
-    node: tuple[str, ...]
-    player: str
-    action: str
-    chosen: str
-    value: Fraction
-    chosen_value: Fraction
-    condition: sp.Expr
-    deviations: int
-
-    @property
-    def credible(self) -> bool:
-        return self.action == self.chosen
-
-    @property
-    def margin(self) -> Fraction:
-        return self.value - self.chosen_value
-
-
 def discount_loss(result: ScenarioResult) -> tuple[DiscountLoss, ...]:
     """Per discounted issue: the beneficiary's raw and discounted weights (``kappa < 1``)."""
     scenario, st = result.scenario, result.state
@@ -246,9 +207,12 @@ class Counterfactuals(ResultMixin):
         return tuple(out)
 
     def verify(self) -> Certificate:
-        """Re-derive every lever point's outcome through ``outcome_at``, re-check each deal
+        """Re-derive every lever point's outcome through ``outcome_at`` and, independently of
+        the pipeline, by :func:`~negotiate.scenario.certify.certify_point`; re-check each deal
         (Pareto optimality, rationality), and evaluate each symbolic threat condition at the
         analysed values against its exact margin."""
+        from negotiate.scenario.certify import certify_point
+
         scenario = self.result.scenario
         ok, checks, notes = True, [], []
         cache: dict[Any, Any] = {}
@@ -258,6 +222,9 @@ class Counterfactuals(ResultMixin):
                 good = again == p.outcome
                 if not good:
                     notes.append(f"{e.lever} {where}: outcome recomputed as {again}")
+                independent, _, failures = certify_point(scenario, p.state, p.outcome)
+                good = good and independent
+                notes += [f"{e.lever} {where}: {f}" for f in failures]
                 if p.solution is not None:
                     good = good and p.solution.verify().ok
                 ok = ok and good
@@ -273,7 +240,7 @@ class Counterfactuals(ResultMixin):
         values = self.result.state.values
         worst = Fraction(0)
         for t in self.threats:
-            at = _evaluate(t.condition, values, f"threat {t.action} at {'/'.join(t.node)}")
+            at = evaluate_at(t.condition, values, f"threat {t.action} at {'/'.join(t.node)}")
             if at != t.margin:
                 ok = False
                 notes.append(f"threat {t.action} at {t.node}: condition gives {at}, not {t.margin}")
@@ -361,15 +328,6 @@ def _fmt(slacks: tuple[Fraction, Fraction] | None) -> str:
     return "" if slacks is None else ", ".join(f"{float(s):+.4f}" for s in slacks)
 
 
-def _evaluate(expr: sp.Expr, values: Mapping[str, Fraction], field: str) -> Fraction:
-    from negotiate.expr import substitute
-
-    out = substitute(expr, values, field=field)
-    if not isinstance(out, Fraction):
-        raise ModelError(field, str(expr), f"does not evaluate to a rational number ({out})")
-    return out
-
-
 # ---------------------------------------------------------------------- building
 def counterfactuals(
     result: ScenarioResult, *, levers: Sequence[str] | None = None
@@ -385,7 +343,7 @@ def counterfactuals(
         result=result,
         levers=tuple(_lever(result, lever, cache) for lever in chosen),
         structural=_structural(result),
-        threats=_threats(result),
+        threats=threat_checks(result),
         spaces=_spaces(result),
     )
 
@@ -474,55 +432,3 @@ def _spaces(result: ScenarioResult) -> tuple[BargainingView, ...]:
         nash = nash_bargaining(problem, weights=state.power)
         out.append(BargainingView(name, problem, nash, kalai_smorodinsky(problem)))
     return tuple(out)
-
-
-def _threats(result: ScenarioResult) -> tuple[ThreatCheck, ...]:
-    from negotiate.games.tree import Chance, Decision, Terminal
-
-    scenario, st = result.scenario, result.state
-    if scenario.deterrence is None or st.no_deal is None:
-        return ()
-    family = scenario.deterrence["tree"]
-    strategy = st.no_deal.strategy
-    players = family.players
-    memo: dict[tuple[str, ...], tuple[sp.Expr, ...]] = {}
-
-    def value(path: tuple[str, ...]) -> tuple[sp.Expr, ...]:
-        if path in memo:
-            return memo[path]
-        node = family.node(path)
-        if isinstance(node, Terminal):
-            out = tuple(to_sympy(v) for v in node.payoffs)
-        elif isinstance(node, Chance):
-            parts = [
-                tuple(to_sympy(q) * v for v in value((*path, lab)))
-                for lab, q in zip(node.outcomes, node.probabilities, strict=True)
-            ]
-            out = tuple(sp.Add(*col) for col in zip(*parts, strict=True))
-        else:
-            out = value((*path, strategy[path]))
-        memo[path] = out
-        return out
-
-    checks: list[ThreatCheck] = []
-    stack: list[tuple[tuple[str, ...], int]] = [((), 0)]
-    while stack:
-        path, devs = stack.pop(0)
-        node = family.node(path)
-        if isinstance(node, Chance):
-            stack += [((*path, lab), devs) for lab in node.outcomes]
-        if not isinstance(node, Decision):
-            continue
-        i = players.index(node.player)
-        played = strategy[path]
-        v_played = value((*path, played))[i]
-        at = _evaluate(v_played, st.values, f"deterrence value at {'/'.join(path)}")
-        for action in node.actions:
-            v = value((*path, action))[i]
-            diff = sp.expand(v - v_played)
-            num = _evaluate(v, st.values, f"deterrence value at {'/'.join((*path, action))}")
-            checks.append(ThreatCheck(path, node.player, action, played, num, at, diff, devs))
-            extra = 0 if action == played else 1
-            if devs + extra <= 1:
-                stack.append(((*path, action), devs + extra))
-    return tuple(checks)

@@ -1,30 +1,29 @@
-"""Evaluate a scenario's layers at one parameter point, exactly.
+"""Map a scenario onto the pipeline's stages and run them at one parameter point, exactly.
 
-The data flow is that of MODELS.md section 3:
-
-1. parameter values (variant, then overrides), then derived quantities in dependency order;
-2. the no-deal game (``[deterrence]``): its subgame-perfect equilibrium gives each side's
-   no-deal value and whether the talks' failure leads to war;
-3. the credibility discount ``kappa = (1 - delta) / (1 - delta (1 - rho_eff))`` with
-   ``rho_eff = hazard (1 - guarantee)`` (MODELS.md M6) scales the beneficiary's value of each
-   concession by ``1 - r (1 - kappa)``, where ``r`` is the concession's reversible share;
-4. the disagreement point is the no-deal value (or the file's ``[bargaining].disagreement``),
-   raised to each side's ratification floor (MODELS.md M10);
-5. the bargaining solution on the linear issue space (MODELS.md M1), and the conditions.
+A scenario file is turned into stage inputs once (:func:`pipeline_spec`: players, the no-deal
+tree family, the expression of every field); at a point the parameter values (variant, then
+overrides) and the derived quantities (in dependency order) are computed here, and the
+stages of :mod:`negotiate.pipeline` do the rest, in order: commitment, issue weights, the
+no-deal game, the disagreement point, the bargaining solution, constraints and conditions,
+the outcome.  See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Any
-
-import sympy as sp
+from weakref import WeakKeyDictionary
 
 from negotiate._exact import as_fraction
 from negotiate.errors import ModelError
-from negotiate.expr import Parameter, substitute
+from negotiate.expr import Parameter
+from negotiate.pipeline import IssueInput, Spec, run_exact
+from negotiate.pipeline._spec import evaluate
+from negotiate.pipeline.commitment import kappa_exact
+from negotiate.pipeline.conditions import condition_exact
+from negotiate.pipeline.nodeal import NoDeal
 
 __all__ = [
     "NoDeal",
@@ -32,9 +31,12 @@ __all__ = [
     "build_tree",
     "check_overrides",
     "credibility_discount",
+    "derived_values",
     "evaluate_condition",
     "evaluate_point",
     "parameter_values",
+    "pipeline_spec",
+    "reassess",
 ]
 
 
@@ -85,37 +87,20 @@ def parameter_values(
 
 
 def credibility_discount(patience: Fraction, hazard: Fraction, guarantee: Fraction) -> Fraction:
-    """``kappa`` of :func:`negotiate.theory.repeated.credibility_discount`, with errors
-    named by the scenario's ``[commitment]`` fields."""
-    from negotiate.theory.repeated import credibility_discount as kappa
-
-    names = {"delta": "patience", "hazard": "hazard", "guarantee": "guarantee"}
-    try:
-        out = kappa(patience, hazard, guarantee)
-    except ModelError as exc:
-        field = f"commitment.{names.get(exc.field, exc.field)}"
-        raise ModelError(field, exc.value, exc.reason) from None
-    assert isinstance(out, Fraction)
-    return out
-
-
-@dataclass(frozen=True)
-class NoDeal:
-    """What happens if the talks fail: the no-deal game's subgame-perfect equilibrium."""
-
-    values: Mapping[str, Fraction]
-    path: tuple[str, ...]
-    war: bool
-    agreed: bool
-    war_probability: Fraction
-    actions_played: Mapping[str, Fraction]
-    strategy: Mapping[tuple[str, ...], str]
-    n_equilibria: int
+    """``kappa`` of the commitment stage, with errors named by the ``[commitment]`` fields."""
+    return kappa_exact(patience, hazard, guarantee)[0]
 
 
 @dataclass(frozen=True)
 class PointState:
-    """Every layer's value at one parameter point (exact)."""
+    """Every stage's output at one parameter point (exact).
+
+    ``ratification`` maps each side with a floor to its no-deal value minus the floor;
+    ``slacks`` (participation, None without a bargaining layer), ``outcome``,
+    ``constraints`` (``(name, kind, holds, slack)`` in order) and ``binding`` are those of the
+    bargaining and outcome stages; ``problem`` is the bargaining problem and ``solution`` the
+    bargaining solution when it was asked for and a zone of agreement exists.
+    """
 
     values: Mapping[str, Fraction]
     no_deal: NoDeal | None
@@ -130,170 +115,121 @@ class PointState:
     points: tuple[tuple[Fraction, Fraction], ...] | None
     power: tuple[Fraction, Fraction] | None
     conditions: Mapping[str, tuple[bool, Fraction | None]]
+    ratification: Mapping[str, Fraction] = field(default_factory=dict)
+    slacks: tuple[Fraction, Fraction] | None = None
+    outcome: str = ""
+    constraints: tuple[tuple[str, str, bool, Fraction | None], ...] = ()
+    binding: tuple[str, ...] = ()
+    problem: Any = None
+    solution: Any = None
 
 
-def _value(expr: sp.Basic, values: Mapping[str, Fraction], field: str) -> Fraction:
-    out = substitute(expr, values, field=field)
-    if not isinstance(out, Fraction):
-        raise ModelError(field, str(expr), f"does not evaluate to a rational number (got {out})")
-    return out
+_SPECS: WeakKeyDictionary[Any, Spec] = WeakKeyDictionary()
 
 
-def _no_deal(
-    scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, NoDeal] | None
-) -> NoDeal | None:
-    if scenario.deterrence is None:
-        return None
-    from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
-
-    family = scenario.deterrence["tree"]
-    names = scenario.deterrence["names"]
-    key = tuple(values[n] for n in names)
-    if cache is not None and key in cache:
-        return cache[key]
-    tree = family.bind({n: values[n] for n in names})
-    result = subgame_perfect(tree)
-    if not isinstance(result, SPEResult):  # pragma: no cover - a bound tree is numeric
-        raise ModelError("deterrence", None, "the bound tree still has free parameters")
-    eq = result.equilibria[0]
-    reached = _reached_actions(tree, eq.strategy)
-    war_p = sum((q for a, q in reached.items() if a in set(scenario.war_actions)), Fraction(0))
-    agreed = any(a in set(scenario.agreement_actions) for a in reached)
-    out = NoDeal(
-        values={p: eq.payoffs[p] for p in scenario.players},
-        path=tuple(eq.path),
-        war=war_p > 0,
-        agreed=agreed,
-        war_probability=war_p,
-        actions_played=reached,
-        strategy=dict(eq.strategy),
-        n_equilibria=len(result.equilibria),
+def pipeline_spec(scenario: Any) -> Spec:
+    """The stage inputs of ``scenario``: its structure and the expression of every field
+    (built once per scenario)."""
+    found = _SPECS.get(scenario)
+    if found is not None:
+        return found
+    p1, p2 = scenario.players
+    c = scenario.commitment
+    det = scenario.deterrence
+    spec = Spec(
+        players=(p1, p2),
+        tree=det["tree"] if det is not None else None,
+        tree_names=tuple(det["names"]) if det is not None else (),
+        war_actions=tuple(scenario.war_actions),
+        agreement_actions=tuple(scenario.agreement_actions),
+        commitment=None if c is None else (c.patience, c.hazard, c.guarantee),
+        beneficiary=0 if c is None or c.beneficiary == p1 else 1,
+        issues=tuple(
+            IssueInput(i.name, (i.weights[p1], i.weights[p2]), i.reversibility)
+            for i in scenario.issues
+        ),
+        points=None
+        if scenario.points is None
+        else tuple((pt[p1], pt[p2]) for pt in scenario.points),
+        disagreement=None
+        if scenario.disagreement is None
+        else (scenario.disagreement[p1], scenario.disagreement[p2]),
+        floors=dict(scenario.floors),
+        power=None if scenario.power is None else (scenario.power[p1], scenario.power[p2]),
+        conditions=tuple((cond.name, cond.holds) for cond in scenario.conditions),
+        solution=scenario.solution,
     )
-    if cache is not None:
-        cache[key] = out
-    return out
+    _SPECS[scenario] = spec
+    return spec
 
 
-def _reached_actions(tree: Any, strategy: Mapping[tuple[str, ...], str]) -> dict[str, Fraction]:
-    """Probability with which each action label is played on the equilibrium path."""
-    from negotiate.games.tree import Chance, Decision
+def derived_values(scenario: Any, values: Mapping[str, Fraction]) -> dict[str, Fraction]:
+    """The parameter values with the derived quantities added, in dependency order."""
+    env: dict[str, Fraction] = dict(values)
+    for name, expr in scenario.derived:
+        env[name] = evaluate(expr, env, f"derived.{name}")
+    return env
 
-    out: dict[str, Fraction] = {}
-    stack: list[tuple[tuple[str, ...], Any, Fraction]] = [((), tree.node(()), Fraction(1))]
-    while stack:
-        path, node, prob = stack.pop()
-        if isinstance(node, Decision):
-            action = strategy[path]
-            out[action] = out.get(action, Fraction(0)) + prob
-            stack.append(((*path, action), node.child(action), prob))
-        elif isinstance(node, Chance):
-            for label, q, child in zip(
-                node.outcomes, node.probabilities, node.children, strict=True
-            ):
-                if q:
-                    stack.append(((*path, label), child, prob * Fraction(q)))
-    return out
+
+def state_from_frame(frame: Mapping[str, Any]) -> PointState:
+    """The :class:`PointState` of the exact stages' outputs."""
+    return PointState(
+        values=frame["in"].env,
+        no_deal=frame["no_deal"],
+        kappa=frame["kappa"],
+        rho_eff=frame["rho_eff"],
+        weights=frame["weights"],
+        raw_weights=frame["raw_weights"],
+        reversibility=frame["reversibility"],
+        disagreement=frame["disagreement"],
+        no_deal_point=frame["no_deal_point"],
+        floors=frame["floors"],
+        points=frame["points"],
+        power=frame["power"],
+        conditions=frame["conditions"],
+        ratification=frame["ratification"],
+        slacks=frame["slacks"],
+        outcome=frame["outcome"],
+        constraints=frame["constraints"],
+        binding=frame["binding"],
+        problem=frame["problem"],
+        solution=frame["solution"],
+    )
 
 
 def evaluate_condition(cond: Any, values: Mapping[str, Fraction]) -> tuple[bool, Fraction | None]:
     """Truth of a condition and, for a single inequality, its slack (lhs - rhs, signed)."""
-    f = f"conditions.{cond.name}.holds"
-    expr = cond.holds
-    slack = None
-    if isinstance(expr, sp.core.relational.Relational):
-        diff = _value(expr.lhs - expr.rhs, values, f)
-        slack = diff if expr.rel_op in (">", ">=") else -diff
-        holds = slack > 0 if expr.rel_op in (">", "<") else slack >= 0
-        return holds, slack
-    out = expr.xreplace(
-        {
-            s: sp.Rational(values[s.name].numerator, values[s.name].denominator)
-            for s in expr.free_symbols
-        }
-    )
-    if out not in (sp.true, sp.false):
-        raise ModelError(f, str(expr), f"cannot be decided at these values (gives {out})")
-    return bool(out), slack
+    return condition_exact(cond.holds, values, f"conditions.{cond.name}.holds")
 
 
 def evaluate_point(
-    scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, NoDeal] | None = None
+    scenario: Any,
+    values: Mapping[str, Fraction],
+    cache: dict[Any, NoDeal] | None = None,
+    *,
+    deal: bool = False,
 ) -> PointState:
-    """Evaluate every layer of ``scenario`` at the parameter ``values`` (exact).
+    """Run every stage of the pipeline on ``scenario`` at the parameter ``values`` (exact).
 
     ``cache`` memoises the no-deal equilibrium on the values of the tree's own parameters,
-    so scans over levers that the tree does not use solve it once.
+    so scans over levers that the tree does not use solve it once; ``deal`` also computes the
+    bargaining solution where a zone of agreement exists.
     """
-    env: dict[str, Fraction] = dict(values)
-    for name, expr in scenario.derived:
-        env[name] = _value(expr, env, f"derived.{name}")
-    no_deal = _no_deal(scenario, env, cache)
-    p1, p2 = scenario.players
-    kappa = rho_eff = None
-    if scenario.commitment is not None:
-        c = scenario.commitment
-        delta = _value(c.patience, env, "commitment.patience")
-        hazard = _value(c.hazard, env, "commitment.hazard")
-        guarantee = _value(c.guarantee, env, "commitment.guarantee")
-        kappa = credibility_discount(delta, hazard, guarantee)
-        rho_eff = hazard * (1 - guarantee)
-    weights, raw, rev = {}, {}, {}
-    for issue in scenario.issues:
-        f = f"issues.{issue.name}"
-        w = tuple(_value(issue.weights[p], env, f"{f}.weights.{p}") for p in (p1, p2))
-        for p, x in zip((p1, p2), w, strict=True):
-            if x < 0:
-                raise ModelError(f"{f}.weights.{p}", x, "weights must be non-negative")
-        r = _value(issue.reversibility, env, f"{f}.reversible")
-        if not 0 <= r <= 1:
-            raise ModelError(f"{f}.reversible", r, "the reversible share must lie in [0, 1]")
-        raw[issue.name] = (w[0], w[1])
-        rev[issue.name] = r
-        scaled = list(w)
-        if kappa is not None:
-            k = 0 if scenario.commitment.beneficiary == p1 else 1
-            scaled[k] = w[k] * (1 - r * (1 - kappa))
-        weights[issue.name] = (scaled[0], scaled[1])
-    points = None
-    if scenario.points is not None:
-        points = tuple(
-            (
-                _value(pt[p1], env, f"bargaining.points[{k}].{p1}"),
-                _value(pt[p2], env, f"bargaining.points[{k}].{p2}"),
-            )
-            for k, pt in enumerate(scenario.points)
-        )
-    if scenario.disagreement is not None:
-        nd = tuple(
-            _value(scenario.disagreement[p], env, f"bargaining.disagreement.{p}") for p in (p1, p2)
-        )
-    else:
-        assert no_deal is not None
-        nd = (no_deal.values[p1], no_deal.values[p2])
-    floors = tuple(
-        _value(scenario.floors[p], env, f"domestic.floor.{p}") if p in scenario.floors else nd[i]
-        for i, p in enumerate((p1, p2))
+    env = derived_values(scenario, values)
+    frame = run_exact(pipeline_spec(scenario), env, deal=deal, cache=cache)
+    return state_from_frame(frame)
+
+
+def reassess(scenario: Any, state: PointState, *, deal: bool = False) -> PointState:
+    """Re-run the bargaining and outcome stages on a changed ``state`` (weights at face
+    value, floors or conditions removed: the counterfactuals); the other stages' outputs
+    are kept as given."""
+    frame = {f.name: getattr(state, f.name) for f in fields(PointState)}
+    frame = run_exact(
+        pipeline_spec(scenario),
+        state.values,
+        state=frame,
+        stages=("bargaining", "outcome"),
+        deal=deal,
     )
-    d = (max(nd[0], floors[0]), max(nd[1], floors[1]))
-    power = None
-    if scenario.power is not None:
-        pw = tuple(_value(scenario.power[p], env, f"bargaining.power.{p}") for p in (p1, p2))
-        if pw[0] < 0 or pw[1] < 0 or pw[0] + pw[1] == 0:
-            raise ModelError("bargaining.power", pw, "weights must be >= 0 and not both 0")
-        power = (pw[0], pw[1])
-    conditions = {c.name: evaluate_condition(c, env) for c in scenario.conditions}
-    return PointState(
-        values=env,
-        no_deal=no_deal,
-        kappa=kappa,
-        rho_eff=rho_eff,
-        weights=weights,
-        raw_weights=raw,
-        reversibility=rev,
-        disagreement=(d[0], d[1]),
-        no_deal_point=(nd[0], nd[1]),
-        floors=(floors[0], floors[1]),
-        points=points,
-        power=power,
-        conditions=conditions,
-    )
+    return state_from_frame(frame)

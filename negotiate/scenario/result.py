@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from negotiate.pipeline.outcome import OUTCOMES
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.scenario.tipping import TippingPoint
 
-__all__ = ["ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
-
-OUTCOMES = ("agreement", "stalemate", "war")
+__all__ = ["OUTCOMES", "ClaimCheck", "Constraint", "ScenarioResult", "TippingPoint"]
 
 
 @dataclass(frozen=True)
@@ -88,10 +87,17 @@ class ScenarioResult(ResultMixin):
         return {n: self.state.values[n] for n in self.scenario.parameters}
 
     def verify(self) -> Certificate:
-        """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome, and
-        each tipping point (:meth:`TippingPoint.verify`: the outcome differs on the two sides
-        of its bracket and right at its exact threshold, and no nearer grid point changes it)."""
-        from negotiate.scenario.analysis import outcome_at
+        """Re-derive every part exactly: the no-deal equilibrium, the deal, the outcome
+        (:func:`~negotiate.scenario.certify.certify_outcome`, by a route that shares no code
+        with the pipeline), and that the outcome really differs on the two sides of each
+        tipping point."""
+        from negotiate.scenario.certify import certify_outcome
+        from negotiate.scenario.evaluate import evaluate_point
+
+        def outcome_at(
+            scenario: Any, values: Mapping[str, Fraction], cache: dict[Any, Any] | None = None
+        ) -> str:
+            return evaluate_point(scenario, values, cache).outcome
 
         checks, notes = [], []
         quantities: dict[str, Any] = {}
@@ -110,11 +116,14 @@ class ScenarioResult(ResultMixin):
             checks.append("deal: Pareto optimality, individual rationality, optimality")
             ok = ok and cert.ok
             quantities["deal"] = cert.to_dict()
-        again = outcome_at(self.scenario, values)
-        checks.append("outcome recomputed from the participation slacks")
-        if again != self.outcome:
-            ok = False
-            notes.append(f"outcome recomputed as {again}, reported {self.outcome}")
+        good, again, failures = certify_outcome(self)
+        checks.append(
+            "outcome re-derived from the scenario's expressions, the no-deal strategy checked "
+            "by one-shot deviations, and slacks by the fractional knapsack or a segment scan"
+        )
+        quantities["outcome"] = again
+        ok = ok and good
+        notes += failures
         cache: dict[Any, Any] = {}
         for name, tp in self.tipping_points.items():
             cert = tp.verify(self.scenario, values, lambda v: outcome_at(self.scenario, v, cache))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,18 @@ class SweepRun(ResultMixin):
         """Re-solve ``points`` sampled points exactly (:func:`~negotiate.sweeps.verify_sweep`)."""
         from negotiate.sweeps.analysis import verify_sweep
 
-        return verify_sweep(self.dataset(), self.plan.scenario(), points, seed)
+        ds = self.dataset()
+        cert = verify_sweep(ds, self.plan.scenario(), points, seed)
+        # the summary reads the outcome codes: they must name the stored outcomes, point by point
+        labels = np.asarray(ds.outcome.values).reshape(-1).astype(str)
+        named = np.asarray(OUTCOMES)[self.codes.astype(np.int64)]
+        agree = labels.shape == named.shape and bool(np.all(labels == named))
+        return replace(
+            cert,
+            ok=cert.ok and agree,
+            quantities={**cert.quantities, "codes_agree_with_outcomes": agree},
+            checks=(*cert.checks, "the outcome codes name the stored outcomes"),
+        )
 
 
 def run_sweep(

@@ -1,21 +1,18 @@
 """Compile a scenario once into a vectorised evaluator of its whole per-point pipeline.
 
-The exact pipeline (:func:`negotiate.scenario.evaluate.evaluate_point`, then
-:mod:`negotiate.scenario.analysis`) is, at one point: derived quantities; the no-deal tree's
-subgame-perfect equilibrium; the credibility discount ``kappa = (1 - delta) / (1 - delta
-(1 - rho (1 - g)))`` and the discounted issue weights ``w (1 - r (1 - kappa))``; the
-disagreement point ``max(no-deal value, floor)``; participation slacks on the Pareto frontier;
-the outcome rule; the bargaining solution.  :class:`VectorKernel` runs the same steps on float
-arrays, a chunk of points at a time:
+A scenario is solved by the stages of :mod:`negotiate.pipeline` (commitment, issue weights,
+the no-deal game, the disagreement point, the bargaining solution, constraints and
+conditions, the outcome).  ``Scenario.solve`` runs their exact implementations at one point;
+:class:`VectorKernel` runs their array implementations, a chunk of points at a time:
 
 * every expression is compiled once by :func:`negotiate.expr.compile_numeric` (``lambdify``);
   expressions that depend on no swept parameter are evaluated once, as scalars, and numpy
   broadcasting carries them (a tree untouched by the sweep is solved once per chunk on
   scalars);
-* the tree by :mod:`negotiate.sweeps._tree`, the frontier, slacks and deal by
-  :mod:`negotiate.sweeps._chain`;
-* the input checks of the exact path (weights >= 0, reversible shares and hazards in [0, 1],
-  patience in (0, 1), probabilities) raise the same ``ModelError`` fields, naming the point.
+* every stage input (:func:`negotiate.pipeline.input_fields`) is one compiled expression;
+* the stages' input checks (weights >= 0, reversible shares and hazards in [0, 1], patience
+  in (0, 1), probabilities) raise the same ``ModelError`` fields as the exact path, naming
+  the point.
 
 Floats decide strict inequalities as floats; points within ``1e-12`` of a tie or threshold
 are flagged ``boundary`` (see :mod:`negotiate.sweeps.outputs`).
@@ -32,8 +29,10 @@ import sympy as sp
 
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.expr import compile_numeric
-from negotiate.sweeps._pipeline import atoms, pipeline
-from negotiate.sweeps._tree import TreeKernel, TreeValues
+from negotiate.pipeline import input_fields, run_exact
+from negotiate.pipeline.nodeal import TreeValues
+from negotiate.scenario.evaluate import derived_values, pipeline_spec
+from negotiate.sweeps._pipeline import pipeline
 from negotiate.sweeps.outputs import ExactKernel, output_specs
 
 __all__ = ["VectorKernel", "compile_scenario", "vectorisable"]
@@ -96,14 +95,10 @@ class VectorKernel:
             self._derived.append((name, fn, vary))
             if not vary:
                 self._env[name] = float(self._call(fn, self._env, f"derived.{name}")[0])
-        self._tree = None
-        if scenario.deterrence is not None:
-            self._tree = TreeKernel(
-                scenario.deterrence["tree"], scenario.war_actions, scenario.agreement_actions
-            )
-        self._keys: list[tuple[str, str]] = []  # (group, field)
+        self._spec = pipeline_spec(scenario)
+        self._keys: list[str] = []  # field paths
         exprs: list[Any] = []
-        for field, expr in self._expressions():
+        for field, expr in input_fields(self._spec, array=True):
             self._keys.append(field)
             exprs.append(expr)
         const = [k for k, e in enumerate(exprs) if not (_symbols(e) & varying)]
@@ -113,16 +108,15 @@ class VectorKernel:
         self._vary_fn = compile_numeric([exprs[k] for k in vary_idx], self.names)
         self._const_vals = self._call(self._const_fn, self._env, None, const)
         self._tree_values: TreeValues | None = None
-        if self._tree is not None and not any(self._keys[k][0] == "tree" for k in vary_idx):
+        if self._spec.tree is not None and not any(_is_tree(self._keys[k]) for k in vary_idx):
             self._tree_values = self._constant_tree(values, const)
 
     def _constant_tree(self, values: Mapping[str, Fraction], const: list[int]) -> TreeValues:
         """A tree the sweep does not touch is solved once, exactly (so its exact ties are
         settled by ``tie_break`` as in ``Scenario.solve``, not flagged as boundary points)."""
-        from negotiate.scenario.evaluate import evaluate_point
-
         try:
-            nd = evaluate_point(self.scenario, values).no_deal
+            env = derived_values(self.scenario, values)
+            nd = run_exact(self._spec, env, stages=_BASELINE)["no_deal"]
         except ModelError:  # invalid at the baseline: solve in floats, errors name the point
             nd = None
         if nd is not None:
@@ -132,45 +126,15 @@ class VectorKernel:
                 np.asarray(nd.agreed),
                 np.asarray(False),
             )
-        assert self._tree is not None
-        tree_vals = [
-            self._const_vals[const.index(k)] for k, (g, _) in enumerate(self._keys) if g == "tree"
-        ]
+        inputs = {
+            self._keys[k]: self._const_vals[const.index(k)]
+            for k in range(len(self._keys))
+            if _is_tree(self._keys[k])
+        }
         fixed = {n: self._env[n] for n in self.swept}
-        return self._tree.solve(tree_vals, lambda k: fixed)
+        return _solve_tree_floats(self._spec, inputs, lambda k: fixed)
 
     # ------------------------------------------------------------------ compilation
-    def _expressions(self) -> list[tuple[tuple[str, str], Any]]:
-        s = self.scenario
-        out: list[tuple[tuple[str, str], Any]] = []
-        if self._tree is not None:
-            out += [(("tree", str(k)), e) for k, e in enumerate(self._tree.exprs)]
-        if s.commitment is not None:
-            c = s.commitment
-            for name in ("patience", "hazard", "guarantee"):
-                out.append((("commitment", name), getattr(c, name)))
-        for issue in s.issues:
-            for p in s.players:
-                out.append((("weight", f"issues.{issue.name}.weights.{p}"), issue.weights[p]))
-            out.append((("reversible", f"issues.{issue.name}.reversible"), issue.reversibility))
-        for k, pt in enumerate(s.points or ()):
-            for p in s.players:
-                out.append((("point", f"bargaining.points[{k}].{p}"), pt[p]))
-        for group, table in (
-            ("disagreement", s.disagreement),
-            ("floor", s.floors),
-            ("power", s.power),
-        ):
-            for p in s.players:
-                if table is not None and p in table:
-                    out.append(((group, p), table[p]))
-        for cond in s.conditions:
-            f = f"conditions.{cond.name}.holds"
-            for k, rel in enumerate(atoms(cond.holds)):
-                out.append((("lhs", f"{f}[{k}]"), rel.lhs))
-                out.append((("rhs", f"{f}[{k}]"), rel.rhs))
-        return out
-
     def _call(
         self,
         fn: Callable[..., tuple[np.ndarray, ...]],
@@ -183,7 +147,7 @@ class VectorKernel:
         except ModelError as exc:
             if field is None and index is not None and exc.field.startswith("exprs["):
                 k = int(exc.field[6:-1])
-                field = self._keys[index[k]][1]
+                field = self._keys[index[k]]
             raise ModelError(field or exc.field, exc.value, exc.reason) from None
 
     # ------------------------------------------------------------------ evaluation
@@ -208,18 +172,26 @@ class VectorKernel:
                 self._vary_idx, self._call(self._vary_fn, env, None, self._vary_idx), strict=True
             ):
                 vals[k] = v
-        by: dict[str, list[tuple[str, Any]]] = {}
-        for (group, field), v in zip(self._keys, vals, strict=True):
-            by.setdefault(group, []).append((field, v))
-        solve = self._solve_tree if self._tree is not None else None
+        inputs = dict(zip(self._keys, vals, strict=True))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return pipeline(self.scenario, by, solve, n, point)
+            return pipeline(self.scenario, self._spec, inputs, n, point, self._tree_values)
 
-    def _solve_tree(self, values: list[Any], point: Callable[[int], Any]) -> TreeValues:
-        if self._tree_values is not None:  # the sweep does not touch the tree
-            return self._tree_values
-        assert self._tree is not None
-        return self._tree.solve(values, point)
+
+#: The stages run exactly at the baseline to solve a tree the sweep does not move (the
+#: checks of the stages before the bargaining solution apply there, as on the exact path).
+_BASELINE = ("commitment", "weights", "no_deal", "disagreement", "conditions")
+
+
+def _is_tree(field: str) -> bool:
+    return field.startswith("tree[")
+
+
+def _solve_tree_floats(spec: Any, inputs: Mapping[str, Any], point: Any) -> TreeValues:
+    """The no-deal stage on arrays at scalar tree values (a tree invalid at the baseline)."""
+    from negotiate.pipeline.nodeal import kernel
+
+    k = kernel(spec)
+    return k.solve([inputs[f"tree[{j}]"] for j in range(len(k.exprs))], point)
 
 
 def _symbols(expr: Any) -> set[str]:

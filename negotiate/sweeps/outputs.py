@@ -56,13 +56,11 @@ class Output:
 
 
 def constraint_names(scenario: Any) -> tuple[str, ...]:
-    """The constraints of ``ScenarioResult.constraints``, in their order."""
-    names = []
-    if scenario.issues or scenario.points is not None:
-        names += [f"participation:{p}" for p in scenario.players]
-    names += [f"ratification:{p}" for p in scenario.players if p in scenario.floors]
-    names += [f"condition:{c.name}" for c in scenario.conditions]
-    return tuple(names)
+    """The constraints of ``ScenarioResult.constraints``, in their order (the outcome stage's)."""
+    from negotiate.pipeline.outcome import constraint_names as names
+    from negotiate.scenario.evaluate import pipeline_spec
+
+    return names(pipeline_spec(scenario))
 
 
 def output_specs(scenario: Any) -> tuple[Output, ...]:

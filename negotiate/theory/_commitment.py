@@ -13,14 +13,14 @@ Used by :mod:`~negotiate.theory.shifting_power`, :mod:`~negotiate.theory.repeate
 * ``solve_for(name)`` solves the model's key condition ``lhs >= rhs`` for one parameter and
   returns a :class:`Boundary`.
 * :func:`sample_certificate` checks a symbolic result by exact substitution at random
-  rational points against the numeric model built at the same points (PITFALLS §8.11).
+  rational points: the substituted record must pass the numeric model's own certificate.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from fractions import Fraction
 from typing import Any, ClassVar, TypeAlias
 
@@ -36,6 +36,7 @@ from negotiate.theory._base import (
     Spec,
     to_sympy,
 )
+from negotiate.theory._sampling import numeric_value
 
 __all__ = [
     "Boundary",
@@ -297,6 +298,38 @@ def _compare_fields(
     return bad
 
 
+def _substituted(
+    sym_result: Any,
+    num_result: Any,
+    subs: Mapping[sp.Basic, sp.Basic],
+    comparators: Mapping[str, Comparator],
+    prefix: str = "",
+) -> dict[str, Any]:
+    """The symbolic record's fields evaluated at ``subs``.  A field with a comparator takes
+    the numeric model's convention (e.g. ``None`` for a boundary outside the domain) where
+    the comparator says the two agree; mismatching fields are checked separately."""
+    out: dict[str, Any] = {}
+    for f in fields(sym_result):
+        if f.name == "model" or not f.init:
+            continue
+        name = prefix + f.name
+        s, n = getattr(sym_result, f.name), getattr(num_result, f.name)
+        if is_dataclass(s) and not isinstance(s, type):
+            out[f.name] = replace(s, **_substituted(s, n, subs, comparators, name + "."))
+        elif isinstance(s, dict):
+            out[f.name] = {
+                k: numeric_value(v.xreplace(dict(subs))) if isinstance(v, sp.Basic) else v
+                for k, v in s.items()
+            }
+        elif isinstance(s, sp.Basic):
+            value = s.xreplace(dict(subs))
+            if name in comparators and comparators[name](value, n):
+                out[f.name] = n
+            else:
+                out[f.name] = numeric_value(value)
+    return out
+
+
 def sample_certificate(
     model: ModelBase,
     result: Any,
@@ -309,9 +342,12 @@ def sample_certificate(
     """Check a symbolic result by exact substitution at random rational points.
 
     At each point (symbols drawn from ``ranges`` by name, else from the parameter's domain,
-    else from (-2, 2)), the numeric model is built and solved, and every symbolic field,
-    evaluated with ``xreplace``, must equal the numeric field (or satisfy the field's
-    comparator).  Points where the numeric model rejects its parameters are skipped.
+    else from (-2, 2)), every symbolic field is evaluated exactly with ``xreplace`` and the
+    record so obtained, on the numeric model at that point, must pass the numeric model's
+    own certificate -- which re-derives the answer by a route of its own (deviation payoffs,
+    indifference conditions, grids), so a wrong closed form fails here even if ``solve``
+    shares it.  The numeric ``solve`` at the point must also agree field by field (or by the
+    field's comparator).  Points where the numeric model rejects its parameters are skipped.
     """
     syms = sorted(
         set().union(
@@ -326,7 +362,7 @@ def sample_certificate(
         hi_f = Fraction(hi) if hi is not None else lo_f + 4
         domain_ranges[name] = (Fraction(lo_f), Fraction(hi_f))
     domain_ranges.update(ranges or {})
-    checked, tried, mismatches = 0, 0, []
+    checked, tried, mismatches, failed = 0, 0, [], 0
     while checked < points and tried < 50 * points:
         tried += 1
         subs = {s: _rational_point(s, domain_ranges, rng) for s in syms}
@@ -338,20 +374,39 @@ def sample_certificate(
             kwargs[p] = Fraction(int(value.p), int(value.q))
         else:
             try:
-                numeric = type(model)(**kwargs).solve()  # type: ignore[call-arg, attr-defined]
+                numeric_model = type(model)(**kwargs)  # type: ignore[call-arg]
+                numeric = numeric_model.solve()  # type: ignore[attr-defined]
             except ModelError:
                 continue
             checked += 1
             mismatches += _compare_fields(result, numeric, subs, comparators or {})
+            at_point = replace(
+                result,
+                model=numeric_model,
+                **_substituted(result, numeric, subs, comparators or {}),
+            )
+            try:
+                cert = at_point.verify()
+            except (ModelError, TypeError) as exc:
+                failed += 1
+                mismatches.append(f"at {subs}: the substituted record cannot be checked: {exc}")
+                continue
+            if not cert.ok:
+                failed += 1
+                mismatches.append(f"at {subs}: the substituted record fails its certificate")
     ok = checked > 0 and not mismatches
     notes = tuple(mismatches[:5])
     if checked == 0:
         notes += ("no sample point satisfied the model's domain",)
     return Certificate(
         ok=ok,
-        quantities={"points": checked, "mismatches": len(mismatches)},
+        quantities={"points": checked, "mismatches": len(mismatches), "failed_points": failed},
         exact=True,
-        checks=("symbolic fields equal the numeric model at random rational points",),
+        checks=(
+            "the symbolic record, substituted exactly at random rational points, passes the "
+            "numeric certificate there",
+            "symbolic fields equal the numeric model at the same points",
+        ),
         notes=notes,
     )
 

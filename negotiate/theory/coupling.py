@@ -1,6 +1,9 @@
-"""Couplings from the commitment layer to the bargaining layer (MODELS.md section 3.2).
+"""Couplings from the commitment layer to the bargaining layer, as library functions.
 
-Functions, not a file format; scenario files wire them together.
+Functions, not a file format; scenario files wire the same stages together.  Each function
+calls the stages of :mod:`negotiate.pipeline` (commitment, issue weights, the no-deal game,
+the disagreement point, the bargaining solution), so a scenario and these functions cannot
+disagree.
 
 1. *Credibility discount* (:func:`credibility`).  The trust posterior after an observed exit
    (Kydd, :class:`~negotiate.theory.trust.Trust`) sets the reneging hazard
@@ -17,7 +20,7 @@ Functions, not a file format; scenario files wire them together.
    temptation ``T_i`` and the no-deal value ``P_i`` as punishment (M6).
 
 :func:`discounted_deal` composes 1 with the bargaining solvers; with the M1-T5 issue weights it
-reproduces the worked composite of MODELS.md section 3.3.
+reproduces the worked composite of the flagship model.
 """
 
 from __future__ import annotations
@@ -30,19 +33,20 @@ from typing import Any
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.issues import IssueSpace
 from negotiate.games.tree import GameTree
+from negotiate.pipeline.bargaining import deal_exact
+from negotiate.pipeline.commitment import kappa_exact, reneging_hazard_exact
+from negotiate.pipeline.disagreement import point_exact
+from negotiate.pipeline.nodeal import read_no_deal
+from negotiate.pipeline.weights import discount_space
 from negotiate.results import Certificate, ResultMixin, Summary, Table
-from negotiate.solvers.bargaining.solutions import (
-    BargainingSolution,
-    kalai_smorodinsky,
-    nash_bargaining,
-)
+from negotiate.solvers.bargaining.solutions import BargainingSolution
 from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.theory._base import Param, check_interval, param
 from negotiate.theory._commitment import ParamLike, summarise
 from negotiate.theory.repeated import (
     RepeatedCompliance,
     RepeatedComplianceResult,
-    credibility_discount,
+    _deviation_gain,
 )
 from negotiate.theory.trust import Trust, TrustResult
 
@@ -71,8 +75,9 @@ def reneging_hazard(
     }
     for name, value in values.items():
         check_interval(value, name, 0, 1)
-    pi = values["posterior"]
-    return pi * values["hazard_trustworthy"] + (1 - pi) * values["hazard_untrustworthy"]
+    return reneging_hazard_exact(
+        values["posterior"], values["hazard_trustworthy"], values["hazard_untrustworthy"]
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -123,7 +128,7 @@ class Credibility(ResultMixin):
         return Summary(
             title="Credibility discount on reversible concessions",
             fields=rows,
-            notes=("posterior from the stylised Kydd model; MODELS.md section 3.2",),
+            notes=("posterior from the stylised Kydd model (Kydd 2005)",),
         )
 
 
@@ -156,8 +161,8 @@ def credibility(
     g = Fraction(param(guarantee, "guarantee"))
     check_interval(g, "guarantee", 0, 1)
     d = Fraction(param(delta, "delta"))
-    kappa = Fraction(credibility_discount(d, rho, g))
-    return Credibility(result, h_tw, h_ut, rho, g, rho * (1 - g), d, kappa)
+    kappa, rho_eff = kappa_exact(d, rho, g, ("delta", "hazard", "guarantee"))
+    return Credibility(result, h_tw, h_ut, rho, g, rho_eff, d, kappa)
 
 
 def discount_reversible(space: IssueSpace, kappa: Credibility | ParamLike) -> IssueSpace:
@@ -167,7 +172,9 @@ def discount_reversible(space: IssueSpace, kappa: Credibility | ParamLike) -> Is
     the flagship); irreversible issues keep their weights.
     """
     k = kappa.kappa if isinstance(kappa, Credibility) else kappa
-    return space.discounted(k)
+    out = discount_space(space, k)
+    assert isinstance(out, IssueSpace)
+    return out
 
 
 @dataclass(frozen=True, repr=False)
@@ -258,14 +265,11 @@ def discounted_deal(
     cred = kappa if isinstance(kappa, Credibility) else None
     k = cred.kappa if cred is not None else Fraction(param(kappa, "kappa"))
     problem = discount_reversible(space, k).problem(disagreement)
-    if concept == "nash":
-        solution = nash_bargaining(problem, weights)
-    elif concept == "kalai_smorodinsky":
-        if weights is not None:
-            raise ModelError("weights", weights, "Kalai-Smorodinsky takes no weights")
-        solution = kalai_smorodinsky(problem)
-    else:
+    if concept not in ("nash", "kalai_smorodinsky"):
         raise ModelError("concept", concept, "expected 'nash' or 'kalai_smorodinsky'")
+    if concept == "kalai_smorodinsky" and weights is not None:
+        raise ModelError("weights", weights, "Kalai-Smorodinsky takes no weights")
+    solution = deal_exact(problem, concept, weights)
     return DiscountedDeal(cred, k, space, solution)
 
 
@@ -289,7 +293,12 @@ class NoDealValues(ResultMixin):
         expected = tuple(
             max(self.tree_values[p], self.floors.get(p, self.tree_values[p])) for p in self.players
         )
+        first = self.spe.equilibria[0].payoffs if self.spe.equilibria else {}
         ok = cert.ok and expected == self.point
+        ok = ok and all(self.tree_values[p] == first.get(p) for p in self.players)
+        ok = ok and self.from_tree == tuple(
+            p for p in self.players if p not in self.floors or self.tree_values[p] >= self.floors[p]
+        )
         return Certificate(
             ok=bool(ok),
             quantities={"max_regret": cert.quantities.get("max_regret", Fraction(0))},
@@ -326,7 +335,7 @@ def disagreement_from_tree(
             raise ModelError(f"players[{i}]", p, f"unknown player; players: {list(tree.players)}")
     spe = subgame_perfect(tree)
     assert isinstance(spe, SPEResult)
-    values = {p: spe.equilibria[0].payoffs[p] for p in who}
+    values = dict(read_no_deal(tree, spe, who, (), ()).values)
     for eq in spe.equilibria[1:]:
         for p in who:
             if eq.payoffs[p] != values[p]:
@@ -340,7 +349,7 @@ def disagreement_from_tree(
         if key not in who:
             raise ModelError(f"floors[{key!r}]", None, f"unknown player; players: {list(who)}")
         floor_values[key] = Fraction(param(value, f"floors[{key!r}]"))
-    point = tuple(max(values[p], floor_values.get(p, values[p])) for p in who)
+    point = point_exact([values[p] for p in who], [floor_values.get(p, values[p]) for p in who])
     from_tree = tuple(p for p in who if p not in floor_values or values[p] >= floor_values[p])
     return NoDealValues(who, point, values, floor_values, from_tree, spe)
 
@@ -359,29 +368,32 @@ class SelfEnforcement(ResultMixin):
     min_deal_value: Mapping[str, Fraction]
 
     def verify(self) -> Certificate:
-        """Each side's one-shot deviation certificate; the minimal value sustains compliance."""
+        """Each side's one-shot deviation certificate; at the minimal deal value the
+        deviation gain ``V_D - V_C`` (from the stationary recursions) is exactly zero and a
+        smaller value loses compliance; the slack's sign agrees with compliance; ``binding``
+        lists exactly the sides that do not comply."""
         ok = all(r.verify().ok for r in self.sides.values())
         for p, r in self.sides.items():
             m = r.model
-            at_min = (
-                RepeatedCompliance(
-                    m.temptation,
-                    self.min_deal_value[p],
-                    m.punishment,
-                    m.delta,
-                    m.hazard,
-                    m.guarantee,
-                )
-                if self.min_deal_value[p] > m.punishment
-                else None
-            )
-            if at_min is not None:
-                ok = ok and at_min.solve().complies is True
+            t, pun, d = Fraction(m.temptation), Fraction(m.punishment), Fraction(m.delta)
+            rho = Fraction(m.hazard) * (1 - Fraction(m.guarantee))
+            least = Fraction(self.min_deal_value[p])
+            ok = ok and _deviation_gain(t, least, pun, d, rho) == 0
+            ok = ok and _deviation_gain(t, least - 1, pun, d, rho) > 0
+            ok = ok and self.slack[p] == d * (1 - rho) * (t - pun) - (t - Fraction(m.reward))
+            ok = ok and (self.slack[p] >= 0) is (r.complies is True)
+        ok = ok and self.binding == tuple(
+            p for p, r in self.sides.items() if r.complies is not True
+        )
         ok = ok and self.holds == (not self.binding)
         return Certificate(
             ok=bool(ok),
             quantities={"slack": dict(self.slack)},
-            checks=("one-shot deviation per side", "compliance at the minimal deal value"),
+            checks=(
+                "one-shot deviation per side",
+                "the minimal deal value makes the deviation gain exactly zero",
+                "binding sides are those that do not comply",
+            ),
         )
 
     def summary(self) -> Summary:

@@ -36,8 +36,9 @@ import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.results import Certificate, ResultMixin, Summary
-from negotiate.theory._base import NONNEG, POSITIVE, UNIT, Param, Spec, to_sympy
+from negotiate.theory._base import NONNEG, POSITIVE, UNIT, Param, Spec
 from negotiate.theory._commitment import ModelBase
+from negotiate.theory._sampling import substitution_certificate
 
 __all__ = ["CrisisBargaining", "CrisisBargainingResult", "RiskReturn", "RiskReturnResult"]
 
@@ -119,16 +120,26 @@ class CrisisBargainingResult(ResultMixin):
     def verify(self) -> Certificate:
         """At the ends each side is indifferent to war (unless the end is 0 or 1), and every
         share inside gives both at least their war value (utilities are linear in x)."""
-        lo, hi = self.range
-        wa, wb = self.war_values
-        if self.model.symbolic:
-            checks = [sp.simplify(_max(0, wa) - lo) == 0, sp.simplify(_min(1, 1 - wb) - hi) == 0]
-            return Certificate(all(checks), {"identities": len(checks)}, True)
-        gap_a = Fraction(lo) - Fraction(wa)  # >= 0, and 0 unless the range was clipped at 0
-        gap_b = (1 - Fraction(hi)) - Fraction(wb)
+        m = self.model
+        if m.symbolic:
+            return substitution_certificate(
+                self,
+                {"p": m.p, "cost_a": m.cost_a, "cost_b": m.cost_b},
+                lambda v: CrisisBargaining(v["p"], v["cost_a"], v["cost_b"]),
+            )
+        lo, hi = (Fraction(v) for v in self.range)  # type: ignore[arg-type]
+        p, ca, cb = (Fraction(v) for v in (m.p, m.cost_a, m.cost_b))  # type: ignore[arg-type]
+        # war is a lottery: A wins the whole stake with probability p, each pays its cost
+        war_a = p * (1 - ca) + (1 - p) * (-ca)
+        war_b = p * (-cb) + (1 - p) * (1 - cb)
+        wa, wb = war_a, war_b
+        gap_a = lo - wa  # >= 0, and 0 unless the range was clipped at 0
+        gap_b = (1 - hi) - wb
         ok = gap_a >= 0 and gap_b >= 0 and (gap_a == 0 or lo == 0) and (gap_b == 0 or hi == 1)
+        ok = ok and tuple(self.war_values) == (war_a, war_b) and self.width == hi - lo
+        ok = ok and lo >= 0 and hi <= 1
         return Certificate(
-            ok and lo <= hi,  # type: ignore[operator]
+            ok and lo <= hi,
             {"slack_a_at_lo": gap_a, "slack_b_at_hi": gap_b},
             True,
             checks=("A indifferent at lo", "B indifferent at hi", "range non-empty"),
@@ -230,7 +241,11 @@ class RiskReturnResult(ResultMixin):
         model at sample points."""
         m = self.model
         if m.symbolic:
-            return _sample(self)
+            return substitution_certificate(
+                self,
+                {"p": m.p, "cost_a": m.cost_a, "cost_b_max": m.cost_b_max},
+                lambda v: RiskReturn(v["p"], v["cost_a"], v["cost_b_max"]),
+            )
         p, ca, cm = Fraction(m.p), Fraction(m.cost_a), Fraction(m.cost_b_max)
         x = Fraction(self.demand)
         slope = 1 - (2 * (x - p) + ca) / cm  # U'(x)
@@ -241,10 +256,17 @@ class RiskReturnResult(ResultMixin):
         else:
             foc = abs(slope)
         top = min(Fraction(1), p + cm)
-        best = Fraction(m.expected_utility(x))
+
+        def utility(y: Fraction) -> Fraction:
+            # B fights when its cost c ~ U[0, cmax] is below y - p: A then gets p - c_A
+            risk = (y - p) / cm
+            return (1 - risk) * y + risk * (p - ca)
+
+        best = utility(x)
         grid = [p + (top - p) * Fraction(k, 200) for k in range(201)]
-        gain = max(Fraction(m.expected_utility(g)) - best for g in grid)
+        gain = max(utility(g) - best for g in grid)
         risk_ok = Fraction(self.war_probability) == (x - p) / cm
+        risk_ok = risk_ok and self.expected_utility == best and p <= x <= top
         q = {"foc_residual": foc, "grid_gain": max(gain, Fraction(0))}
         return Certificate(
             foc == 0 and gain <= 0 and risk_ok,
@@ -264,32 +286,3 @@ class RiskReturnResult(ResultMixin):
             ("regime", self.regime),
         )
         return Summary("Risk-return trade-off (take-it-or-leave-it demand)", rows)
-
-
-def _sample(result: RiskReturnResult, points: int = 8) -> Certificate:
-    import random
-
-    m = result.model
-    syms = sorted(
-        set().union(*(to_sympy(v).free_symbols for v in (m.p, m.cost_a, m.cost_b_max))),
-        key=lambda s: s.name,
-    )
-    rng = random.Random(0)
-    checked = bad = 0
-    for _ in range(50 * points):
-        if checked >= points:
-            break
-        sub = {s: sp.Rational(rng.randint(1, 999), 1000) for s in syms}
-        vals = [to_sympy(v).xreplace(sub) for v in (m.p, m.cost_a, m.cost_b_max)]
-        try:
-            num = RiskReturn(*vals).solve()
-        except ModelError:
-            continue
-        checked += 1
-        for f in ("demand", "war_probability"):
-            if (
-                sp.simplify(to_sympy(getattr(result, f)).xreplace(sub) - to_sympy(getattr(num, f)))
-                != 0
-            ):
-                bad += 1
-    return Certificate(checked > 0 and bad == 0, {"points": checked, "mismatches": bad}, True)

@@ -156,13 +156,24 @@ class DeterrenceResult(ResultMixin):
                 self,
                 ranges={k: (Fraction(-2), Fraction(2)) for k in ("win", "status_quo", "conflict")},
             )
-        gap = Fraction(self.challenge_value) - m.status_quo  # challenge iff > 0
+        # the challenge is a lottery: the defender is Hard (conflict) with probability p
+        lottery = (1 - m.credibility) * m.win + m.credibility * m.conflict
+        gap = lottery - m.status_quo  # challenge iff > 0
         at = (1 - self.threshold) * m.win + self.threshold * m.conflict
-        ok = (gap <= 0) == self.deterred and at == m.status_quo
+        checks = {
+            "challenge value is the lottery over the defender's types": (
+                self.challenge_value == lottery
+            ),
+            "deterred iff challenging gains nothing": (gap <= 0) == self.deterred,
+            "indifferent at p*": at == m.status_quo,
+            "capable iff a sure conflict is worse than the status quo": self.capable
+            is (m.conflict < m.status_quo),
+        }
         return Certificate(
-            ok=bool(ok),
+            ok=all(checks.values()),
             quantities={"challenge_gain": gap},
-            checks=("deterred iff challenging gains nothing", "indifferent at p*"),
+            checks=tuple(checks),
+            notes=tuple(f"failed: {k}" for k, good in checks.items() if not good),
         )
 
     def summary(self) -> Summary:
@@ -306,7 +317,9 @@ class RetaliationMenuResult(ResultMixin):
         at_threshold = (
             m.gain - m.strike_cost - m.limited_damage - t * (m.severe_damage - m.limited_damage)
         )
-        ok = ok and at_threshold == 0
+        # capable: even a sure severe retaliation (p = 1) makes the strike a loss
+        capable = m.gain - m.strike_cost - m.severe_damage < 0
+        ok = ok and at_threshold == 0 and self.capable is capable
         return Certificate(
             ok=bool(ok),
             quantities={"strike_value": lottery, "value_at_threshold": at_threshold},

@@ -200,7 +200,12 @@ class RepeatedComplianceResult(ResultMixin):
         return {"V_C": v_c, "V_P": v_p, "V_D": m.temptation + d * v_p}
 
     def verify(self) -> Certificate:
-        """Numeric: the one-shot deviation test on explicit values, kappa as a series."""
+        """Numeric: the one-shot deviation gain ``V_D - V_C`` computed afresh from the
+        stationary recursions (not from the threshold formulas) at the model's point, at
+        ``critical_delta`` (where it must be exactly zero, and positive below) and at
+        ``max_hazard`` (zero there unless it is 1, and positive above); kappa as the solution
+        of its own recursion.  Symbolic: substitution at sample points, each substituted
+        record checked by this numeric certificate."""
         m = self.model
         if m.symbolic:
             return sample_certificate(
@@ -208,32 +213,53 @@ class RepeatedComplianceResult(ResultMixin):
                 self,
                 comparators={"critical_delta": _cmp_critical, "max_hazard": _cmp_max_hazard},
             )
-        v = self.values()
-        d, rho = Fraction(m.delta), Fraction(self.effective_hazard)
-        gain = Fraction(v["V_D"] - v["V_C"])  # deviation gain; comply iff <= 0
-        ok = (gain <= 0) == self.complies
+        t, r, p = (Fraction(x) for x in (m.temptation, m.reward, m.punishment))
+        d, h, g = Fraction(m.delta), Fraction(m.hazard), Fraction(m.guarantee)
+        rho = h * (1 - g)
+        gain = _deviation_gain(t, r, p, d, rho)  # comply iff <= 0 (ties comply)
+        checks = {
+            "effective hazard is hazard (1 - guarantee)": self.effective_hazard == rho,
+            "V_D - V_C <= 0 exactly when complies": (gain <= 0) == self.complies,
+        }
         # kappa = sum_t (delta (1 - rho))^t (1 - delta) solves k = (1 - delta) + delta (1 - rho) k
         kappa = Fraction(self.credibility_discount)
         residual = kappa - (1 - d) - d * (1 - rho) * kappa
-        ok = ok and residual == 0 and 0 < kappa <= 1
-        if self.critical_delta is not None:
-            at = RepeatedCompliance(
-                m.temptation, m.reward, m.punishment, self.critical_delta, m.hazard, m.guarantee
-            ).solve()
-            ok = ok and at.complies is True
-        if self.max_hazard is not None:
-            at_h = RepeatedCompliance(
-                m.temptation, m.reward, m.punishment, m.delta, self.max_hazard, m.guarantee
-            ).solve()
-            ok = ok and at_h.complies is True
+        checks["kappa solves its recursion (the geometric series), in (0, 1]"] = (
+            residual == 0 and 0 < kappa <= 1
+        )
+        # the gain times (1 - delta (1 - rho)) / (1 - delta) is affine in delta, equal to
+        # T - R at delta = 0; its limit at delta = 1 decides whether any delta < 1 complies
+        scale = (1 - Fraction(1, 2) * (1 - rho)) / (1 - Fraction(1, 2))
+        at_one = 2 * _deviation_gain(t, r, p, Fraction(1, 2), rho) * scale - (t - r)
+        c = self.critical_delta
+        if c is None:
+            checks["no delta < 1 sustains compliance"] = at_one >= 0
+        else:
+            c = Fraction(c)
+            checks["critical_delta is the least delta that complies"] = (
+                0 < c < 1
+                and _deviation_gain(t, r, p, c, rho) == 0
+                and _deviation_gain(t, r, p, c / 2, rho) > 0
+            )
+        mh = self.max_hazard
+        if mh is None:
+            checks["no hazard sustains compliance"] = _deviation_gain(t, r, p, d, Fraction(0)) > 0
+        else:
+            mh = Fraction(mh)
+            at = _deviation_gain(t, r, p, d, mh * (1 - g))
+            if mh == 1:
+                checks["max_hazard = 1: compliance holds at hazard 1"] = at <= 0
+            else:
+                above = _deviation_gain(t, r, p, d, (mh + 1) / 2 * (1 - g))
+                checks["max_hazard is the largest hazard that complies"] = (
+                    0 <= mh < 1 and at == 0 and above > 0
+                )
+        failed = tuple(k for k, good in checks.items() if not good)
         return Certificate(
-            ok=bool(ok),
+            ok=not failed,
             quantities={"deviation_gain": gain, "kappa_recursion_residual": residual},
-            checks=(
-                "V_D - V_C <= 0 exactly when complies",
-                "kappa solves its recursion (the geometric series)",
-                "compliance holds at critical_delta and at max_hazard",
-            ),
+            checks=tuple(checks),
+            notes=tuple(f"failed: {k}" for k in failed),
         )
 
     def summary(self) -> Summary:
@@ -242,6 +268,14 @@ class RepeatedComplianceResult(ResultMixin):
             "kappa: value of reversible relief relative to permanent relief",
         )
         return summarise(self, "Repeated compliance (self-enforcement)", notes)
+
+
+def _deviation_gain(t: Fraction, r: Fraction, p: Fraction, d: Fraction, rho: Fraction) -> Fraction:
+    """``V_D - V_C``: ``V_P = P + d V_P``, ``V_C = R + d (rho V_P + (1 - rho) V_C)``,
+    ``V_D = T + d V_P``, each stationary recursion solved for its value."""
+    v_p = p / (1 - d)
+    v_c = (r + d * rho * v_p) / (1 - d * (1 - rho))
+    return t + d * v_p - v_c
 
 
 def _cmp_critical(sym_value: Any, numeric: Any) -> bool:

@@ -197,6 +197,10 @@ class SanctionsResult(ResultMixin):
             errors["p_imposed_and_success_error"] = abs(success / grid - joint)
         bound = Fraction(2, grid)
         ok = all(e <= bound for e in errors.values())
+        # the sender is indifferent about imposing at the threshold resolve; credible at or above
+        threshold = Fraction(self.credibility_threshold)
+        ok = ok and threshold * (dd + phi) == dd
+        ok = ok and self.credible is (pi * (dd + phi) >= dd)
         if self.credible is True:
             ok = ok and success == 0
         return Certificate(

@@ -215,15 +215,26 @@ class ShiftingPowerResult(ResultMixin):
         checks = ["x1 + delta W2 = W1 (D indifferent)", "the first step needs the most"]
         ok = gaps["indifference_gap"] == 0 and gaps["first_step_binds"] == 1
         ok = ok and self.war == (needed[0] > 1)
+
+        def first(steps: int) -> Fraction:
+            # D's first-period price with the shift in ``steps`` equal steps: W1 - delta W2
+            after = m.p1 - m.shift / steps
+            return (m.p1 - m.cost_d) / (1 - d) - d * (after - m.cost_d) / (1 - d)
+
+        # the pie left per period after D's per-period war value (1 - d) W1, valued as the
+        # (1 - d)-weighted flow against which each step's shift delta * Delta / N is paid
+        ok = ok and self.surplus == (1 - d) * (1 - (1 - d) * war_value[0])
+        checks.append("surplus is (1 - delta) times the pie less D's per-period war value")
         if self.min_steps is not None:
             assert isinstance(self.min_steps, int)
-            ok = ok and m.transfer_needed(self.min_steps) <= 1
+            ok = ok and first(self.min_steps) <= 1
             if self.min_steps > 1:
-                ok = ok and m.transfer_needed(self.min_steps - 1) > 1
+                ok = ok and first(self.min_steps - 1) > 1
             checks.append("min_steps keeps the peace and one step fewer does not")
         else:
-            ok = ok and m.transfer_needed(10**6) > 1
-            checks.append("no phasing suffices (checked at 10**6 steps)")
+            # the price falls toward p1 - c_D as the steps multiply
+            ok = ok and first(10**6) > 1 and m.p1 - m.cost_d >= 1
+            checks.append("no phasing suffices (the price's limit is at least the pie)")
         return Certificate(ok=bool(ok), quantities=gaps, checks=tuple(checks))
 
     def summary(self) -> Summary:

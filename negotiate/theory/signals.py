@@ -259,6 +259,15 @@ class CostlySignalsResult(ResultMixin):
         ok = ok and self.payoff_advantage >= 0 and self.extra_war_risk >= 0
         # no bluffing: the least signalling type of each technology fights if challenged
         ok = ok and self.tying_hands.threshold <= c and self.sinking_costs.threshold >= c
+        # the threshold types are indifferent; the signals make them so
+        t_tie, t_sink = Fraction(self.tying_hands.threshold), Fraction(self.sinking_costs.threshold)
+        ok = ok and t_tie - h * c == (t_tie - c if t_tie >= c else 0)  # commit ~ not commit
+        ok = ok and t_tie + self.tying_hands.signal == c  # the audience cost c - v_hat
+        ok = ok and t_sink == c  # the least type that fights when challenged
+        ok = ok and (1 - h) * c - self.sinking_costs.signal == 0  # the best bluffer gains 0
+        tie, sink = self.tying_hands, self.sinking_costs
+        ok = ok and self.payoff_advantage == tie.expected_payoff - sink.expected_payoff
+        ok = ok and self.extra_war_risk == tie.war_probability - sink.war_probability
         return Certificate(
             ok=bool(ok),
             quantities=checks,

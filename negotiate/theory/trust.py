@@ -223,7 +223,14 @@ class TrustResult(ResultMixin):
         joint_ut = (1 - m.prior) * m.p_exit_untrustworthy
         bayes_gap = pi * (joint_tw + joint_ut) - joint_tw
         at_threshold = Fraction(self.threshold) * (1 + c) - c
-        ok = (eu_c >= eu_d) == self.cooperates and bayes_gap == 0 and at_threshold == 0
+        # before the exit: the same comparison at the prior
+        before = m.prior * 1 + (1 - m.prior) * (-c) >= eu_d
+        ok = (
+            (eu_c >= eu_d) == self.cooperates
+            and bayes_gap == 0
+            and at_threshold == 0
+            and before is self.cooperates_before
+        )
         return Certificate(
             ok=bool(ok),
             quantities={"eu_cooperate": eu_c, "eu_defect": eu_d, "bayes_gap": bayes_gap},
@@ -328,7 +335,12 @@ class ReassuranceResult(ResultMixin):
         # any smaller signal is mimicked by UT
         smaller = s * Fraction(999, 1000)
         ut_mimics_smaller = m.benefit_untrustworthy - m.cost_untrustworthy * smaller > 0
-        ok = ut_gain <= 0 and (tw_gain >= 0) == self.separating and ut_mimics_smaller
+        ok = (
+            ut_gain <= 0
+            and (tw_gain >= 0) == self.separating
+            and ut_mimics_smaller
+            and self.trustworthy_cost == m.benefit_trustworthy - tw_gain
+        )
         return Certificate(
             ok=bool(ok),
             quantities={"untrustworthy_gain": ut_gain, "trustworthy_gain": tw_gain},

@@ -35,6 +35,7 @@ from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import UNIT, Param, Spec, is_symbolic
 from negotiate.theory._commitment import ModelBase
+from negotiate.theory._sampling import substitution_certificate
 from negotiate.theory.crisis import _max, _min
 
 __all__ = [
@@ -134,22 +135,41 @@ class TwoLevelResult(ResultMixin):
     binding: str | None
 
     def verify(self) -> Certificate:
-        """The share satisfies both ratifiers and is the closest such share to the
-        unconstrained one; no agreement only when the win-sets are disjoint."""
+        """Numeric: agreement exactly when some share satisfies both ratifiers; the share is
+        ratifiable and no ratifiable share (the interval's ends included) lies closer to the
+        unconstrained one; ``binding`` names the ratifier the unconstrained share violates.
+        Symbolic: substitution at sample points, each substituted record checked so."""
         m = self.model
         if m.symbolic:
-            return Certificate(True, {}, True, checks=("symbolic: closed form only",))
-        if not self.agreement:
-            return Certificate(bool(m.floor > m.ceiling), {"overlap": False}, True)  # type: ignore[operator]
-        s = Fraction(self.share)  # type: ignore[arg-type]
-        feasible = m.floor <= s <= m.ceiling  # type: ignore[operator]
-        distance = abs(s - Fraction(m.share))
-        nearest = Fraction(min(max(m.share, m.floor), m.ceiling))  # type: ignore[type-var]
+            return substitution_certificate(
+                self,
+                {"share": m.share, "floor": m.floor, "ceiling": m.ceiling},
+                lambda v: TwoLevel(v["share"], v["floor"], v["ceiling"]),
+                normalise=_two_level_point,
+            )
+        x, lo, hi = (Fraction(v) for v in (m.share, m.floor, m.ceiling))  # type: ignore[arg-type]
+        overlap = lo <= hi
+        checks = {"agreement exactly when the win-sets overlap": self.agreement is overlap}
+        distance = None
+        if overlap and self.share is not None:
+            s = Fraction(self.share)  # type: ignore[arg-type]
+            distance = abs(s - x)
+            checks["ratifiable"] = lo <= s <= hi
+            checks["no ratifiable share is closer"] = (distance == 0) == (lo <= x <= hi) and all(
+                distance <= abs(y - x) for y in (lo, hi)
+            )
+        else:
+            checks["a share exactly when there is agreement"] = self.share is None and not overlap
+        if self.binding != "piecewise":
+            want = None if not overlap else "floor" if x < lo else "ceiling" if x > hi else None
+            checks["binding constraint"] = self.binding == want
+        failed = tuple(k for k, good in checks.items() if not good)
         return Certificate(
-            bool(feasible) and distance == abs(nearest - Fraction(m.share)),
-            {"distance_to_unconstrained": distance},
+            not failed,
+            {"distance_to_unconstrained": distance, "overlap": overlap},
             True,
-            checks=("ratifiable", "closest ratifiable share"),
+            checks=tuple(checks),
+            notes=tuple(f"failed: {k}" for k in failed),
         )
 
     def summary(self) -> Summary:
@@ -162,6 +182,14 @@ class TwoLevelResult(ResultMixin):
             ("binding", self.binding),
         )
         return Summary("Two-level game (ratification constraints)", rows)
+
+
+def _two_level_point(record: dict[str, Any]) -> dict[str, Any]:
+    """A substituted symbolic record in the numeric conventions: no share without agreement;
+    the symbolic ``binding`` ("piecewise") claims nothing and is left out of the check."""
+    if record["agreement"] is False:
+        record["share"] = None
+    return record
 
 
 class UncertainRatification(ModelBase):
@@ -251,12 +279,18 @@ class UncertainRatificationResult(ResultMixin):
 
     def verify(self) -> Certificate:
         """Numeric: first-order or corner condition of player 2's utility, exactly, and no
-        better offer on a grid of 201 points in ``[floor_low, floor_high]``."""
+        better offer on a grid of 201 points in ``[floor_low, floor_high]``; the failure
+        probability is the uniform measure of thresholds above the share, and the expected
+        utility is recomputed from it.  Symbolic: substitution at sample points."""
         m = self.model
         if m.symbolic:
-            return Certificate(True, {}, True, checks=("symbolic: closed form only",))
-        lo, hi, d = (Fraction(v) for v in (m.floor_low, m.floor_high, m.disagreement))
-        x = Fraction(self.share)
+            return substitution_certificate(
+                self,
+                {"floor_low": m.floor_low, "floor_high": m.floor_high, "d": m.disagreement},
+                lambda v: UncertainRatification(v["floor_low"], v["floor_high"], v["d"]),
+            )
+        lo, hi, d = (Fraction(v) for v in (m.floor_low, m.floor_high, m.disagreement))  # type: ignore[arg-type]
+        x = Fraction(self.share)  # type: ignore[arg-type]
         slope = (1 + lo - d - 2 * x) / (hi - lo)
         if x == hi:  # upper corner: U'(hi) >= 0
             foc = max(Fraction(0), -slope)
@@ -264,14 +298,29 @@ class UncertainRatificationResult(ResultMixin):
             foc = max(Fraction(0), slope)
         else:
             foc = abs(slope)
-        best = Fraction(m.proposer_utility(x))
-        grid = (lo + (hi - lo) * Fraction(k, 200) for k in range(201))
-        gain = max(Fraction(m.proposer_utility(g)) for g in grid) - best
+
+        def utility(y: Fraction) -> Fraction:
+            # ratified (threshold <= y) with probability (y - lo)/(hi - lo): 2 gets 1 - y
+            ok = (y - lo) / (hi - lo)
+            return (1 - y) * ok + d * (1 - ok)
+
+        best = utility(x)
+        gain = max(utility(lo + (hi - lo) * Fraction(k, 200)) for k in range(201)) - best
+        fail = (hi - x) / (hi - lo)
+        checks = {
+            "first-order condition": foc == 0 and lo <= x <= hi,
+            "no better offer on a grid": gain <= 0,
+            "failure probability": self.failure_probability == fail,
+            "agreement probability": self.agreement_probability == 1 - fail,
+            "expected utility": self.expected_utility == best,
+        }
+        failed = tuple(k for k, good in checks.items() if not good)
         return Certificate(
-            foc == 0 and gain <= 0,
+            not failed,
             {"foc_residual": foc, "grid_gain": max(gain, Fraction(0))},
             True,
-            checks=("first-order condition", "no better offer on a grid"),
+            checks=tuple(checks),
+            notes=tuple(f"failed: {k}" for k in failed),
         )
 
     def summary(self) -> Summary:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from negotiate.errors import ModelError
@@ -34,12 +35,23 @@ class LinkageValue(ResultMixin):
     pareto_improvement: bool
 
     def verify(self) -> Certificate:
-        """The linked solution's own certificate, and the split utilities recomputed."""
+        """The linked solution's own certificate; the split utilities recomputed (exactly
+        for exact input); the gain and the Pareto-improvement flag recomputed from them."""
         cert = self.linked.verify()
         again = self.space.utilities(self.space.split_evenly())
-        ok = cert.ok and all(
-            abs(float(a) - float(b)) <= 1e-12 for a, b in zip(again, self.split, strict=True)
-        )
+        pairs = list(zip(again, self.split, strict=True))
+        exact = all(isinstance(x, Fraction) for pair in pairs for x in pair)
+        exact = exact and self.linked.exact
+        if exact:
+            ok = cert.ok and all(a == b for a, b in pairs)
+            gain: list[Any] = [u - s for u, s in zip(self.linked.utilities, again, strict=True)]
+            ok = ok and tuple(gain) == tuple(self.gain)
+        else:
+            ok = cert.ok and all(abs(float(a) - float(b)) <= 1e-12 for a, b in pairs)
+            gain = [float(u) - float(s) for u, s in zip(self.linked.utilities, again, strict=True)]
+            ok = ok and all(abs(g - float(h)) <= 1e-9 for g, h in zip(gain, self.gain, strict=True))
+        better = all(g >= 0 for g in gain) and any(g > 0 for g in gain)
+        ok = ok and better == self.pareto_improvement
         q = dict(cert.quantities)
         q["split_residual"] = max(
             abs(float(a) - float(b)) for a, b in zip(again, self.split, strict=True)

@@ -94,12 +94,43 @@ class CorrelatedPolytope(ResultMixin):
             inside = self.max_violation(mass) == 0
             mismatches += inside != nash
         well_formed = all(len({k for k, _ in c.terms}) == len(c.terms) for c in self.constraints)
+        # every incentive row re-derived from the payoffs: for player i told r, deviation t,
+        # the coefficient of profile s (with s_i = r) is u_i(s) - u_i(t, s_-i), zeros left out
+        expected: set[tuple[str, str, str, tuple[tuple[int, Fraction], ...]]] = set()
+        for i in range(game.n_players):
+            labels = game.strategies[i]
+            for r in range(game.shape[i]):
+                for t in range(game.shape[i]):
+                    if t == r:
+                        continue
+                    terms = []
+                    for k, idx in enumerate(index):
+                        if idx[i] != r:
+                            continue
+                        gain = arrays[i][idx] - arrays[i][(*idx[:i], t, *idx[i + 1 :])]
+                        if gain != 0:
+                            terms.append((k, Fraction(gain)))
+                    if terms:
+                        expected.add((game.players[i], labels[r], labels[t], tuple(terms)))
+        reported = {
+            (c.player, c.recommended, c.deviation, tuple((k, Fraction(v)) for k, v in c.terms))
+            for c in self.constraints
+        }
+        rows_differ = len(expected ^ reported)
         return Certificate(
-            ok=mismatches == 0 and well_formed and len(index) == len(self.profiles),
-            quantities={"profiles": len(index), "point_mass_mismatches": mismatches},
+            ok=mismatches == 0
+            and well_formed
+            and len(index) == len(self.profiles)
+            and rows_differ == 0,
+            quantities={
+                "profiles": len(index),
+                "point_mass_mismatches": mismatches,
+                "incentive_rows_differing": rows_differ,
+            },
             checks=(
                 "a point mass is inside iff its profile is a pure Nash equilibrium",
                 "one term per profile in every incentive row",
+                "every incentive row re-derived from the payoffs",
             ),
         )
 
@@ -323,8 +354,19 @@ class CorrelatedEquilibrium(ResultMixin):
             "min_probability": min(vec),
             "payoffs": self.payoffs,
         }
-        ok = well_formed and violation == 0
-        checks = ["probabilities are non-negative and sum to 1", "every incentive constraint"]
+        expected = tuple(
+            sum(
+                (x * self.game.payoff(i, prof) for prof, x in zip(poly.profiles, vec, strict=True)),
+                Fraction(0),
+            )
+            for i in range(self.game.n_players)
+        )
+        ok = well_formed and violation == 0 and expected == tuple(self.payoffs)
+        checks = [
+            "probabilities are non-negative and sum to 1",
+            "every incentive constraint",
+            "payoffs are the expectations under the distribution",
+        ]
         if self.objective is not None:
             lp = _lp(poly, dict(self.objective))
             reason = check(lp, tuple(vec), *self._dual)

@@ -107,8 +107,9 @@ class EquilibriumSet(ResultMixin):
         True when ``equilibria`` are *all* extreme equilibria (the whole set is then the union of
         ``maximal_subsets``).
     degenerate : bool or None
-        Whether the game is degenerate (some mixed strategy has more pure best replies than its
-        support size); ``None`` when the method does not determine it.
+        Whether an extreme equilibrium is degenerate (one of its strategies has more pure best
+        replies than its support size; only then can equilibria form continua); ``None`` when
+        the method does not determine it.
     maximal_subsets, components : tuple or None
         For complete two-player sets (see the module docstring); ``None`` when not enumerated.
     notes : tuple of str
@@ -128,7 +129,7 @@ class EquilibriumSet(ResultMixin):
     def build(
         cls,
         game: NormalFormGame,
-        profiles: Sequence[Sequence[Sequence[Fraction]]],
+        profiles: Sequence[Sequence[Sequence[Fraction]] | Equilibrium],
         *,
         method: str,
         options: Mapping[str, Any],
@@ -136,8 +137,12 @@ class EquilibriumSet(ResultMixin):
         degenerate: bool | None,
         notes: Sequence[str] = (),
     ) -> EquilibriumSet:
-        """Sort and deduplicate ``profiles`` and derive subsets, components and notes."""
-        unique = {Equilibrium.of(game, p) for p in profiles}
+        """Sort and deduplicate ``profiles`` and derive subsets, components and notes.
+
+        A profile may be given as an :class:`Equilibrium` record already (its payoffs computed
+        by the solver); the others become records by :meth:`Equilibrium.of`.
+        """
+        unique = {p if isinstance(p, Equilibrium) else Equilibrium.of(game, p) for p in profiles}
         equilibria = tuple(sorted(unique, key=_order))
         subsets: tuple[NashSubset, ...] | None = None
         components: tuple[Component, ...] | None = None

@@ -12,24 +12,47 @@ a label, and the variable with that label enters the *other* system, until the l
 variable has label ``k`` (Lemke and Howson 1964; von Stengel 2002, "Computing equilibria for
 two-person games", Handbook of Game Theory 3, ch. 45, section 3).
 
-Pivoting is integral (Edmonds 1967; Bareiss): every tableau entry stays an integer and the
-division by the previous pivot is exact.  The lexicographic minimum-ratio rule (on the
-right-hand side, then the columns of the initial slack basis) acts as a symbolic perturbation,
-so the path never cycles and always terminates, also on degenerate games.  The profile found
-is checked exactly before it is returned.
+The path is first followed in floating point (numpy, the payoffs scaled to at most 1), with
+the lexicographic minimum-ratio rule (on the right-hand side, then the columns of the initial
+slack basis; ties within a relative ``1e-9``).  Only the final bases matter: they give the
+supports, and the equilibrium is rebuilt from its support systems exactly (FLINT integer
+matrices) and verified exactly (:func:`~negotiate.solvers.nash._bimatrix.verify_pair`).  If the
+check fails (a tie decided wrongly in floats, or a float path that does not end), the path is
+followed again in exact integer pivoting (Edmonds 1967; Bareiss): every tableau entry stays an
+integer and the division by the previous pivot is exact; there the lexicographic rule is a
+symbolic perturbation, so the path never cycles and always terminates, also on degenerate
+games.  Either way the profile returned has been checked exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
+
+import numpy as np
 
 from negotiate.errors import ModelError, SolverError
 from negotiate.games.normal import NormalFormGame
-from negotiate.solvers.nash._bimatrix import IntMatrix, integer_payoffs, normalise
-from negotiate.solvers.nash.equilibria import EquilibriumSet
+from negotiate.solvers.nash._bimatrix import (
+    IntegerGame,
+    IntMatrix,
+    expected_payoffs,
+    integer_game,
+    normalise,
+    over_common_denominator,
+    support_point,
+    verify_pair,
+)
+from negotiate.solvers.nash._lh_float import float_path
+from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
 
-__all__ = ["lemke_howson", "lemke_howson_profile"]
+__all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile"]
+
+Vector = tuple[Fraction, ...]
+
+_TIE = 1e-9  # relative tolerance of a tie in the float ratio test
+_FLOAT_PIVOTS = 1_000_000  # a float path longer than this is abandoned for the exact one
 
 
 class _Tableau:
@@ -118,6 +141,66 @@ def lemke_howson_profile(
     )
 
 
+def lemke_howson_float(
+    a: IntMatrix,
+    b: IntMatrix,
+    label: int,
+    max_pivots: int = _FLOAT_PIVOTS,
+    kernel: Any = None,
+    floats: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[list[int], list[int], int] | None:
+    """The final bases of the Lemke–Howson path in floating point, and the number of pivots.
+
+    Same tableaux, labels and lexicographic rule as :func:`lemke_howson_profile`, on the
+    payoffs scaled to at most 1 (:mod:`negotiate.solvers.nash._lh_float`).  Returns
+    ``(basis_p, basis_q, pivots)`` (the labels of the basic variables of each system) or
+    ``None`` if the path hits a ray or exceeds ``max_pivots``: floats decide ties only
+    approximately, so the caller rebuilds and checks.  ``floats`` are ``(A, B)`` as floats.
+    """
+    fa, fb = floats if floats is not None else (np.array(a, float), np.array(b, float))
+    return float_path(fa / fa.max(), fb / fb.max(), label, max_pivots, _TIE, kernel)
+
+
+def rebuild(
+    a: IntMatrix,
+    bt: IntMatrix,
+    basis_p: Sequence[int],
+    basis_q: Sequence[int],
+    floats: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None:
+    """The exact equilibrium of two final bases, or ``None`` if it fails the exact check.
+
+    With ``S`` the basic ``x`` and ``J`` the non-basic slacks ``s``, ``x_S`` solves
+    ``B^T[J, S] x_S = 1`` (the other ``x`` are 0); likewise ``A[I, T] y_T = 1``.  The pair is
+    kept only if :func:`verify_pair` proves it an equilibrium (``floats = (A, B^T)`` as
+    float arrays speed the check up; it stays exact).
+    """
+    m, n = len(a), len(bt)
+    in_p, in_q = set(basis_p), set(basis_q)
+    xs = sorted(c for c in basis_p if c < m)
+    js = [j for j in range(n) if m + j not in in_p]
+    ys = sorted(c - m for c in basis_q if c >= m)
+    is_ = [i for i in range(m) if i not in in_q]
+    xsol = support_point(bt, js, xs)
+    ysol = support_point(a, is_, ys)
+    if xsol is None or ysol is None:
+        return None
+    x = (xs, xsol[0])
+    y = (ys, ysol[0])
+    if not verify_pair(a, bt, x, y, floats):
+        return None
+    return _strategy(m, x), _strategy(n, y)
+
+
+def _strategy(size: int, point: tuple[Sequence[int], Sequence[int]]) -> tuple[Fraction, ...]:
+    support, numerators = point
+    total = sum(numerators)
+    out = [Fraction(0)] * size
+    for k, v in zip(support, numerators, strict=True):
+        out[k] = Fraction(v, total)
+    return tuple(out)
+
+
 def _label(game: NormalFormGame, initial_label: object) -> int:
     m, n = game.shape
     if isinstance(initial_label, tuple) and len(initial_label) == 2:
@@ -147,26 +230,44 @@ def lemke_howson(game: NormalFormGame, *, initial_label: object = 0) -> Equilibr
     may reach different equilibria; none is guaranteed to find all of them.
     """
     label = _label(game, initial_label)
-    a, b = integer_payoffs(game)
-    x, y, steps = lemke_howson_profile(a, b, label)
+    x, y, steps, path = _solve(integer_game(game), label)
     result = EquilibriumSet.build(
         game,
-        [(x, y)],
+        [Equilibrium(game, (x, y), expected_payoffs(game, x, y))],
         method="lemke_howson",
         options={"initial_label": initial_label},
         complete=False,
         degenerate=None,
         notes=(
-            f"one equilibrium, reached by dropping label {label} after {steps} pivots; "
-            "the set is not enumerated",
+            f"one equilibrium, reached by dropping label {label} after {steps} pivots "
+            f"({path}); the set is not enumerated",
         ),
     )
-    regret = result.equilibria[0].max_regret()
-    if regret != 0:
+    return result
+
+
+#: Test hook: when set, replaces the float path (to force the exact fallback).
+_float_path_hook: Callable[..., tuple[list[int], list[int], int] | None] | None = None
+
+
+def _solve(data: IntegerGame, label: int) -> tuple[Vector, Vector, int, str]:
+    """Float path, exact rebuild and check; the exact integer path if the check fails."""
+    a, b, bt = data.a, data.b, data.bt
+    if _float_path_hook is None:
+        found = lemke_howson_float(a, b, label, floats=(data.fa, data.fb))
+    else:
+        found = _float_path_hook(a, b, label)
+    if found is not None:
+        basis_p, basis_q, steps = found
+        profile = rebuild(a, bt, basis_p, basis_q, (data.fa, data.fbt))
+        if profile is not None:
+            return profile[0], profile[1], steps, "float pivoting, rebuilt and verified exactly"
+    x, y, steps = lemke_howson_profile(a, b, label)
+    xi, yi = over_common_denominator(x)[:2], over_common_denominator(y)[:2]
+    if not verify_pair(a, bt, xi, yi, (data.fa, data.fbt)):
         raise SolverError(
-            f"Lemke–Howson ended at a profile with regret {regret}",
+            "Lemke–Howson ended at a profile that is not an equilibrium",
             solver="lemke_howson",
             status="not_equilibrium",
-            residual=float(regret),
         )
-    return result
+    return x, y, steps, "exact integer pivoting"

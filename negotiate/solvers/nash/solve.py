@@ -8,10 +8,11 @@
     equilibria off as the whole set.
 ``"enummixed"``
     All extreme equilibria of a two-player game, exact and complete, also for degenerate
-    games, with maximal Nash subsets and connected components
-    (:mod:`negotiate.solvers.nash.enummixed`).
+    games, with maximal Nash subsets and connected components; lrslib's ``lrsnash`` when it
+    is installed, else cdd (:mod:`negotiate.solvers.nash.enummixed`).
 ``"lemke_howson"``
-    One equilibrium of a two-player game by exact lexicographic Lemke–Howson; option
+    One equilibrium of a two-player game by lexicographic Lemke–Howson (float pivoting,
+    rebuilt and verified exactly, exact integer pivoting as the fallback); option
     ``initial_label`` (:mod:`negotiate.solvers.nash.lemke_howson`).
 ``"pure"``
     All pure equilibria of an n-player game by exhaustive search
@@ -30,7 +31,7 @@ from typing import Any
 from negotiate._registry import Registry
 from negotiate.errors import ModelError
 from negotiate.games.normal import NormalFormGame
-from negotiate.solvers.nash._bimatrix import bimatrix_accepts
+from negotiate.solvers.nash._bimatrix import bimatrix_accepts, vertex_bound
 from negotiate.solvers.nash.enummixed import check_budget, enummixed
 from negotiate.solvers.nash.equilibria import EquilibriumSet
 from negotiate.solvers.nash.lemke_howson import lemke_howson
@@ -51,13 +52,13 @@ def _is_game(obj: Any) -> str | None:
 
 NASH_METHODS.register(
     "enummixed",
-    "all extreme equilibria of a two-player game: exact vertex enumeration (cdd, GMP)",
+    "all extreme equilibria of a two-player game: exact vertex enumeration (lrsnash or cdd)",
     bimatrix_accepts,
-    options={"max_cost"},
+    options={"max_cost", "engine"},
 )(enummixed)
 NASH_METHODS.register(
     "lemke_howson",
-    "one equilibrium of a two-player game: exact lexicographic Lemke–Howson",
+    "one equilibrium of a two-player game: lexicographic Lemke–Howson, verified exactly",
     bimatrix_accepts,
     options={"initial_label"},
     auto=False,
@@ -93,7 +94,10 @@ def _nashpy_support(game: NormalFormGame, *, max_cost: object = None) -> Equilib
     auto=False,
 )
 def _nashpy_vertex(game: NormalFormGame, *, max_cost: object = None) -> EquilibriumSet:
-    check_budget(game, max_cost, "nashpy_vertex")
+    m, n = game.shape
+    # nashpy enumerates both polytopes and tries every pair of vertices
+    pairs = vertex_bound(m, m + n) * vertex_bound(n, m + n)
+    check_budget(game, max_cost, "nashpy_vertex", cost=pairs, default=10**9)
     return nashpy_equilibria(game, "vertex")
 
 
@@ -103,6 +107,7 @@ def nash_equilibria(
     *,
     max_cost: Any = None,
     initial_label: Any = None,
+    engine: str | None = None,
 ) -> EquilibriumSet:
     """Nash equilibria of ``game`` by ``method`` (see the module docstring for the methods).
 
@@ -117,8 +122,11 @@ def nash_equilibria(
         method that does not fit the game raises :class:`NotApplicableError` listing those
         that do.
     max_cost : number, optional
-        Budget for the enumerating methods (default: admits 12 x 12); over it,
+        Budget for the enumerating methods (default: admits 14 x 14); over it,
         :class:`TooLargeError` says to use ``method='lemke_howson'``.
+    engine : {"cdd", "lrsnash"}, optional
+        The vertex enumeration of ``enummixed``: cdd (default) or lrslib's ``lrsnash``
+        program, used only when asked for and installed (it is not a dependency).
     initial_label : int or (player, strategy), optional
         The label Lemke–Howson drops first (default 0).
 

@@ -240,6 +240,27 @@ def _mixture(choice: Choice) -> dict[str, Any]:
     return {choice: Fraction(1)} if isinstance(choice, str) else dict(choice)
 
 
+def _total_payoff_error(game: SignalingGame, eq: PerfectBayesianEquilibrium) -> Fraction:
+    """Largest error of the players' ex-ante payoffs, recomputed from the strategies: the
+    sender's as the prior-weighted type payoffs, the receiver's as the expectation over
+    types, messages and replies."""
+    T, M, A, V = game.types, game.messages, game.actions, game.receiver_payoffs
+    sender = sum(
+        (Fraction(game.priors[i]) * Fraction(eq.type_payoffs[t]) for i, t in enumerate(T)),
+        Fraction(0),
+    )
+    receiver = Fraction(0)
+    for i, t in enumerate(T):
+        for m, q in eq.sender_mixture(t).items():
+            for a, r in eq.receiver_mixture(m).items():
+                v = Fraction(V[i][M.index(m)][A.index(a)])
+                receiver += Fraction(game.priors[i]) * Fraction(q) * Fraction(r) * v
+    return max(
+        abs(sender - Fraction(eq.payoffs[game.sender])),
+        abs(receiver - Fraction(eq.payoffs[game.receiver])),
+    )
+
+
 @dataclass(frozen=True, repr=False)
 class PBEResult(ResultMixin):
     """All perfect Bayesian equilibria found in the enumerated classes, and how.
@@ -299,6 +320,7 @@ class PBEResult(ResultMixin):
         notes = []
         for n, eq in enumerate(self.equilibria):
             res = residuals(self.game, eq)
+            res["payoff_error"] = max(res["payoff_error"], _total_payoff_error(self.game, eq))
             for name, value in res.items():
                 worst[name] = max(worst[name], value)
                 if value != 0:

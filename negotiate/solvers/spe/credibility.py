@@ -155,6 +155,9 @@ class CredibilityResult(ResultMixin):
         )
         failures = []
         for k, eq in enumerate(self.equilibria):
+            expected = self.game.expected_payoffs(eq.probabilities)
+            if dict(zip(self.tree.players, expected, strict=True)) != dict(eq.payoffs):
+                failures.append(f"equilibrium {k}: payoffs recompute as {expected}")
             for t in eq.threats:
                 if t.loss <= 0 or t.probability <= 0:
                     failures.append(f"equilibrium {k}: threat at {t.path} has no loss")

@@ -30,7 +30,8 @@ from negotiate._registry import Registry
 from negotiate.errors import ModelError, NotApplicableError, TooLargeError
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
-from negotiate.solvers.nash.reduced_normal import InfosetKey, infoset_key, infoset_table, play
+from negotiate.solvers.nash.reduced_normal import infoset_table, play
+from negotiate.solvers.spe.deviation import brute_force_spe, check_profile
 
 if TYPE_CHECKING:
     from negotiate.solvers.spe.regions import SymbolicSPEResult
@@ -103,11 +104,13 @@ class SPEResult(ResultMixin):
         return any(eq.strategy[key] == action for eq in self.equilibria)
 
     def verify(self) -> Certificate:
-        """Re-check every equilibrium exactly: at each decision node no action does better
-        than the one chosen (one-shot deviation), ties follow ``tie_break``, and in every
-        subgame no player gains by changing its action at one information set; payoffs and
-        outcome probabilities are recomputed.  (Subgames with imperfect information were
-        solved by exhaustive pure Nash search; this check is the one-set necessary part.)"""
+        """Re-check every equilibrium on the tree itself, sharing no code with the solver:
+        at every decision node no action gives the mover a higher continuation payoff (the
+        one-shot deviation principle) and no tied action stands earlier in ``tie_break``; in
+        every subgame no player gains by switching its action at a whole information set;
+        payoffs, path and outcome probabilities are recomputed.  On small trees with perfect
+        information, every pure profile is enumerated and the profiles passing that check
+        must be exactly the equilibria reported (none missing, none extra)."""
         worst = Fraction(0)
         checks = []
         ok = True
@@ -116,9 +119,21 @@ class SPEResult(ResultMixin):
             worst = max(worst, regret)
             ok = ok and good
             checks += [f"equilibrium {k}: {m}" for m in msgs]
+        oracle = brute_force_spe(self.tree)
+        quantities: dict[str, Any] = {"max_regret": worst, "equilibria": len(self.equilibria)}
+        if oracle is not None:
+            reported = {tuple(sorted(eq.strategy.items())) for eq in self.equilibria}
+            missing, extra = len(oracle - reported), len(reported - oracle)
+            quantities["brute_force_equilibria"] = len(oracle)
+            if missing or extra:
+                ok = False
+                checks.append(
+                    f"brute force over all pure profiles: {missing} equilibria missing, "
+                    f"{extra} reported that fail the check"
+                )
         return Certificate(
             ok=ok and bool(self.equilibria),
-            quantities={"max_regret": worst, "equilibria": len(self.equilibria)},
+            quantities=quantities,
             exact=True,
             checks=tuple(checks) or ("all decision nodes optimal, payoffs recomputed",),
             notes=self.notes,
@@ -362,56 +377,6 @@ def _is_nash(
             if value[tuple(dev)][0][i] > base[i]:
                 return False
     return True
-
-
-def check_profile(tree: GameTree, eq: SPEProfile) -> tuple[Fraction, bool, list[str]]:
-    """Independent exact check of one profile: (max regret, ok, failure messages)."""
-    msgs: list[str] = []
-    choice: dict[InfosetKey, str] = {}
-    for p in tree.decision_paths():
-        node = tree.node(p)
-        assert isinstance(node, Decision)
-        if p not in eq.strategy:
-            msgs.append(f"no action at decision node {p}")
-            continue
-        key = infoset_key(node, p)
-        if choice.setdefault(key, eq.strategy[p]) != eq.strategy[p]:
-            msgs.append(f"different actions inside information set {key!r}")
-    if msgs:
-        return Fraction(0), False, msgs
-    worst = Fraction(0)
-    values, reach = play(tree, choice)
-    if dict(zip(tree.players, values, strict=True)) != dict(eq.payoffs):
-        msgs.append(f"payoffs recomputed as {values}, reported {dict(eq.payoffs)}")
-    if {t: q for t, q in reach.items()} != dict(eq.outcomes):
-        msgs.append("outcome distribution differs on recomputation")
-    for p in tree.decision_paths():
-        node = tree.node(p)
-        assert isinstance(node, Decision)
-        if len(tree.infoset_members(p)) > 1:
-            continue
-        i = tree.player_index(node.player)
-        utility = {a: play(tree, choice, (*p, a))[0][i] for a in node.actions}
-        regret = max(utility.values()) - utility[eq.strategy[p]]
-        worst = max(worst, regret)
-        if eq.strategy[p] not in _optimal(node, utility):
-            msgs.append(
-                f"action {eq.strategy[p]!r} at {p} is not optimal (regret {regret}) "
-                "or breaks tie_break"
-            )
-    for root in (p for p in tree.paths() if tree.is_subgame_root(p)):
-        table = [info for info in infoset_table(tree, root) if len(info.members) > 1]
-        for info in table:
-            i = tree.player_index(info.player)
-            base = play(tree, choice, root)[0][i]
-            for a in info.actions:
-                alt = play(tree, {**choice, info.key: a}, root)[0][i]
-                worst = max(worst, alt - base)
-                if alt > base:
-                    msgs.append(
-                        f"in the subgame at {root}, {info.player} gains by {a!r} at {info.key!r}"
-                    )
-    return worst, not msgs, msgs
 
 
 def solve_numeric(tree: GameTree, max_equilibria: int = MAX_EQUILIBRIA) -> SPEResult:

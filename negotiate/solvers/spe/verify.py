@@ -11,7 +11,9 @@ Two independent checks of a :class:`~negotiate.solvers.spe_regions.SymbolicSPERe
 2. **Substitution at sample points.**  At each region's witness and at seeded random
    rational points of the domain, exactly one region must contain the point, and
    ``result.at(x)`` must equal a fresh exact backward induction on ``tree.bind(x)`` (same
-   set of strategies and payoffs), with zero regret.
+   set of strategies and payoffs) and, on small trees with perfect information, the set of
+   pure profiles that pass the one-shot deviation check
+   (:func:`~negotiate.solvers.spe.deviation.brute_force_spe`), with zero regret.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from negotiate.core.regions import Decider, Ineq, make_ineq
 from negotiate.errors import ModelError, SolverError
 from negotiate.games.tree import Decision, GameTree, Path, Terminal
 from negotiate.results import Certificate
-from negotiate.solvers.spe.solve import SPEResult, check_profile, solve_numeric
+from negotiate.solvers.spe.deviation import brute_force_spe, check_profile
+from negotiate.solvers.spe.solve import SPEResult, solve_numeric
 
 if TYPE_CHECKING:
     from negotiate.solvers.spe.regions import Region, SymbolicSPEResult
@@ -141,6 +144,14 @@ def verify_symbolic(result: SymbolicSPEResult, samples: int = 40) -> Certificate
             mismatches += 1
             continue
         checked += 1
+        oracle = brute_force_spe(fresh.tree, limit=256)
+        strategies = {tuple(sorted(eq.strategy.items())) for eq in got.equilibria}
+        if oracle is not None and strategies != oracle:
+            mismatches += 1
+            failures.append(
+                f"at {point}: regions give {len(strategies)} equilibria, the enumeration of "
+                f"all pure profiles {len(oracle)}"
+            )
         if equilibrium_key(got) != equilibrium_key(fresh):
             mismatches += 1
             failures.append(

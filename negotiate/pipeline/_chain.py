@@ -1,11 +1,11 @@
-"""Pareto chains, participation slacks and bargaining solutions, one chain per point.
+"""Pareto chains and bargaining solutions on arrays, one chain per point (the array
+implementation of the bargaining stage, :mod:`negotiate.pipeline.bargaining`).
 
-The exact path builds, at each point, the feasible polygon (the linear issue space of
-MODELS.md M1, or the hull of outcome points), measures the participation slacks
+The exact implementation builds, at each point, the feasible polygon (the linear issue
+space, or the hull of outcome points), measures the participation slacks
 ``max{U_i : U in F, U_j >= d_j} - d_i`` on it and solves the bargaining problem by an exact
-frontier walk (:mod:`negotiate.scenario.analysis`,
-:mod:`negotiate.solvers.bargaining.frontier`).  Here
-the same steps run on float arrays, one array per chain vertex (``vx[k]``, ``vy[k]``):
+frontier walk (:mod:`negotiate.solvers.bargaining.frontier`).  Here the same steps run on float
+arrays, one array per chain vertex (``vx[k]``, ``vy[k]``):
 
 * **Issue chains.**  Issues worth something only to player 1 go to player 1, those worth
   nothing to player 1 to player 2; the others are handed over in decreasing order of
@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Chain", "issue_chain", "ks", "nash", "point_chain", "slacks"]
+__all__ = ["Chain", "allocation", "issue_chain", "ks", "nash", "point_chain"]
 
 Arr = Any  # a float array over points, or a scalar
 
@@ -202,16 +202,6 @@ def point_chain(u1: Sequence[Arr], u2: Sequence[Arr]) -> Chain:
         vy.append(by)
         edges = edges + np.isfinite(best)
     return Chain(vx, vy, np.asarray(edges))
-
-
-def slacks(c: Chain, d1: Arr, d2: Arr) -> tuple[Arr, Arr]:
-    """Participation slacks ``max{U_i : U_j >= d_j} - d_i`` (``participation_slacks``)."""
-    s1 = c.x_at_y(d2) - d1
-    s2 = c.y_at_x(d1) - d2
-    top1, top0 = c.vy[0], c.vx[-1]
-    s2 = np.where(top1 < d2, top1 - d2, s2)
-    s1 = np.where(top0 < d1, top0 - d1, s1)
-    return s1, s2
 
 
 def nash(c: Chain, d1: Arr, d2: Arr, a: Arr) -> tuple[Arr, Arr, Arr]:

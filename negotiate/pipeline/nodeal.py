@@ -1,36 +1,161 @@
-"""Backward induction on float arrays: one game tree, many parameter points at once.
+"""Stage 3, the no-deal game: what happens if the talks fail.
 
-The kernel reproduces the equilibrium that a scenario reads from the exact solver,
-``subgame_perfect(tree).equilibria[0]`` (:mod:`negotiate.solvers.spe.solve`): equilibria are
-listed in the order of ``itertools.product`` over the children's equilibria, so the first
-one takes every child's first equilibrium, and at a decision node the first action, in the
-declared order, among the maximisers of the mover's payoff that rank best under the node's
-``tie_break``.  Chance nodes average their children in the declared order of outcomes.
+The no-deal game is a game tree (``[deterrence]``); its subgame-perfect equilibrium (Selten
+1965, by backward induction) gives each side's no-deal value, the probability with which a
+war action is played on the equilibrium path, and whether the path reaches an agreement
+action.  The equilibrium read is ``subgame_perfect(tree).equilibria[0]``
+(:mod:`negotiate.solvers.spe.solve`): at a decision node the first action, in declared order, among
+the mover's maximisers that rank best under the node's ``tie_break``.
 
-Floats cannot see exact ties.  Here actions whose payoffs lie within ``1e-12 * max(1, |best|)``
-of the best are treated as tied and settled like exact ties (``tie_break``, then declared
-order); such points are flagged ``boundary``: the exact answer may differ there.  A chance
-probability in ``(0, 1e-12]`` is flagged too (the exact path plays that branch, floats may not).
-
-Perfect information only: trees with information sets are solved per point by the exact
-path (see :mod:`negotiate.sweeps.compile`).
+**Array implementation** (:class:`TreeKernel`).  Equilibria are listed in the order of
+``itertools.product`` over the children's equilibria, so the first one takes every child's
+first equilibrium; the kernel reproduces it on float arrays.  Chance nodes average their
+children in the declared order of outcomes.  Floats cannot see exact ties: actions whose
+payoffs lie within ``1e-12 * max(1, |best|)`` of the best are treated as tied and settled
+like exact ties (``tie_break``, then declared order); such points are flagged ``boundary``.
+A chance probability in ``(0, 1e-12]`` is flagged too (the exact path plays that branch,
+floats may not).  Perfect information only: trees with information sets are solved per point
+by the exact path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal, Value
+from negotiate.pipeline._arrays import TIE_TOLERANCE
+from negotiate.pipeline._spec import Spec, Stage, no_fields
 
-__all__ = ["TIE_TOLERANCE", "TreeKernel", "TreeValues"]
+__all__ = [
+    "STAGE",
+    "NoDeal",
+    "TreeKernel",
+    "TreeValues",
+    "no_deal_exact",
+    "reached_actions",
+    "read_no_deal",
+]
 
-#: Relative distance under which two payoffs count as tied (a boundary point).
-TIE_TOLERANCE = 1e-12
+
+@dataclass(frozen=True)
+class NoDeal:
+    """What happens if the talks fail: the no-deal game's subgame-perfect equilibrium."""
+
+    values: Mapping[str, Fraction]
+    path: tuple[str, ...]
+    war: bool
+    agreed: bool
+    war_probability: Fraction
+    actions_played: Mapping[str, Fraction]
+    strategy: Mapping[tuple[str, ...], str]
+    n_equilibria: int
+
+
+def no_deal_exact(
+    tree: GameTree,
+    players: Sequence[str],
+    war_actions: Sequence[str],
+    agreement_actions: Sequence[str],
+) -> NoDeal:
+    """The subgame-perfect equilibrium of a numeric ``tree`` read as a :class:`NoDeal`."""
+    from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
+
+    result = subgame_perfect(tree)
+    if not isinstance(result, SPEResult):  # pragma: no cover - a bound tree is numeric
+        raise ModelError("deterrence", None, "the bound tree still has free parameters")
+    return read_no_deal(tree, result, players, war_actions, agreement_actions)
+
+
+def read_no_deal(
+    tree: GameTree,
+    result: Any,
+    players: Sequence[str],
+    war_actions: Sequence[str],
+    agreement_actions: Sequence[str],
+) -> NoDeal:
+    """The :class:`NoDeal` read from ``result``, the subgame-perfect equilibria of ``tree``:
+    its first equilibrium's values, path, war probability and agreement."""
+    eq = result.equilibria[0]
+    reached = reached_actions(tree, eq.strategy)
+    war_p = sum((q for a, q in reached.items() if a in set(war_actions)), Fraction(0))
+    return NoDeal(
+        values={p: eq.payoffs[p] for p in players},
+        path=tuple(eq.path),
+        war=war_p > 0,
+        agreed=any(a in set(agreement_actions) for a in reached),
+        war_probability=war_p,
+        actions_played=reached,
+        strategy=dict(eq.strategy),
+        n_equilibria=len(result.equilibria),
+    )
+
+
+def reached_actions(tree: Any, strategy: Mapping[tuple[str, ...], str]) -> dict[str, Fraction]:
+    """Probability with which each action label is played on the equilibrium path."""
+    out: dict[str, Fraction] = {}
+    stack: list[tuple[tuple[str, ...], Any, Fraction]] = [((), tree.node(()), Fraction(1))]
+    while stack:
+        path, node, prob = stack.pop()
+        if isinstance(node, Decision):
+            action = strategy[path]
+            out[action] = out.get(action, Fraction(0)) + prob
+            stack.append(((*path, action), node.child(action), prob))
+        elif isinstance(node, Chance):
+            for label, q, child in zip(
+                node.outcomes, node.probabilities, node.children, strict=True
+            ):
+                if q:
+                    stack.append(((*path, label), child, prob * Fraction(q)))
+    return out
+
+
+def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
+    """Bind the tree family at the point and solve it; ``frame["cache"]`` (a dict or None)
+    memoises the result on the values of the tree's own parameters."""
+    if spec.tree is None:
+        return {"no_deal": None}
+    values, cache = frame["in"].env, frame.get("cache")
+    key = tuple(values[n] for n in spec.tree_names)
+    if cache is not None and key in cache:
+        return {"no_deal": cache[key]}
+    tree = spec.tree.bind({n: values[n] for n in spec.tree_names})
+    out = no_deal_exact(tree, spec.players, spec.war_actions, spec.agreement_actions)
+    if cache is not None:
+        cache[key] = out
+    return {"no_deal": out}
+
+
+def kernel(spec: Spec) -> TreeKernel:
+    """The array kernel of ``spec``'s tree (built once per spec)."""
+    if "tree_kernel" not in spec.cache:
+        spec.cache["tree_kernel"] = TreeKernel(spec.tree, spec.war_actions, spec.agreement_actions)
+    out = spec.cache["tree_kernel"]
+    assert isinstance(out, TreeKernel)
+    return out
+
+
+def _array_fields(spec: Spec) -> list[tuple[str, Any]]:
+    if spec.tree is None:
+        return []
+    return [(f"tree[{k}]", e) for k, e in enumerate(kernel(spec).exprs)]
+
+
+def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
+    """The :class:`TreeValues` at every point; ``frame["fixed_no_deal"]`` may hold them
+    already (a tree the points do not move, solved once)."""
+    if spec.tree is None:
+        return {"no_deal": None}
+    if frame.get("fixed_no_deal") is not None:
+        return {"no_deal": frame["fixed_no_deal"]}
+    inp = frame["in"]
+    k = kernel(spec)
+    return {"no_deal": k.solve([inp[f"tree[{j}]"] for j in range(len(k.exprs))], frame["point"])}
 
 
 @dataclass(frozen=True)
@@ -199,3 +324,14 @@ class TreeKernel:
                 shown,
                 f"probabilities must lie in [0, 1] and sum to 1 (at {at})",
             )
+
+
+STAGE = Stage(
+    name="no_deal",
+    meaning="the no-deal game's subgame-perfect equilibrium: values, war, agreement",
+    writes=("no_deal",),
+    fields=no_fields,
+    exact=_exact,
+    array=_array,
+    array_fields=_array_fields,
+)

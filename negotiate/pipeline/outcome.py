@@ -1,0 +1,161 @@
+"""Stage 7, the outcome: agreement, stalemate or war, and the binding constraint.
+
+Outcome rule (stated once):
+
+* **agreement** when a zone of agreement exists (both participation slacks positive) and
+  every extra condition holds; a model without a bargaining layer agrees when the no-deal
+  game's equilibrium path reaches an agreement action;
+* otherwise **war** when the no-deal equilibrium path plays a war action with positive
+  probability, and **stalemate** when it does not.
+
+Constraints, in this order: participation (per side), ratification floors, conditions.
+Binding: the failed constraints, most violated first (a condition without a slack counts as
+0; ties in declared order); then the ratification floors above the no-deal value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from negotiate.pipeline._arrays import TIE_TOLERANCE, Arr
+from negotiate.pipeline._spec import Spec, Stage, no_fields
+
+__all__ = [
+    "OUTCOMES",
+    "STAGE",
+    "binding_array",
+    "binding_exact",
+    "classify_array",
+    "classify_exact",
+    "constraint_names",
+]
+
+OUTCOMES = ("agreement", "stalemate", "war")
+_AGREE, _STALEMATE, _WAR = range(3)
+
+#: One constraint: (name, kind, holds, slack or None).
+Item = tuple[str, str, bool, Fraction | None]
+
+
+def constraint_names(spec: Spec) -> tuple[str, ...]:
+    """The constraints' names, in their order."""
+    names = []
+    if spec.has_bargaining:
+        names += [f"participation:{p}" for p in spec.players]
+    names += [f"ratification:{p}" for p in spec.players if p in spec.floors]
+    names += [f"condition:{name}" for name, _ in spec.conditions]
+    return tuple(names)
+
+
+def classify_exact(zone: bool | None, conditions_ok: bool, no_deal: Any) -> str:
+    """The outcome label; ``zone`` is None without a bargaining layer (the tree decides)."""
+    if zone is None:
+        zone = no_deal is not None and no_deal.agreed
+    if zone and conditions_ok:
+        return "agreement"
+    if no_deal is not None and no_deal.war:
+        return "war"
+    return "stalemate"
+
+
+def classify_array(zone: Arr, conditions_ok: Arr, war: Arr) -> Arr:
+    """Outcome codes into :data:`OUTCOMES` (``war``: the war probability is positive)."""
+    return np.where(zone & conditions_ok, _AGREE, np.where(war, _WAR, _STALEMATE))
+
+
+def binding_exact(items: Sequence[Item]) -> tuple[str, ...]:
+    """Failed constraints, most violated first; then ratification floors with negative slack."""
+    failed = [c for c in items if not c[2]]
+    failed.sort(key=lambda c: c[3] if c[3] is not None else Fraction(0))
+    tight = [c for c in items if c[2] and c[3] is not None and c[3] < 0 and c[1] == "ratification"]
+    return tuple(c[0] for c in failed + tight)
+
+
+def binding_array(names: Sequence[str], slack: Mapping[str, Arr], holds: Mapping[str, Arr]) -> Arr:
+    """Codes into ``("", *names)``: the most violated constraint (ties within 1e-12 in
+    declared order); else the first ratification floor above the no-deal value."""
+    keys = []
+    for name in names:
+        value = slack[name]
+        if name.startswith("participation:"):
+            failed = ~(value > 0)
+        elif name.startswith("condition:"):
+            failed = ~holds[name]
+        else:
+            failed = np.False_
+        keys.append(np.where(failed, np.nan_to_num(value, nan=0.0), np.inf))
+    code: Arr = np.int16(0)
+    if not names:
+        return code
+    low = keys[0]
+    for k in keys[1:]:
+        low = np.minimum(low, k)
+    tol = TIE_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(low), low, 0.0)))
+    for j in range(len(names) - 1, -1, -1):  # the first within tol of the lowest wins
+        code = np.where(np.isfinite(low) & (keys[j] <= low + tol), j + 1, code)
+    for j, name in enumerate(names):
+        if name.startswith("ratification:"):
+            code = np.where((code == 0) & (slack[name] < 0), j + 1, code)
+    return code
+
+
+def _items(spec: Spec, frame: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
+    """``(name, kind, holds, slack)`` of every constraint, in order (both paths)."""
+    out: list[tuple[str, str, Any, Any]] = []
+    if frame["slacks"] is not None:
+        out += [
+            (f"participation:{p}", "participation", s > 0, s)
+            for p, s in zip(spec.players, frame["slacks"], strict=True)
+        ]
+    for p, s in frame["ratification"].items():
+        out.append((f"ratification:{p}", "ratification", True, s))
+    for name, (ok, s) in frame["conditions"].items():
+        out.append((f"condition:{name}", "condition", ok, s))
+    return out
+
+
+def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
+    slacks = frame["slacks"]
+    zone = None if slacks is None else slacks[0] > 0 < slacks[1]
+    conditions_ok = all(ok for ok, _ in frame["conditions"].values())
+    items = _items(spec, frame)
+    return {
+        "outcome": classify_exact(zone, conditions_ok, frame["no_deal"]),
+        "constraints": tuple(items),
+        "binding": binding_exact(items),
+    }
+
+
+def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
+    tv = frame["no_deal"]
+    if frame["slacks"] is not None:
+        zone = frame["zone"]
+    else:
+        zone = tv.agreed if tv is not None else np.False_
+    ok: Arr = np.True_
+    for holds, _ in frame["conditions"].values():
+        ok = ok & holds
+    war = (tv.war_probability > 0) if tv is not None else np.False_
+    items = _items(spec, frame)
+    names = [name for name, *_ in items]
+    slack = {name: s for name, _, _, s in items}
+    holds = {name: h for name, _, h, _ in items}
+    return {
+        "outcome": classify_array(zone, ok, war),
+        "constraints": tuple(items),
+        "binding": binding_array(names, slack, holds),
+    }
+
+
+STAGE = Stage(
+    name="outcome",
+    meaning="agreement, stalemate or war, and the binding constraint",
+    writes=("outcome", "constraints", "binding"),
+    fields=no_fields,
+    exact=_exact,
+    array=_array,
+)

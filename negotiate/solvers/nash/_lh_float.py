@@ -1,0 +1,198 @@
+"""The Lemke–Howson path in floating point: the fast first pass of the exact solver.
+
+Both kernels follow the path of :func:`~negotiate.solvers.nash.lemke_howson.lemke_howson_profile`
+on the same tableaux (payoffs scaled to at most 1): the ``P`` system has rows ``j`` and columns
+``x_0..x_{m-1}, s_0..s_{n-1}, rhs``; the ``Q`` system rows ``i`` and columns ``r_0..r_{m-1},
+y_0..y_{n-1}, rhs``.  The leaving row is chosen by the lexicographic minimum-ratio rule (the
+right-hand side, then the columns of the initial slack basis), two ratios being tied when they
+differ by at most ``tie`` relative to their size (von Stengel 2002, "Computing equilibria for
+two-person games", Handbook of Game Theory 3, ch. 45, section 3.7).
+
+Floats decide near-ties only approximately: the caller rebuilds the equilibrium from the final
+bases exactly and verifies it.  The vectorised numpy kernel runs everywhere; the loop kernel is
+compiled by numba when numba is installed (the optional ``fast`` extra) and the game is large
+enough for the one-off compilation (cached on disk) to pay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["float_path", "numba_kernel"]
+
+#: Games with at least this many strategies in all use the compiled kernel when available.
+NUMBA_MIN_SIZE = 60
+
+
+def tableaux(fa: np.ndarray, fb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The initial ``P`` and ``Q`` tableaux of the scaled payoff matrices (C order)."""
+    m, n = fa.shape
+    tp = np.hstack([fb.T, np.eye(n), np.ones((n, 1))])
+    tq = np.hstack([np.eye(m), fa, np.ones((m, 1))])
+    return np.ascontiguousarray(tp), np.ascontiguousarray(tq)
+
+
+def _numpy_leaving(t: np.ndarray, col: int, slack: range, tie: float) -> int:
+    """Row of the lexicographic minimum-ratio test; ``-1`` if no entry is positive."""
+    column = t[:, col]
+    cand = np.flatnonzero(column > tie)
+    if cand.size <= 1:
+        return int(cand[0]) if cand.size else -1
+    for k in (-1, *slack):
+        ratios = t[cand, k] / column[cand]
+        low = ratios.min()
+        cand = cand[ratios <= low + tie * max(1.0, abs(low))]
+        if cand.size == 1:
+            break
+    return int(cand[0])
+
+
+def numpy_path(
+    tp: np.ndarray,
+    tq: np.ndarray,
+    bp: np.ndarray,
+    bq: np.ndarray,
+    label: int,
+    m: int,
+    max_pivots: int,
+    tie: float,
+) -> int:
+    """Follow the path in place (tableaux and bases); the number of pivots, ``-1`` at a ray
+    and ``-2`` past ``max_pivots``.  Vectorised rank-one updates."""
+    n = tp.shape[0]
+    slacks = (range(m, m + n), range(m))
+    tabs = (tp, tq)
+    bases = (bp, bq)
+    side = 0 if label < m else 1
+    entering = label
+    for steps in range(1, max_pivots + 1):
+        t = tabs[side]
+        row = _numpy_leaving(t, entering, slacks[side], tie)
+        if row < 0:
+            return -1
+        prow = t[row] / t[row, entering]
+        t -= np.multiply.outer(t[:, entering], prow)
+        t[row] = prow
+        t[:, entering] = 0.0  # exact unit column: no residue
+        t[row, entering] = 1.0
+        leaving = int(bases[side][row])
+        bases[side][row] = entering
+        if leaving == label:
+            return steps
+        entering = leaving
+        side = 1 - side
+    return -2
+
+
+def loop_path(
+    tp: np.ndarray,
+    tq: np.ndarray,
+    bp: np.ndarray,
+    bq: np.ndarray,
+    label: int,
+    m: int,
+    max_pivots: int,
+    tie: float,
+) -> int:
+    """The same path as :func:`numpy_path` in explicit loops, for compilation by numba.
+
+    Row ``r`` replaces the current best row when its ratio is smaller beyond the tolerance, the
+    slack columns deciding ties in order.
+    """
+    n = tp.shape[0]
+    cols = tp.shape[1]
+    buf = np.empty(cols)
+    side = 0 if label < m else 1
+    entering = label
+    for steps in range(1, max_pivots + 1):
+        if side == 0:
+            t, basis, s0, s1 = tp, bp, m, m + n
+        else:
+            t, basis, s0, s1 = tq, bq, 0, m
+        rows = t.shape[0]
+        best = -1
+        for r in range(rows):
+            v = t[r, entering]
+            if v <= tie:
+                continue
+            if best < 0:
+                best = r
+                continue
+            bv = t[best, entering]
+            ratio_r = t[r, cols - 1] / v
+            ratio_b = t[best, cols - 1] / bv
+            scale = max(1.0, abs(ratio_b))
+            if ratio_r < ratio_b - tie * scale:
+                best = r
+                continue
+            if ratio_r > ratio_b + tie * scale:
+                continue
+            for k in range(s0, s1):
+                ratio_r = t[r, k] / v
+                ratio_b = t[best, k] / bv
+                scale = max(1.0, abs(ratio_b))
+                if ratio_r < ratio_b - tie * scale:
+                    best = r
+                    break
+                if ratio_r > ratio_b + tie * scale:
+                    break
+        if best < 0:
+            return -1
+        piv = t[best, entering]
+        for c in range(cols):  # a separate copy of the pivot row lets the update vectorise
+            buf[c] = t[best, c] / piv
+            t[best, c] = buf[c]
+        for r in range(rows):
+            if r != best:
+                f = t[r, entering]
+                if f != 0.0:
+                    for c in range(cols):
+                        t[r, c] -= f * buf[c]
+                    t[r, entering] = 0.0
+        t[best, entering] = 1.0
+        leaving = basis[best]
+        basis[best] = entering
+        if leaving == label:
+            return steps
+        entering = leaving
+        side = 1 - side
+    return -2
+
+
+_COMPILED: list[Callable[..., int] | None] = []
+
+
+def numba_kernel() -> Callable[..., int] | None:
+    """:func:`loop_path` compiled by numba (cached on disk), or ``None`` without numba."""
+    if not _COMPILED:
+        try:
+            import numba
+        except ImportError:
+            _COMPILED.append(None)
+        else:
+            _COMPILED.append(numba.njit(cache=True, nogil=True)(loop_path))
+    return _COMPILED[0]
+
+
+def float_path(
+    fa: np.ndarray, fb: np.ndarray, label: int, max_pivots: int, tie: float, kernel: Any = None
+) -> tuple[list[int], list[int], int] | None:
+    """The final bases ``(basis_p, basis_q, pivots)`` of the float path, or ``None``.
+
+    ``kernel`` forces :func:`numpy_path` or :func:`loop_path` (or its compiled form); by
+    default the compiled kernel for large games when numba is installed, else numpy.
+    """
+    m, n = fa.shape
+    tp, tq = tableaux(fa, fb)
+    bp = np.arange(m, m + n, dtype=np.int64)
+    bq = np.arange(m, dtype=np.int64)
+    if kernel is None:
+        compiled = numba_kernel() if m + n >= NUMBA_MIN_SIZE else None
+        kernel = compiled or numpy_path
+    steps = kernel(tp, tq, bp, bq, label, m, max_pivots, tie)
+    if steps < 0:
+        return None
+    return [int(v) for v in bp], [int(v) for v in bq], int(steps)
