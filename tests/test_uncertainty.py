@@ -110,6 +110,15 @@ def test_same_seed_same_numbers_whatever_the_chunking(monkeypatch) -> None:
     assert not np.array_equal(a.codes, c.codes)
 
 
+def test_same_numbers_on_a_pool_of_workers(monkeypatch) -> None:
+    monkeypatch.setattr(evaluate, "CHUNK", 500)  # several chunks for each of the workers
+    a = ng.uncertainty(REGION, draws=3000, seed=5, sobol_samples=64, tipping_draws=0)
+    b = ng.uncertainty(REGION, draws=3000, seed=5, sobol_samples=64, tipping_draws=0, workers=2)
+    da, db = a.to_dict(), b.to_dict()
+    da.pop("seconds"), db.pop("seconds")
+    assert da == db and np.array_equal(a.codes, b.codes)
+
+
 def test_draws_do_not_depend_on_how_they_are_split() -> None:
     s = ng.load_scenario(REGION)
     names = ("x", "y")

@@ -1,6 +1,7 @@
 """The ``negotiate uncertainty`` and ``negotiate calibrate`` commands.
 
     negotiate uncertainty FILE [--draws N] [--seed S] [--variant V] [--json] [--out DIR]
+                          [--workers N]
     negotiate calibrate FILE [--draws N] [--seed S] [--variant V] [--json]
 
 ``uncertainty`` draws the parameters that have a ``prior`` and prints the probability of each
@@ -51,12 +52,16 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--out", help="Also write uncertainty.json and uncertainty.md here."),
         ] = None,
+        workers: Annotated[
+            int | None,
+            typer.Option("--workers", help="Local worker processes (same numbers as one)."),
+        ] = None,
     ) -> None:
         """How sure is the outcome? Probabilities over the priors, Sobol' indices, tipping."""
         from negotiate.cli.scenario import render_summary
         from negotiate.uncertainty import uncertainty
 
-        result = uncertainty(file, draws, seed, variant=variant)
+        result = uncertainty(file, draws, seed, variant=variant, workers=workers)
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             (out / "uncertainty.json").write_text(

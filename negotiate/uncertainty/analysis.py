@@ -27,6 +27,7 @@ from negotiate.uncertainty.priors import check_count, check_seed, draw_rows, unc
 from negotiate.uncertainty.result import UncertaintyResult
 from negotiate.uncertainty.sobol import MORRIS_ABOVE, SLACK, morris_screening, sobol_indices
 from negotiate.uncertainty.tipping import tipping_distribution
+from negotiate.uncertainty.workers import PoolEvaluator
 
 __all__ = ["MAX_DRAWS", "load", "sobol_base", "uncertainty"]
 
@@ -92,6 +93,7 @@ def uncertainty(
     variant: str | None = None,
     sobol_samples: int | None = None,
     tipping_draws: int = 500,
+    workers: int | None = None,
 ) -> UncertaintyResult:
     """Monte Carlo over the priors of ``scenario`` (a Scenario or a file path).
 
@@ -102,12 +104,15 @@ def uncertainty(
       ``N (d + 2)`` points); default :func:`sobol_base` of ``draws``.
     * ``tipping_draws``: the first draws at which every lever's tipping point is found
       (0 skips them).
+    * ``workers``: local worker processes (:mod:`negotiate.uncertainty.workers`); default
+      in this process.
 
-    The same seed gives the same numbers whatever the chunking.
+    The same seed gives the same numbers whatever the chunking and the number of workers.
     """
     t0 = time.perf_counter()
     draws, seed = _check_draws(draws), check_seed(seed)
     tipping_draws = check_count(tipping_draws, "tipping_draws", least=0)
+    workers = 1 if workers is None else check_count(workers, "workers")
     s, names, fixed = prepare(scenario, variant)
     if sobol_samples is None:
         base = sobol_base(draws, len(names))
@@ -117,7 +122,43 @@ def uncertainty(
             raise ModelError("sobol_samples", base, "must be a power of two (Sobol' sequence)")
     baseline = str(s.solve(variant=variant, tipping_points=False).outcome)
     levers = tuple(s.levers) if tipping_draws else ()
-    evaluator = Evaluator(s, names, variant=variant, extra=levers)
+    evaluator: Any = Evaluator(s, names, variant=variant, extra=levers)
+    if workers > 1:
+        evaluator = PoolEvaluator(s, names, workers=workers, variant=variant, extra=levers)
+    try:
+        return _analyse(
+            s,
+            names,
+            fixed,
+            evaluator,
+            draws,
+            seed,
+            variant,
+            base,
+            baseline,
+            levers,
+            tipping_draws,
+            t0,
+        )
+    finally:
+        if workers > 1:
+            evaluator.close()
+
+
+def _analyse(
+    s: Any,
+    names: tuple[str, ...],
+    fixed: tuple[str, ...],
+    evaluator: Any,
+    draws: int,
+    seed: int,
+    variant: str | None,
+    base: int,
+    baseline: str,
+    levers: tuple[str, ...],
+    tipping_draws: int,
+    t0: float,
+) -> UncertaintyResult:
     mc = monte_carlo(s, evaluator, names, draws, seed)
     table = shares(mc.codes)
     notes: list[str] = []

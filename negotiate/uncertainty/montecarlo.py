@@ -83,7 +83,8 @@ class MonteCarlo:
 def monte_carlo(
     scenario: Any, evaluator: Evaluator, names: Sequence[str], n: int, seed: int
 ) -> MonteCarlo:
-    """Evaluate ``n`` prior draws of ``names`` (chunk by chunk) and tabulate by decile."""
+    """Evaluate ``n`` prior draws of ``names`` (chunk by chunk; ``workers`` chunks at a time
+    on a pool) and tabulate by decile."""
     codes = np.empty(n, dtype=np.int8)
     boundary = np.empty(n, dtype=bool)
     binning = {name: bins_of(scenario, name) for name in names}
@@ -91,8 +92,9 @@ def monte_carlo(
         name: np.zeros((len(ranges), len(OUTCOMES)), dtype=np.int64)
         for name, (_, ranges) in binning.items()
     }
-    for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
+    step = CHUNK * getattr(evaluator, "workers", 1)
+    for start in range(0, n, step):
+        stop = min(start + step, n)
         rows = draw_rows(scenario, names, seed, start, stop)
         ev = evaluator.run(rows)
         codes[start:stop] = ev.codes
