@@ -10,6 +10,7 @@ from negotiate._version import __version__
 from negotiate.errors import (
     DegenerateWarning,
     FloatInputWarning,
+    InconsistentEpisodesError,
     ModelError,
     NegotiateError,
     NegotiateWarning,
@@ -53,6 +54,7 @@ from negotiate.solvers.spe.solve import SPEResult, subgame_perfect
 from negotiate.solvers.spe.symbolic import SymbolicSPEResult
 from negotiate.sweeps import SweepResult, read_sweep, sweep
 from negotiate.sweeps.result import set_plotter as _set_plotter
+from negotiate.uncertainty import CalibrationResult, UncertaintyResult, calibrate, uncertainty
 
 
 def _regime_map(data: object, x: str, y: str, **options: object) -> object:
@@ -69,6 +71,7 @@ __all__ = [
     "BargainingSolution",
     "BehaviorEquilibrium",
     "BehaviorEquilibriumSet",
+    "CalibrationResult",
     "Certificate",
     "CorrelatedEquilibrium",
     "CredibilityResult",
@@ -77,6 +80,7 @@ __all__ = [
     "EquilibriumSet",
     "FloatInputWarning",
     "GameTree",
+    "InconsistentEpisodesError",
     "IssueSpace",
     "LogitQRE",
     "LogitQREPath",
@@ -99,8 +103,10 @@ __all__ = [
     "SymbolicSPEResult",
     "Threat",
     "TooLargeError",
+    "UncertaintyResult",
     "ZeroSumSolution",
     "__version__",
+    "calibrate",
     "correlated_equilibrium",
     "correlated_polytope",
     "egalitarian",
@@ -120,6 +126,7 @@ __all__ = [
     "subgame_perfect",
     "sweep",
     "theory",
+    "uncertainty",
     "utilitarian",
     "zero_sum_value",
 ]

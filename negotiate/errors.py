@@ -7,6 +7,7 @@ Hierarchy::
 
     NegotiateError
     ├── ModelError (also ValueError)      bad input: names the field path and the value
+    │   └── InconsistentEpisodesError     no prior draw reproduces every dated episode
     ├── SolverError                       a solver failed: names solver, status, residual
     ├── NotApplicableError                method does not fit the game: names those that do
     └── TooLargeError                     estimated cost over budget: says what to do instead
@@ -25,6 +26,7 @@ from typing import Any
 __all__ = [
     "DegenerateWarning",
     "FloatInputWarning",
+    "InconsistentEpisodesError",
     "ModelError",
     "NegotiateError",
     "NegotiateWarning",
@@ -66,6 +68,24 @@ class ModelError(NegotiateError, ValueError):
         self.reason = reason
         shown = "" if value is None else f" = {show_value(value)}"
         super().__init__(f"{field}{shown}: {reason}")
+
+
+class InconsistentEpisodesError(ModelError):
+    """No prior draw reproduces every episode of a calibration.
+
+    ``conflict`` is a minimal set of episodes that no draw reproduces together (dropping any
+    one of them leaves draws that fit the rest); ``draws`` is the number of draws tried.
+    """
+
+    def __init__(self, conflict: Sequence[str], draws: int) -> None:
+        self.conflict = tuple(conflict)
+        self.draws = draws
+        super().__init__(
+            "episodes",
+            list(self.conflict),
+            f"no draw of {draws} reproduces these episodes together (a minimal conflicting "
+            "set); revise their overrides or widen the priors",
+        )
 
 
 class SolverError(NegotiateError):

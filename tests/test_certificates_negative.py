@@ -370,6 +370,33 @@ def _tipping_point() -> tuple[Any, list[tuple[str, Any]]]:
     ]
 
 
+@case("uncertainty.result.UncertaintyResult")
+def _uncertainty_result() -> tuple[Any, list[tuple[str, Any]]]:
+    import negotiate as ng
+    from negotiate.scenario import load_scenario
+
+    sc = load_scenario(ROOT / "tests" / "data" / "uncertainty" / "region.toml")
+    good = ng.uncertainty(sc, draws=400, seed=1)
+    codes = (good.codes + 1) % 3
+    shifted = {**good.probabilities, "agreement": good.probabilities["agreement"] + 0.05}
+    return good, [
+        ("every outcome code shifted", replace(good, codes=codes)),
+        ("a probability misreported", replace(good, probabilities=shifted)),
+    ]
+
+
+@case("uncertainty.calibrate.CalibrationResult")
+def _calibration_result() -> tuple[Any, list[tuple[str, Any]]]:
+    import negotiate as ng
+    from negotiate.scenario import load_scenario
+
+    sc = load_scenario(ROOT / "tests" / "data" / "uncertainty" / "calibration.toml")
+    good = ng.calibrate(sc, draws=400, seed=1)
+    accepted = good.accepted.copy()
+    accepted[:, good.parameters.index("x")] = 0.9  # outside the consistent region [3/10, 7/10)
+    return good, [("accepted draws that contradict an episode", replace(good, accepted=accepted))]
+
+
 @case("sweeps.sensitivity.Sensitivity")
 def _sensitivity() -> tuple[Any, list[tuple[str, Any]]]:
     from negotiate.scenario import load_scenario

@@ -21,6 +21,7 @@ from negotiate.cli import papers as cli_papers
 from negotiate.cli import report as cli_report
 from negotiate.cli import scenario as cli_scenario
 from negotiate.cli import sweep as cli_sweep
+from negotiate.cli import uncertainty as cli_uncertainty
 from negotiate.cli._common import Group, cli_advice
 from negotiate.errors import ModelError, NegotiateError
 
@@ -57,6 +58,7 @@ cli_nash.register(app)
 cli_scenario.register(app)
 cli_report.register(app)
 cli_sweep.register(app)
+cli_uncertainty.register(app)
 cli_papers.register(app)
 
 

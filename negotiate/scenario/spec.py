@@ -12,7 +12,9 @@ A :class:`Scenario` is immutable.  Its layers follow MODELS.md section 3:
 * ``[domestic]``: ratification floors on each side's utility (L5, MODELS.md M10);
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
 * ``[analysis]``: the levers whose tipping points are reported;
-* ``[scenarios.NAME]``: named variants that override parameter values.
+* ``[scenarios.NAME]``: named variants that override parameter values;
+* ``prior = {...}`` in a parameter and ``[episodes.NAME]``: priors and dated observations
+  (:mod:`negotiate.scenario.priors`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from negotiate.expr import Parameter, parse, parse_condition
 from negotiate.labels import canonical
 from negotiate.labels import label as check_label
 from negotiate.labels import labels as check_labels
+from negotiate.scenario.priors import Episode, Prior, parse_episodes, parse_priors
 from negotiate.scenario.schema import (
     check_keys,
     expect_list_of_str,
@@ -55,6 +58,7 @@ _TOP_KEYS = {
     "analysis",
     "scenarios",
     "claims",
+    "episodes",
 }
 _SOLUTIONS = ("nash", "kalai_smorodinsky")
 
@@ -144,6 +148,8 @@ class Scenario:
     levers: tuple[str, ...]
     variants: Mapping[str, Variant] = field(default_factory=dict)
     claims: tuple[Claim, ...] = ()
+    priors: Mapping[str, Prior] = field(default_factory=dict)
+    episodes: tuple[Episode, ...] = ()
     source_text: str = field(default="", repr=False)
 
     @property
@@ -228,6 +234,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     for i, lever in enumerate(levers):
         if lever not in parameters:
             raise ModelError(f"analysis.levers[{i}]", lever, f"not a parameter; {list(parameters)}")
+    variants = _variants(data.get("scenarios", {}), parameters)
     return Scenario(
         name=name,
         title=expect_str(head["title"], "scenario.title", max_len=300),
@@ -250,7 +257,9 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         conditions=_conditions(data.get("conditions", {}), names),
         claims=_claims(data.get("claims", {}), names, deterrence),
         levers=levers,
-        variants=MappingProxyType(_variants(data.get("scenarios", {}), parameters)),
+        variants=MappingProxyType(variants),
+        priors=MappingProxyType(parse_priors(data["parameters"], parameters)),
+        episodes=parse_episodes(data.get("episodes", {}), parameters, variants),
     )
 
 
@@ -267,7 +276,8 @@ def _parameters(raw: Any) -> dict[str, Parameter]:
         for key in ("value", "domain", "meaning", "source"):
             if key not in spec:
                 raise ModelError(f"{f}.{key}", None, "is required in scenario files")
-        param = Parameter.from_dict(pname, _decimal_literals(spec), f)
+        plain = {k: v for k, v in spec.items() if k != "prior"}
+        param = Parameter.from_dict(pname, _decimal_literals(plain), f)
         if not param.source.strip():
             raise ModelError(f"{f}.source", param.source, "cite a source, or say 'assumption: why'")
         out[pname] = param
