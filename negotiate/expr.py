@@ -172,9 +172,10 @@ class Parameter:
 
 
 def _number(value: Any, field: str) -> Fraction:
+    exact = as_fraction(value, field)  # NaN and infinities raise here, before any warning
     if is_float_input(value):
         warn_float_input(f"{field}: float {value!r}", stacklevel=3)
-    return as_fraction(value, field)
+    return exact
 
 
 def _declared(names: Iterable[str] | Mapping[str, Parameter]) -> dict[str, sp.Symbol]:
