@@ -36,7 +36,9 @@ FORBIDDEN = [n + ".md" for n in ("MODELS", "PITFALLS", "DESIGN", "ANCHORS")] + [
 ]
 
 PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
-REFERENCE = re.compile(r"(?<![\w/\-{<])((?:[\w.\-]+/)*[\w\-]+\.(?:md|py|toml|json))(?![\w/])")
+REFERENCE = re.compile(
+    r"(?<![\w/.\-{<])((?:[\w.\-]+/)*[\w\-][\w.\-]*\.(?:md|py|toml|json))(?![\w/])"
+)
 
 
 def _text_files() -> list[Path]:
@@ -156,4 +158,5 @@ def test_a_missing_reference_is_caught() -> None:
         "docs/models/trust.md",
         "x.py",
     ]
+    assert REFERENCE.findall("api/negotiate.games.md") == ["api/negotiate.games.md"]
     assert [t for _, t in _prose(THIS) if "no_such_module_anywhere" in t] == []
