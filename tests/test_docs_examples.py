@@ -3,7 +3,7 @@
 Every ```` ```python ```` block of ``docs/**/*.md`` is executed; the blocks of one page run in
 order in one namespace, as a reader working through the page would run them, with a temporary
 directory as the working directory (pages write files).  A block fenced ```` ```py ```` is
-a sketch (part of a module, not a session) and is not run.  A page whose text contains
+a sketch (part of a module, not a script) and is not run.  A page whose text contains
 ``<!-- heavy`` is slow and carries the ``heavy`` mark.  Every ```` ```toml ```` block parses,
 and a block that is a whole scenario file (``[scenario]`` and parameters) loads, solves and
 verifies.  The command-line reference lists every command.
