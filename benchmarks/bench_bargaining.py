@@ -2,8 +2,9 @@
 
     python benchmarks/bench_bargaining.py [--points 10000] [--dpp 300] [--rebuild 100]
 
-Problem: the five-issue linear space of MODELS.md M1-T5, and ``--points`` disagreement
-points drawn uniformly from [-0.2, 0.9]^2 (seeded).  Paths compared, all in the same run:
+Problem: the five-issue linear space of docs/models/axiomatic-bargaining.md (M1-T5), and
+``--points`` disagreement points drawn uniformly from [-0.2, 0.9]^2 (seeded).  Paths compared, all
+in the same run:
 
 * batched float path -- ``nash_bargaining_batch`` (numpy, all points at once); goal <= 1 us
   per point;

@@ -46,7 +46,7 @@ def trees() -> dict[str, GameTree]:
     }
 
 
-#: A stylised strike/retaliation tree (after MODELS.md M8): the US strikes or not; Iran
+#: A stylised strike/retaliation tree (after docs/models/deterrence.md): the US strikes or not; Iran
 #: absorbs, retaliates in a limited way, or escalates, which spreads with probability 1/2.
 RETALIATION: dict[str, Any] = {
     "players": ["Iran", "US"],

@@ -1,6 +1,6 @@
 """Exact numbers: the one place where user input becomes a ``fractions.Fraction``.
 
-Conventions (DESIGN.md, "Exact by default"):
+Conventions (docs/conventions.md, "Numbers"):
 
 * ``int``, ``Fraction``, ``Decimal`` and numeric strings (``"0.1"``, ``"1/3"``, ``"-2e-9"``)
   are exact: ``"0.1"`` means 1/10.

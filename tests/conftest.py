@@ -6,7 +6,7 @@ therefore must not set ``derandomize`` themselves; collection fails if one does.
 
 ``explore`` is chosen explicitly, to look for new failures::
 
-    python -m pytest --hypothesis-profile=explore --hypothesis-seed=N tests/test_foo.py
+    python -m pytest --hypothesis-profile=explore --hypothesis-seed=N tests/test_zero_sum.py
 
 It draws random examples (from seed ``N``), runs ``EXPLORE_FACTOR`` times each property test's
 ``max_examples`` (an explicit ``@settings(max_examples=...)`` or the default 100; see

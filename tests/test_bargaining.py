@@ -1,5 +1,6 @@
 """Bargaining problems and issue spaces: construction, validation, exact geometry, and the
-M1 test table of MODELS.md (Nash, asymmetric Nash, Kalai-Smorodinsky, multi-issue linkage)."""
+M1 test table of docs/models/axiomatic-bargaining.md (Nash, asymmetric Nash,
+Kalai-Smorodinsky, multi-issue linkage)."""
 
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ def test_discounted_multiplies_only_reversible_weights_of_player_1():
 
 
 def test_composite_table_of_models_md_section_3_3():
-    # g = 0.5: kappa = 0.509793 (rounded in MODELS.md), d = (0.2, 0.3) keeps y = (1,1,1,0,0)
+    # g = 0.5: kappa = 0.509793 (rounded to 6 places), d = (0.2, 0.3) keeps y = (1,1,1,0,0)
     space = m1_space().discounted("0.509793")
     sol = nash_bargaining(space.problem(("0.2", "0.3")))
     assert tuple(sol.allocation.values()) == (1, 1, 1, 0, 0)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CRISIS = str(ROOT / "models" / "games" / "crisis_chicken.nfg")
 runner = CliRunner()
 
-# nashpy issue #222 (PITFALLS.md §1.2, G3): a continuum q = (1, 0), p = (x, 1 - x), x in [0, 2/7]
+# nashpy issue #222 (degenerate game G3): a continuum q = (1, 0), p = (x, 1 - x), x in [0, 2/7]
 DEGENERATE = """NFG 1 R "G3" { "Row" "Col" } { { "a" "b" } { "c" "d" } } ""
 { { "" -3, 2 } { "" -3, 4 } { "" 3, 7 } { "" 5, 2 } }
 1 2 3 4

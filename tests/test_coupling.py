@@ -1,4 +1,4 @@
-"""The coupling layer (MODELS.md section 3.2) and the worked composite of section 3.3."""
+"""The coupling layer and its worked composite (docs/models/flagship.md#couplings)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_section_3_3_credibility_inputs():
     assert c0.verify().ok and c5.verify().ok
 
 
-# (g, d) -> (y, U) of the section 3.3 table; None = no agreement
+# (g, d) -> (y, U) of the worked-composite table; None = no agreement
 TABLE = [
     (0, ("0.2", "0.3"), (1, 1, 1, 0, 0), (0.3553, 0.70)),
     (0, ("0.45", "0.3"), (1, 1, 1, 0.8158, 0), (0.4776, 0.3737)),

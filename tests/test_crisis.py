@@ -1,5 +1,6 @@
-"""Fearon's bargaining range and the risk-return trade-off: the M3 test table of MODELS.md,
-comparative statics (neutrality in p), explicit game trees and symbolic parameters."""
+"""Fearon's bargaining range and the risk-return trade-off: the M3 test table of
+docs/models/fearon-crisis.md, comparative statics (neutrality in p), explicit game trees and
+symbolic parameters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""negotiate.expr: the safe text -> sympy path (PITFALLS.md §3), substitution, compilation."""
+"""negotiate.expr: the safe text -> sympy path, substitution, compilation."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from negotiate.expr import (
 
 
 def _payloads(marker: str) -> list[str]:
-    """Code-execution payloads of PITFALLS.md §3 and variants, each touching ``marker``."""
+    """Code-execution payloads (eval, import, dunders) and variants, each touching ``marker``."""
     return [
         f"__import__('os').system('touch {marker}')",
         f"open('{marker}', 'w').write('x')",

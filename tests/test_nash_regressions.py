@@ -1,4 +1,5 @@
-"""Regression games where the peers fail (shared PITFALLS.md §1.2), with their true sets."""
+"""Regression games where the peers fail (nashpy's support enumeration on degenerate
+games), with their true sets."""
 
 from __future__ import annotations
 

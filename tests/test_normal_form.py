@@ -1,4 +1,4 @@
-"""NormalFormGame: validation (PITFALLS.md §7), exactness, labels and round trips."""
+"""NormalFormGame: validation, exactness, labels and round trips."""
 
 from __future__ import annotations
 

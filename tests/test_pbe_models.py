@@ -1,6 +1,6 @@
 """The Trust (Kydd) and CostlySignals (Fearon 1997) models re-derived as signalling games.
 
-MODELS.md M7 and M9 (both *stylised*).  Each closed form of negotiate.theory is encoded as a
+docs/models/trust.md and M9 (both *stylised*).  Each closed form of negotiate.theory is encoded as a
 SignalingGame and perfect_bayesian must find the equilibrium classes, thresholds, signals,
 war probabilities and expected payoffs the closed forms predict.
 """
@@ -215,7 +215,7 @@ def war_probability(
     return total
 
 
-M9 = [  # MODELS.md M9 test cases: h, c
+M9 = [  # docs/models/costly-signals.md test cases: h, c
     (F(3, 10), F(1, 2)),
     (F(1, 2), F(2, 5)),
     (F(1, 10), F(4, 5)),

@@ -1,5 +1,6 @@
-"""Rubinstein bargaining: the M2 test table of MODELS.md, outside options with unequal
-discount factors, breakdown risk, finite horizons, explicit game trees, symbolic parameters."""
+"""Rubinstein bargaining: the M2 test table of docs/models/rubinstein.md, outside options with
+unequal discount factors, breakdown risk, finite horizons, explicit game trees, symbolic
+parameters."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def test_outside_option_threshold_with_unequal_discount_factors():
 
 
 def _fixed_point(d1, d2, q, b, w):
-    """Stationary value iteration in floats: the check MODELS.md M2 describes."""
+    """Stationary value iteration in floats: the check docs/models/rubinstein.md describes."""
     x = 0.0
     for _ in range(20000):
         y = max(w[0], q * b[0] + (1 - q) * d1 * x)

@@ -1,4 +1,4 @@
-"""Deterrence and RetaliationMenu (Zagare-Kilgour, stylised): MODELS.md M8."""
+"""Deterrence and RetaliationMenu (Zagare-Kilgour, stylised): docs/models/deterrence.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Proliferation (Debs-Monteiro, stylised): MODELS.md M5."""
+"""Proliferation (Debs-Monteiro, stylised): docs/models/proliferation.md."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def test_coexisting_equilibria_are_reported_not_hidden():
     assert result.existence == {"peace": True, "mixed": True, "war": True}
     assert result.verify().ok  # all three profiles are checked as equilibria
     assert "multiple equilibria" in result.summary().to_text()
-    # in the MODELS.md table cases only the reported class exists
+    # in the M5 table cases (docs/models/proliferation.md) only the reported class exists
     for q, e in (("0.3", "0.6"), ("0.45", "0.8")):
         r = Proliferation(*BASE, q, e).solve()
         assert [k for k, v in r.existence.items() if v] == [r.regime]

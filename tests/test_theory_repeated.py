@@ -1,4 +1,7 @@
-"""RepeatedCompliance (grim trigger, reneging hazard, guarantees): MODELS.md M6."""
+"""RepeatedCompliance (grim trigger, reneging hazard, guarantees).
+
+See docs/models/self-enforcement.md.
+"""
 
 from __future__ import annotations
 

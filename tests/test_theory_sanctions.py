@@ -1,4 +1,4 @@
-"""Sanctions (Lacy-Niou / Drezner, stylised): MODELS.md M11, the selection effect."""
+"""Sanctions (Lacy-Niou / Drezner, stylised): docs/models/sanctions.md, the selection effect."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""ShiftingPower (Powell 2006 / Fearon 1995): MODELS.md M4 tables, phasing, symbolic forms."""
+"""ShiftingPower (Powell 2006 / Fearon 1995): docs/models/shifting-power.md tables, phasing,
+symbolic forms."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CostlySignals (Fearon 1997, stylised): MODELS.md M9."""
+"""CostlySignals (Fearon 1997, stylised): docs/models/costly-signals.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Trust and Reassurance (Kydd, stylised): MODELS.md M7."""
+"""Trust and Reassurance (Kydd, stylised): docs/models/trust.md."""
 
 from __future__ import annotations
 

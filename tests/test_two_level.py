@@ -1,5 +1,6 @@
-"""Two-level games: the M10 test table of MODELS.md, the Schelling conjecture, the Nash
-solution on the win-set, and uncertain ratification as the risk-return model in disguise."""
+"""Two-level games: the M10 test table of docs/models/two-level.md, the Schelling conjecture,
+the Nash solution on the win-set, and uncertain ratification as the risk-return model in
+disguise."""
 
 from __future__ import annotations
 

@@ -194,7 +194,7 @@ def test_value_transforms_with_the_game(
 @settings(max_examples=60, deadline=None)
 @given(matrices)
 def test_every_nash_equilibrium_earns_the_value(a: list[list[int]]) -> None:
-    """PITFALLS.md §8.8: the LP value equals p^T A q at every equilibrium (all share it)."""
+    """The LP value equals p^T A q at every equilibrium (all share it)."""
     from negotiate.solvers.nash.solve import nash_equilibria
 
     g = NormalFormGame.zero_sum(a)

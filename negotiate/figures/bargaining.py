@@ -1,7 +1,8 @@
 """Bargaining figures (matplotlib, no display needed): each function returns a ``Figure``.
 
 * :func:`frontier_figure` -- the feasible set, its Pareto frontier, the disagreement point,
-  the zone of agreement and the Nash, Kalai-Smorodinsky and egalitarian points (MODELS.md M1);
+  the zone of agreement and the Nash, Kalai-Smorodinsky and egalitarian points
+  (docs/models/axiomatic-bargaining.md);
 * :func:`patience_figure` -- Rubinstein's proposer share against patience (M2);
 * :func:`outside_option_figure` -- the outside-option kink: the proposer's share against the
   responder's outside option (M2);

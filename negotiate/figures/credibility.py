@@ -1,7 +1,7 @@
 """Credibility figures (matplotlib, no display needed): each function returns a ``Figure``.
 
 * :func:`compliance_region_figure` -- where grim-trigger compliance holds in (delta, rho), for
-  several guarantee levels (MODELS.md M6);
+  several guarantee levels (docs/models/self-enforcement.md);
 * :func:`war_peace_figure` -- preventive war or peace in (shift, delta), for several phasing
   steps (M4, Powell 2006);
 * :func:`deterrence_threshold_figure` -- the credibility needed, p*, against the challenger's
@@ -205,7 +205,7 @@ def regime_map_figure(
     Colours (codes 0-3 in the mesh ``gid="regimes"``): peace, mixed (preventive strikes
     without conclusive evidence), war; grey where
     assumption A1 (``e Delta > c_D``) fails; hatched where more than one class of equilibrium
-    exists (the reported one is the MODELS.md M5 selection).
+    exists (the reported one is the docs/models/proliferation.md selection).
     """
     n = _resolution(resolution)
     q, e = symbol("detection"), symbol("effectiveness")

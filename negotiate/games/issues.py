@@ -6,7 +6,8 @@ additive over issues,
     U1(y) = sum_j w1_j * y_j ** r1_j,        U2(y) = sum_j w2_j * (1 - y_j) ** r2_j,
 
 with weights ``w >= 0`` and exponents ``r`` in (0, 1].  ``r = 1`` everywhere is the linear
-space of :meth:`IssueSpace.linear` (MODELS.md M1); ``r < 1`` gives diminishing returns
+space of :meth:`IssueSpace.linear` (docs/models/axiomatic-bargaining.md); ``r < 1`` gives
+diminishing returns
 (:meth:`IssueSpace.concave`; ``r = 1/2`` is the square-root utility).  Because every
 ``s -> s ** r`` is concave, the feasible utility set (with lotteries) is convex.
 
@@ -16,8 +17,8 @@ issue to player 2", issues are handed to player 1 in decreasing order of ``w1_j 
 
 Each issue is flagged ``reversible`` (a concession that can be taken back, e.g. sanctions
 relief subject to snap-back) or not (e.g. assets paid out).  :meth:`IssueSpace.discounted`
-multiplies player 1's weights on reversible issues by a credibility factor kappa (MODELS.md
-section 3.2).
+multiplies player 1's weights on reversible issues by a credibility factor kappa
+(docs/models/flagship.md#couplings).
 """
 
 from __future__ import annotations
@@ -269,8 +270,9 @@ class IssueSpace:
     def discounted(self, kappa: Any) -> IssueSpace:
         """Player 1's weights on reversible issues multiplied by ``kappa`` in [0, 1].
 
-        The credibility discount of MODELS.md section 3.2: a reversible concession by player 2
-        is worth only ``kappa`` of its face value to player 1; irreversible ones keep theirs.
+        The credibility discount of docs/models/flagship.md#couplings: a reversible
+        concession by player 2 is worth only ``kappa`` of its face value to player 1; irreversible
+        ones keep theirs.
         """
         k = as_fraction(kappa, "kappa")
         if not 0 <= k <= 1:

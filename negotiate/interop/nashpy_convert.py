@@ -2,7 +2,7 @@
 
 nashpy works on two-player games in floating point.  :func:`to_nashpy` therefore converts the
 exact payoffs to float64 and warns when that loses information; its answers are a second
-opinion, never *the* equilibrium set (PITFALLS.md §1: its support enumeration misses
+opinion, never *the* equilibrium set (its support enumeration misses
 equilibria, its vertex enumeration fails on large payoffs).  :func:`from_nashpy` reads a
 nashpy game back: integer arrays stay exact, float arrays are read by their shortest decimal
 representation and flagged (``float_input``), as everywhere in negotiate.

@@ -213,7 +213,7 @@ def _discount(b: Builder) -> list[Block]:
         st.kappa,
         "The credibility discount is κ = {kappa}: with patience {delta}, a reneging hazard of "
         "{hazard} per round and a guarantee of {g} (effective hazard {rho}), {who} values a "
-        "reversible concession at {kappa} of its face value (MODELS.md M6).",
+        "reversible concession at {kappa} of its face value (docs/models/self-enforcement.md).",
         b.check.kappa(),
         "PointState.kappa",
         kappa=fmt_utility(st.kappa),

@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from negotiate._bundled import resolve_scenario
 from negotiate.errors import ModelError
 from negotiate.scenario.spec import Scenario, build_scenario
 
@@ -27,8 +28,11 @@ MAX_DEPTH = 64
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate the scenario file at ``path``."""
+    """Load and validate the scenario file at ``path``, or the bundled model of that name
+    (``"us_iran_2025"``: a bare name without folder or suffix, when no such file exists)."""
     p = Path(path)
+    if not p.exists() and p.name == str(path) and p.suffix == "":
+        p = resolve_scenario(p, "path")
     name = p.name
     if p.suffix.lower() in {".yaml", ".yml"}:
         raise ModelError(name, None, "YAML is not accepted; scenario files are TOML")

@@ -1,15 +1,16 @@
 """The validated content of a scenario file: parameters, derived quantities and layers.
 
-A :class:`Scenario` is immutable.  Its layers follow MODELS.md section 3:
+A :class:`Scenario` is immutable.  Its layers follow docs/models/flagship.md:
 
 * ``[parameters.NAME]``: value, domain, meaning and source (all four required);
 * ``[derived]``: named expressions in parameters and other derived names (no cycles);
 * ``[issues.NAME]``: the players' weights and the reversibility of the concession (L4, L3);
 * ``[commitment]``: whose valuation of reversible concessions is discounted, with patience,
-  reneging hazard and guarantee (L3, MODELS.md M6 and section 3.2);
+  reneging hazard and guarantee (L3, docs/models/self-enforcement.md and
+  docs/models/flagship.md#couplings);
 * ``[deterrence]``: the no-deal game tree, in :meth:`GameTree.from_dict` shape (L1, L2);
 * ``[bargaining]``: the solution concept, bargaining power and optional disagreement point;
-* ``[domestic]``: ratification floors on each side's utility (L5, MODELS.md M10);
+* ``[domestic]``: ratification floors on each side's utility (L5, docs/models/two-level.md);
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
 * ``[analysis]``: the levers whose tipping points are reported;
 * ``[scenarios.NAME]``: named variants that override parameter values;
@@ -75,7 +76,7 @@ class IssueSpec:
 
 @dataclass(frozen=True)
 class Commitment:
-    """The credibility discount on reversible concessions (MODELS.md M6, section 3.2).
+    """The credibility discount on reversible concessions (docs/models/flagship.md#couplings).
 
     ``kappa = (1 - delta) / (1 - delta (1 - rho_eff))`` with ``rho_eff = hazard (1 - guarantee)``.
     """

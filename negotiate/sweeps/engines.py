@@ -10,8 +10,8 @@
 
 Every engine runs the same task, :func:`negotiate.sweeps.plan.run_chunk`, on the same chunks,
 so the results are bit-identical whatever the engine and the number of workers.  Tasks are
-idempotent (Dask executes at least once: a task whose worker dies is run again, PITFALLS.md
-section 5), and with an output directory a task whose file exists does nothing.
+idempotent (Dask executes at least once: a task whose worker dies is run again), and with an output
+directory a task whose file exists does nothing.
 
 **Security of a Dask cluster.**  Anyone who can connect to a scheduler or worker can run
 code on it (tasks are pickled functions; ``Client.run``).  Plain ``tcp://`` is neither

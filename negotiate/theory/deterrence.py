@@ -2,7 +2,7 @@
 
 *Stylised*: the unilateral form below reproduces Zagare and Kilgour's headline claims (the
 status quo is a strategic variable; credibility is the probability the defender prefers to
-retaliate), not the book's exact games.  MODELS.md M8.
+retaliate), not the book's exact games.  docs/models/deterrence.md.
 
 Unilateral form.  The challenger gets ``W`` if it challenges and the defender concedes,
 ``SQ`` at the status quo, ``F`` in conflict; the defender is Hard (retaliates) with

@@ -2,7 +2,8 @@
 
 *Stylised*: this reproduces Debs and Monteiro's three headline claims (transparency gives
 peace; more effective strikes make counter-proliferation work better; and a larger share of
-strikes hits states that are not militarising), not the paper's exact game.  MODELS.md M5.
+strikes hits states that are not militarising), not the paper's exact game.
+See docs/models/proliferation.md.
 
 The target T secretly invests (probability ``sigma``) at cost ``k``; success shifts ``Delta``
 of the stake to T.  An investment is detected with probability ``q`` (no false positives).
@@ -17,7 +18,8 @@ evidence D's belief is ``mu = sigma (1 - q)/(sigma (1 - q) + 1 - sigma)`` and D 
     otherwise mixed:  sigma* = mu*/(mu* + (1 - q)(1 - mu*))
                       a*     = [Delta (1 - q e) - q c_T - k]/[(1 - q) e Delta - q c_T]
 
-That is the selection of MODELS.md M5 (``regime``).  The classes can coexist: the war
+That is the selection of docs/models/proliferation.md (``regime``).  The classes can
+coexist: the war
 equilibrium exists whenever ``(1 - e) Delta >= k`` (against a defender who always strikes,
 abstaining does not avoid the strike), so for ``q_bar < q < 1`` and ``(1 - e) Delta > k`` peace,
 war and a mixed equilibrium (the same ``sigma*``, ``a*``) all exist.  At ``q = 1`` there is no
@@ -210,7 +212,8 @@ def _tidy(x: Param) -> Param:
 @dataclass(frozen=True, repr=False)
 class ProliferationResult(ResultMixin):
     """``regime`` ("peace" | "mixed" | "war"; "conditional" for symbolic models, see
-    ``regions``, the selection of MODELS.md M5); ``existence`` (for each class, whether /
+    ``regions``, the selection of docs/models/proliferation.md); ``existence`` (for each
+    class, whether /
     where an equilibrium of that class exists; several can); ``invest_probability`` sigma;
     ``strike_probability`` a (strike without evidence); ``war_probability``;
     ``p_mistaken_strike`` P(strike on a non-investor);
@@ -279,7 +282,7 @@ class ProliferationResult(ResultMixin):
         if others:
             notes += (
                 f"multiple equilibria: {', '.join(others)} also exist; the {self.regime} "
-                "equilibrium is reported (MODELS.md M5 selection)",
+                "equilibrium is reported (docs/models/proliferation.md selection)",
             )
         return summarise(
             self, "Proliferation and preventive strikes (Debs-Monteiro, stylised)", notes

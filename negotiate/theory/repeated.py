@@ -17,7 +17,7 @@ relative to a permanent one.  Symbolic models give ``critical_delta`` and ``max_
 the boundary expressions (without the clamping to the domain).
 
 Sources: Fudenberg & Tirole (1991) ch. 5 (grim trigger); Walter (1997) "The critical barrier
-to civil war settlement", International Organization 51(3).  MODELS.md M6.
+to civil war settlement", International Organization 51(3).  docs/models/self-enforcement.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 *Stylised*: this reproduces the headline claims (sanctions likely to succeed do so at the
 threat stage, so imposed sanctions are selected to fail; high conflict expectations mean
-fewer concessions and more impositions), not the papers' exact games.  MODELS.md M11.
+fewer concessions and more impositions), not the papers' exact games.  docs/models/sanctions.md.
 
 The sender demands a concession costing the target ``d' = d (1 + eta)`` (``eta`` the
 relative-gains conflict expectation).  The target's cost of enduring sanctions is

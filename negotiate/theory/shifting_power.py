@@ -18,7 +18,7 @@ shift no number of steps suffices and ``min_steps`` is ``None`` (absent).
 
 Sources: Fearon (1995) "Rationalist explanations for war"; Powell (2006) "War as a
 commitment problem", International Organization 60(1).  The normalisation (per-period war
-costs) is MODELS.md M4, verified there by backward induction.
+costs) is docs/models/shifting-power.md, verified there by backward induction.
 """
 
 from __future__ import annotations

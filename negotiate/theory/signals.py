@@ -2,7 +2,7 @@
 
 *Stylised*: this reproduces Fearon's two headline results (leaders never bluff; tying hands
 does better on average but carries more ex-ante risk of war than sinking costs), not the
-paper's exact games.  MODELS.md M9.
+paper's exact games.  docs/models/costly-signals.md.
 
 The defender D values the issue at ``v ~ U[0, 1]`` (private) and pays ``c`` in war
 (``0 <= c <= 1``).  The challenger is hard with probability ``h`` (always challenges) and soft

@@ -2,7 +2,7 @@
 
 *Stylised*: this reproduces Kydd's headline claims (trust as a belief that the other side is
 trustworthy; updating after a defection; reassurance possible when trustworthy types are more
-willing to pay for it), not the exact games of the papers.  MODELS.md M7.
+willing to pay for it), not the exact games of the papers.  docs/models/trust.md.
 
 A truster moves first, cooperating (C) or not (D).  The responder is trustworthy (TW,
 reciprocates C) with probability ``pi`` and untrustworthy (UT, exploits) otherwise.  Payoffs

@@ -272,7 +272,8 @@ def _statics(out: Path, base: Mapping[str, Any]) -> list[Check]:
             (float(rows[0][6]), float(rows[-1][6])),
         ),
         check_true(
-            "(as MODELS.md notes) the absolute P(mistaken strike) falls with e here",
+            "(as docs/models/proliferation.md notes) the absolute P(mistaken strike) "
+            "falls with e here",
             falls(5),
             (float(rows[0][5]), float(rows[-1][5])),
         ),

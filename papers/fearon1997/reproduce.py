@@ -1,4 +1,5 @@
-"""Reproduce Fearon (1997): tying hands against sinking costs (stylised, MODELS.md M9).
+"""Reproduce Fearon (1997): tying hands against sinking costs (stylised;
+docs/models/costly-signals.md).
 
 The closed forms of ``negotiate.theory.CostlySignals`` are checked against the M9 table, and
 against the games themselves: the tying-hands tree solved by backward induction for a grid of

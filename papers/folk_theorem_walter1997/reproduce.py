@@ -1,6 +1,7 @@
 """Reproduce self-enforcement under the folk theorem with a reneging hazard, and Walter's
-(1997) argument that third-party guarantees make a settlement credible (stylised; MODELS.md
-M6 and the credibility numbers of section 3.3)."""
+(1997) argument that third-party guarantees make a settlement credible (stylised;
+docs/models/self-enforcement.md and the credibility numbers of
+docs/models/flagship.md#worked-composite)."""
 
 from __future__ import annotations
 
@@ -218,7 +219,7 @@ def _composite(out: Path, e: Mapping[str, Any]) -> list[Check]:
             f"{c.kappa} ({float(c.kappa):.6f}) |"
         )
     (out / "composite.md").write_text(
-        "# Credibility discount after the 2018 exit (MODELS.md section 3.3)\n\n"
+        "# Credibility discount after the 2018 exit (docs/models/flagship.md#worked-composite)\n\n"
         + "\n".join(lines)
         + "\n",
         encoding="utf-8",

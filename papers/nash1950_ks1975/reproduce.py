@@ -1,6 +1,6 @@
 """Reproduce Nash (1950) and Kalai & Smorodinsky (1975): the two axiomatic solutions on
 concave frontiers, Nash's own barter example, the monotonicity argument, and the value of
-issue linkage (MODELS.md M1)."""
+issue linkage (docs/models/axiomatic-bargaining.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Reproduce the two-level game of Putnam (1988), with Tarar's (2001) complete-information
-claims and Iida-style ratification risk (stylised; MODELS.md M10)."""
+claims and Iida-style ratification risk (stylised; docs/models/two-level.md)."""
 
 from __future__ import annotations
 

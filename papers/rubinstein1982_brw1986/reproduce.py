@@ -1,6 +1,6 @@
 """Reproduce Rubinstein (1982), Binmore-Rubinstein-Wolinsky (1986) and the outside-option
 principle (Binmore-Shaked-Sutton 1989): patience is power, breakdown risk converges to the
-Nash solution, and an outside option matters only when it binds (MODELS.md M2)."""
+Nash solution, and an outside option matters only when it binds (docs/models/rubinstein.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Reproduce the flagship US-Iran 2025 model: the worked composite of MODELS.md section 3.3
-and the guarantee x reneging-hazard regime map of models/us_iran_2025.toml.
+"""Reproduce the flagship US-Iran 2025 model: the worked composite of
+docs/models/flagship.md#worked-composite and the guarantee x reneging-hazard regime map of
+models/us_iran_2025.toml.
 
 This is the project's own model, not a paper: every number in it is an assumption or a
 calibration (see the scenario file's ``source`` fields).
@@ -23,7 +24,7 @@ from negotiate.papers import Check, check_close, check_equal, check_true
 KEY = "us_iran_2025"
 CITATION = (
     "negotiate project (2025). The US-Iran nuclear talks of 2025: a layered game-theoretic "
-    "model (models/us_iran_2025.toml; MODELS.md section 3). The project's own model."
+    "model (models/us_iran_2025.toml; docs/models/flagship.md). The project's own model."
 )
 FIDELITY = "model"
 

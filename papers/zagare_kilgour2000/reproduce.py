@@ -1,5 +1,5 @@
 """Reproduce Zagare & Kilgour (2000), Perfect Deterrence: the credibility threshold, the status
-quo as a strategic variable, and the retaliation menu (stylised, MODELS.md M8)."""
+quo as a strategic variable, and the retaliation menu (stylised, docs/models/deterrence.md)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Convex (cvxpy) path for bargaining solutions on any convex feasible set.
 
 Used for problems without an exact frontier walk (concave issue utilities, curved
-frontiers) and as an independent cross-check of the exact path.  The status discipline of
-PITFALLS.md section 2:
+frontiers) and as an independent cross-check of the exact path.  The status discipline
+(a solver's answer is used only when its status says it solved the problem):
 
 1. only finite data reach the solver (the games layer rejects NaN and infinities);
 2. utilities are normalised per axis to the range of F, ``u'_i = (u_i - lo_i) / (I_i - lo_i)``

@@ -2,8 +2,9 @@
 
 With additive utilities over issues, a package lets each issue go to whoever values it
 relatively more (logrolling), which Pareto-dominates splitting each issue in half whenever
-the players' relative valuations differ (MODELS.md M1: for the M1-T5 weights the package
-gives (0.75, 0.70) against (0.5, 0.5)).  :func:`linkage_value` compares the bargaining
+the players' relative valuations differ (docs/models/axiomatic-bargaining.md: for the M1-T5
+weights the package gives (0.75, 0.70) against (0.5, 0.5)).  :func:`linkage_value` compares the
+bargaining
 solution of the linked space with the even split.
 """
 

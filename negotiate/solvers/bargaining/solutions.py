@@ -21,7 +21,7 @@ Methods (``method=``):
   ``closed_form`` holds sympy numbers when sympy identifies the root and it is then verified
   exactly (e.g. KS ``(sqrt(5) - 1)/2`` for ``u2 = sqrt(1 - u1)``).
 * ``"cvxpy"`` -- any problem, with a named solver (CLARABEL; SCS as the second opinion), under
-  the status discipline of PITFALLS.md section 2 (:mod:`negotiate.solvers.bargaining.convex`).
+  the solver-status discipline of :mod:`negotiate.solvers.bargaining.convex`.
 * ``"auto"`` -- the first that fits: exact, else frontier, else cvxpy (the rule of
   :mod:`negotiate._registry`); a callable ``method(problem, concept=, w=, solver=)`` also works.
 

@@ -8,7 +8,7 @@ The problem and its dual (x free; sign constraints are rows of ``G``)::
 Weak duality: for feasible points, ``c.x = y.Ex - u.Gx <= e.y - g.u``; equality proves both
 optimal.  That is the certificate checked here, in exact arithmetic.
 
-Route (DESIGN.md, "Numbers in results"):
+Route (docs/conventions.md, "Numbers"):
 
 1. HiGHS (``scipy.optimize.linprog(method="highs")``) solves the problem in floats, with each
    row scaled to unit max-norm.

@@ -1,6 +1,6 @@
 """Evaluating and certifying symbolic PBE results at parameter points.
 
-A symbolic result is checked as DESIGN.md asks of symbolic conditions: by exact substitution
+A symbolic result is checked as docs/conventions.md asks of symbolic results: by exact substitution
 at sample points.  At each point, the equilibria whose condition holds are evaluated to exact
 numeric assessments and checked (regrets, Bayes' rule), and their set must equal the set the
 exact enumeration finds on the bound game, less those with mixed off-path responses (which

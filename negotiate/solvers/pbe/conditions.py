@@ -2,7 +2,7 @@
 
 * :func:`ge` and :func:`positive` write ``N/D >= 0`` (``> 0``) as
   ``(D > 0 & N >= 0) | (D < 0 & N <= 0)``, so a condition never evaluates to ``zoo`` or
-  ``nan`` at a parameter point where a denominator vanishes (PITFALLS.md sec. 3).
+  ``nan`` at a parameter point where a denominator vanishes.
 * :func:`meet`: whether ``{mu in [0,1]: f(mu) >= 0}`` and ``{mu in [0,1]: g(mu) >= 0}`` meet,
   for ``f, g`` affine in ``mu`` and given by their values at ``mu = 0`` and ``mu = 1``.  If
   neither end satisfies both, one is decreasing with root ``f0/(f0 - f1)`` and the other
