@@ -22,7 +22,7 @@ import sympy as sp
 from negotiate._exact import as_fraction, is_float_input, warn_float_input
 from negotiate.errors import FloatInputWarning, ModelError
 from negotiate.expr import Parameter, parse, symbol
-from negotiate.games.tree import Chance, Decision, Node, Path, Terminal, Value, evaluate
+from negotiate.games.tree_nodes import Chance, Decision, Node, Path, Terminal, Value, evaluate
 from negotiate.labels import canonical
 from negotiate.labels import label as check_label
 from negotiate.labels import labels as check_labels
