@@ -128,7 +128,7 @@ class Ineq:
     @cached_property
     def _terms(self) -> list[tuple[Fraction, tuple[tuple[str, int], ...]]] | None:
         """The polynomial's terms with Fraction coefficients (None if not a polynomial)."""
-        syms = sorted(self.expr.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+        syms = sorted(self.expr.free_symbols, key=lambda s: s.name)
         poly = self.expr.as_poly(*syms)
         if poly is None or not (poly.domain.is_QQ or poly.domain.is_ZZ):
             return None
@@ -145,7 +145,7 @@ class Ineq:
     @cached_property
     def _relational(self) -> sp.Basic:
         f = self.expr
-        syms = sorted(f.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+        syms = sorted(f.free_symbols, key=lambda s: s.name)
         poly = f.as_poly(*syms) if syms else None
         if (
             poly is not None
@@ -190,13 +190,13 @@ def _satisfied(q: Ineq, lower: Fraction) -> bool:
 def make_ineq(f: sp.Expr, strict: bool) -> Ineq | bool:
     """``f >= 0`` (or ``> 0``) as an :class:`Ineq`, or a bool when ``f`` is a constant."""
     if f.free_symbols:
-        poly = f.as_poly(*sorted(f.free_symbols, key=lambda s: s.name))  # type: ignore[attr-defined]
+        poly = f.as_poly(*sorted(f.free_symbols, key=lambda s: s.name))
         f = poly.as_expr() if poly is not None else sp.cancel(sp.together(f))
     if not f.free_symbols:
         if f.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ValueError(f"undefined constant in a condition: {f}")
         return bool(f > 0) if strict else bool(f >= 0)
-    syms = sorted(f.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+    syms = sorted(f.free_symbols, key=lambda s: s.name)
     poly = f.as_poly(*syms)
     if poly is not None and poly.total_degree() == 1 and (poly.domain.is_QQ or poly.domain.is_ZZ):
         coeffs = [Fraction(str(c)) for c in poly.coeffs()]
@@ -299,10 +299,7 @@ class Decider:
     def __init__(self, parameters: Mapping[str, Parameter], names: Sequence[str]) -> None:
         self.names = list(names)
         self.symbols = [symbol(n) for n in self.names]
-        self.box = [
-            parameters[n].domain if n in parameters else None  # type: ignore[union-attr]
-            for n in self.names
-        ]
+        self.box = [parameters[n].domain if n in parameters else None for n in self.names]
         self._factors: list[tuple[tuple[Fraction, ...], Fraction]] = []
         self._factor_index: dict[tuple[tuple[Fraction, ...], Fraction], int] = {}
         self._cache: dict[Ineq, _Factored | None] = {}

@@ -191,7 +191,7 @@ class GameTree:
         out: set[sp.Symbol] = set()
         for v in self.values():
             if isinstance(v, sp.Basic):
-                out |= v.free_symbols  # type: ignore[arg-type]
+                out |= v.free_symbols
         return frozenset(out)
 
     @property

@@ -96,7 +96,7 @@ def _candidates(
     def substituted(expr: sp.Basic) -> sp.Basic:
         if not env:
             env.update(lever_environment(scenario, base, lever))
-        by_name = {s: env[s.name] for s in expr.free_symbols if s.name in env}  # type: ignore[attr-defined]
+        by_name = {s: env[s.name] for s in expr.free_symbols if s.name in env}
         return expr.xreplace(by_name)
 
     for cond in scenario.conditions:
@@ -150,9 +150,7 @@ def lever_environment(
     }
     env[lever] = symbol(lever)
     for name, expr in scenario.derived:
-        env[name] = expr.xreplace(
-            {s: env[s.name] for s in expr.free_symbols if s.name in env}  # type: ignore[attr-defined]
-        )
+        env[name] = expr.xreplace({s: env[s.name] for s in expr.free_symbols if s.name in env})
     return env
 
 

@@ -234,7 +234,7 @@ def run_sweep(
 
     execute(
         plan,
-        range(plan.n_chunks),  # type: ignore[arg-type]
+        range(plan.n_chunks),
         None if directory is None else str(directory),
         engine,
         on_result,

@@ -85,7 +85,7 @@ class SweepResult(ResultMixin):
     def summary(self) -> Summary:
         """Outcome shares and, for grids, the tipping-point lines along each parameter."""
         if self.run is not None:
-            return self.run.summary()  # type: ignore[no-any-return]
+            return self.run.summary()
         from negotiate.sweeps.analysis import sweep_summary
 
         return sweep_summary(self.data)

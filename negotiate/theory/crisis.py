@@ -127,8 +127,8 @@ class CrisisBargainingResult(ResultMixin):
                 {"p": m.p, "cost_a": m.cost_a, "cost_b": m.cost_b},
                 lambda v: CrisisBargaining(v["p"], v["cost_a"], v["cost_b"]),
             )
-        lo, hi = (Fraction(v) for v in self.range)  # type: ignore[arg-type]
-        p, ca, cb = (Fraction(v) for v in (m.p, m.cost_a, m.cost_b))  # type: ignore[arg-type]
+        lo, hi = (Fraction(v) for v in self.range)
+        p, ca, cb = (Fraction(v) for v in (m.p, m.cost_a, m.cost_b))
         # war is a lottery: A wins the whole stake with probability p, each pays its cost
         war_a = p * (1 - ca) + (1 - p) * (-ca)
         war_b = p * (-cb) + (1 - p) * (1 - cb)

@@ -334,7 +334,7 @@ class Rubinstein(ModelBase):
             share = Fraction(j, grid)  # the proposer's share
             x1 = share if proposer == "1" else 1 - share
             accept = _payoffs((disc[0] * x1, disc[1] * (1 - x1)))
-            if t == self.horizon - 1:  # type: ignore[operator]
+            if t == self.horizon - 1:
                 reject: dict[str, Any] = _payoffs((disc[0] * b[0], disc[1] * b[1]))
             elif self.breakdown == 0:
                 reject = self._node(t + 1, grid)
@@ -346,7 +346,7 @@ class Rubinstein(ModelBase):
                             "probability": str(q),
                             "then": _payoffs((disc[0] * b[0], disc[1] * b[1])),
                         },
-                        "continue": {"probability": str(1 - q), "then": self._node(t + 1, grid)},  # type: ignore[operator]
+                        "continue": {"probability": str(1 - q), "then": self._node(t + 1, grid)},
                     }
                 }
             resp_actions = {"accept": accept, "reject": reject}

@@ -45,7 +45,7 @@ Choice = str | Mixture
 def clean(v: Any) -> Any:
     """A sympy rational becomes a ``Fraction``; other values are returned as they are."""
     if isinstance(v, sp.Basic) and v.is_Rational:
-        return Fraction(int(v.p), int(v.q))  # type: ignore[attr-defined]
+        return Fraction(int(v.p), int(v.q))
     return v
 
 

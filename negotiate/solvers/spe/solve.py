@@ -242,7 +242,7 @@ class _Solver:
         tree = self.tree
         node = tree.node(path)
         if isinstance(node, Terminal):
-            return [_Sol({}, node.payoffs, {path: Fraction(1)})]  # type: ignore[arg-type]
+            return [_Sol({}, node.payoffs, {path: Fraction(1)})]
         kids = [
             (*path, lab) for lab in (node.actions if isinstance(node, Decision) else node.outcomes)
         ]
@@ -264,14 +264,14 @@ class _Solver:
                     sum(
                         (p * s.values[i] for p, s in zip(node.probabilities, combo, strict=True)),
                         Fraction(0),
-                    )  # type: ignore[misc]
+                    )
                     for i in range(n)
                 )
                 outcomes: dict[Path, Fraction] = {}
                 for p, s in zip(node.probabilities, combo, strict=True):
                     for t, q in s.outcomes.items():
-                        if p * q:  # type: ignore[operator]
-                            outcomes[t] = outcomes.get(t, Fraction(0)) + p * q  # type: ignore[operator]
+                        if p * q:
+                            outcomes[t] = outcomes.get(t, Fraction(0)) + p * q
                 out.append(_Sol(merged, vals, outcomes))
                 continue
             i = tree.player_index(node.player)
