@@ -25,7 +25,7 @@ from negotiate.errors import ModelError, SolverError
 from negotiate.expr import compile_numeric, symbol
 from negotiate.games.tree import Decision, GameTree, Path, evaluate
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
-from negotiate.solvers.spe.solve import SPEProfile, SPEResult
+from negotiate.solvers.spe.numeric import SPEProfile, SPEResult
 
 __all__ = ["Boundary", "Region", "SymbolicSPEResult"]
 

@@ -31,8 +31,8 @@ from negotiate._exact import to_sympy
 from negotiate.core.regions import Decider, Ineq, make_ineq
 from negotiate.errors import NotApplicableError, SolverError, TooLargeError
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal
+from negotiate.solvers.spe.numeric import equilibrium_path
 from negotiate.solvers.spe.regions import Boundary, Region, SymbolicSPEResult, _and
-from negotiate.solvers.spe.solve import equilibrium_path
 
 __all__ = ["Boundary", "Region", "SymbolicSPEResult", "solve_symbolic"]
 
