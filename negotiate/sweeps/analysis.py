@@ -20,6 +20,8 @@ import numpy as np
 from negotiate.errors import ModelError
 from negotiate.results import Certificate, Summary, Table
 from negotiate.scenario.result import OUTCOMES
+from negotiate.sweeps.outputs import exact_outputs
+from negotiate.sweeps.plan import as_scenario, scenario_fingerprint
 
 __all__ = ["sweep_summary", "thresholds", "tipping_curve", "verify_sweep"]
 
@@ -186,12 +188,7 @@ def verify_sweep(ds: Any, scenario: Any, points: int = 20, seed: int = 0) -> Cer
     is reported apart: a tie settled the other way may move them).  ``scenario`` is the swept
     scenario (or its path).
     """
-    from negotiate.sweeps.api import _scenario
-    from negotiate.sweeps.outputs import exact_outputs
-
-    s = _scenario(scenario)
-    from negotiate.sweeps.plan import scenario_fingerprint
-
+    s = as_scenario(scenario)
     if scenario_fingerprint(s) != ds.attrs.get("fingerprint"):
         raise ModelError("scenario", s.name, "is not the scenario this sweep was made from")
     flat = ds.stack(_p=list(ds.outcome.dims)) if ds.attrs.get("mode") == "grid" else ds

@@ -26,6 +26,7 @@ import numpy as np
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.results import Certificate, ResultMixin, Summary, to_jsonable
 from negotiate.scenario.result import OUTCOMES
+from negotiate.sweeps.analysis import sweep_summary, tipping_curve, verify_sweep
 
 __all__ = ["SweepResult", "set_plotter"]
 
@@ -86,8 +87,6 @@ class SweepResult(ResultMixin):
         """Outcome shares and, for grids, the tipping-point lines along each parameter."""
         if self.run is not None:
             return self.run.summary()
-        from negotiate.sweeps.analysis import sweep_summary
-
         return sweep_summary(self.data)
 
     def verify(self, points: int = 20, seed: int = 0, scenario: Any = None) -> Certificate:
@@ -96,8 +95,6 @@ class SweepResult(ResultMixin):
 
         ``scenario`` (a :class:`~negotiate.scenario.Scenario` or a path) is needed for a sweep
         read back from disk; its fingerprint must match the sweep's."""
-        from negotiate.sweeps.analysis import verify_sweep
-
         s = scenario if scenario is not None else self._scenario
         if s is None and self.run is not None:
             s = self.run.plan.scenario()
@@ -110,8 +107,6 @@ class SweepResult(ResultMixin):
     def tipping_curve(self, along: str, to: str | None = None) -> Any:
         """The tipping-point curve along one parameter
         (:func:`negotiate.sweeps.tipping_curve`)."""
-        from negotiate.sweeps.analysis import tipping_curve
-
         return tipping_curve(self.data, along, to)
 
     def plot(self, x: str | None = None, y: str | None = None, **options: Any) -> Any:
