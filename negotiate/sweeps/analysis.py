@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from negotiate.results import Certificate, Summary, Table
 from negotiate.scenario.result import OUTCOMES
 from negotiate.sweeps.outputs import exact_outputs
 from negotiate.sweeps.plan import as_scenario, scenario_fingerprint
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["sweep_summary", "thresholds", "tipping_curve", "verify_sweep"]
 
@@ -58,7 +61,7 @@ def _grid(ds: Any, along: str) -> None:
         )
 
 
-def tipping_curve(ds: Any, along: str, to: str | None = None) -> Any:
+def tipping_curve(ds: Any, along: str, to: str | None = None) -> xr.DataArray:
     """The tipping-point curve along ``along`` as an ``xarray.DataArray`` over the other
     dimensions (NaN where the outcome never changes; ``to`` keeps only changes into it)."""
     import xarray as xr

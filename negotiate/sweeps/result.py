@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,10 @@ from negotiate.errors import ModelError, NotApplicableError
 from negotiate.results import Certificate, ResultMixin, Summary, to_jsonable
 from negotiate.scenario.result import OUTCOMES
 from negotiate.sweeps.analysis import sweep_summary, tipping_curve, verify_sweep
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
 
 __all__ = ["SweepResult", "set_plotter"]
 
@@ -104,12 +108,12 @@ class SweepResult(ResultMixin):
             )
         return verify_sweep(self.data, s, points, seed)
 
-    def tipping_curve(self, along: str, to: str | None = None) -> Any:
+    def tipping_curve(self, along: str, to: str | None = None) -> xr.DataArray:
         """The tipping-point curve along one parameter
         (:func:`negotiate.sweeps.tipping_curve`)."""
         return tipping_curve(self.data, along, to)
 
-    def plot(self, x: str | None = None, y: str | None = None, **options: Any) -> Any:
+    def plot(self, x: str | None = None, y: str | None = None, **options: Any) -> Figure:
         """The regime map over ``x`` and ``y`` (the first two swept parameters by default);
         ``options`` go to :func:`negotiate.figures.sweeps.regime_map` (``select``,
         ``baseline``, ``curve``, ``title``).  Returns a matplotlib ``Figure``."""
