@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from negotiate.sweeps.grid import (
 from negotiate.sweeps.outputs import RESERVED
 from negotiate.sweeps.plan import ChunkResult, SweepPlan, as_scenario
 from negotiate.sweeps.result import SweepResult
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["SweepResult", "SweepRun", "plan_sweep", "read_sweep", "run_sweep", "sweep"]
 
@@ -135,7 +138,7 @@ class SweepRun(ResultMixin):
             "outcome_shares": outcome_shares(self.codes),
         }
 
-    def dataset(self) -> Any:
+    def dataset(self) -> xr.Dataset:
         """The results as an ``xarray.Dataset`` (read from ``out`` when written there)."""
         if self.out is not None:
             return read_sweep(self.out).data
@@ -325,7 +328,7 @@ def read_sweep(
     )
 
 
-def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False) -> Any:
+def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False) -> xr.Dataset:
     """Build the dataset from the rows of a sweep (any order) and its manifest."""
     import xarray as xr
 

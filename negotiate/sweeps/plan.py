@@ -221,7 +221,7 @@ class SweepPlan:
         return self.space.points(start, stop)
 
     # ------------------------------------------------------------------ evaluation
-    def scenario(self) -> Any:
+    def scenario(self) -> Scenario:
         from negotiate.scenario.loader import loads_scenario
 
         return loads_scenario(self.scenario_text, source_name=self.scenario_name)

@@ -50,6 +50,7 @@ from typing import Any
 import sympy as sp
 
 from negotiate.errors import ModelError
+from negotiate.games.tree import GameTree
 from negotiate.theory._base import UNIT, Param, Spec, is_symbolic, to_sympy
 from negotiate.theory._commitment import ModelBase
 from negotiate.theory.rubinstein_result import RubinsteinResult, option_max
@@ -284,7 +285,7 @@ class Rubinstein(ModelBase):
         )
 
     # ------------------------------------------------------------------ explicit game
-    def as_tree(self, grid: int = 10, horizon: int | None = None) -> Any:
+    def as_tree(self, grid: int = 10, horizon: int | None = None) -> GameTree:
         """The finite-horizon game as a :class:`~negotiate.games.tree.GameTree`, offers on the
         grid ``{0, 1/grid, ..., 1}`` (numeric models).  ``horizon`` truncates a model with an
         infinite horizon (the game of ``replace(horizon=...)``; its SPE tends to the
@@ -292,8 +293,6 @@ class Rubinstein(ModelBase):
 
         Responders rank ``accept`` first (they accept when indifferent).
         """
-        from negotiate.games.tree import GameTree
-
         if horizon is not None and horizon != self.horizon:
             model = Rubinstein(
                 self.delta1,
