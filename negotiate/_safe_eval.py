@@ -76,7 +76,7 @@ def decide(cond: sp.Basic, values: Mapping[str, Any], *, field: str = "condition
     Raises ``ModelError`` naming ``field`` when a parameter is missing, when the condition
     cannot be decided exactly, or when it holds numbers too large to evaluate.
     """
-    wanted = {s.name: s for s in cond.free_symbols}  # type: ignore[attr-defined]
+    wanted = {s.name: s for s in cond.free_symbols}
     missing = sorted(set(wanted) - {k.name if isinstance(k, sp.Symbol) else k for k in values})
     if missing:
         raise ModelError(field, str(cond), f"no value for {', '.join(missing)}")

@@ -301,7 +301,7 @@ class _Builder:
             if abs(exponent) > MAX_EXPONENT:
                 raise self.fail(f"numeric exponent {exponent} exceeds {MAX_EXPONENT} in size")
             if base.is_Rational:
-                bits = max(abs(base.p).bit_length(), base.q.bit_length())  # type: ignore[attr-defined]
+                bits = max(abs(base.p).bit_length(), base.q.bit_length())
                 if bits * abs(exponent) > MAX_BITS:
                     raise self.fail(f"power would exceed {MAX_BITS} bits")
             if base == 0 and exponent.is_negative:
@@ -388,11 +388,7 @@ def substitute(
     ``nan``, infinite or non-real), as ``R/(1-d)`` at ``d = 1``, raises ``ModelError``.
     """
     by_name: dict[str, sp.Rational] = {}
-    wanted = (
-        {s.name for s in expr.free_symbols}  # type: ignore[attr-defined]
-        if isinstance(expr, sp.Basic)
-        else set()
-    )
+    wanted = {s.name for s in expr.free_symbols} if isinstance(expr, sp.Basic) else set()
     for key, raw in values.items():
         name = key.name if isinstance(key, sp.Symbol) else key
         if not isinstance(name, str):
@@ -406,13 +402,13 @@ def substitute(
         by_name[name] = rational
     if not isinstance(expr, sp.Basic):
         return as_fraction(expr, field)
-    mapping = {s: by_name[s.name] for s in expr.free_symbols if s.name in by_name}  # type: ignore[attr-defined]
+    mapping = {s: by_name[s.name] for s in expr.free_symbols if s.name in by_name}
     out = safe_xreplace(expr, mapping, field)
     if out.has(*_UNDEFINED) or (isinstance(out, sp.Expr) and out.is_finite is False):
         shown = ", ".join(f"{k}={v}" for k, v in sorted(by_name.items()))
         raise ModelError(field, str(expr), f"is undefined at {shown} (gives {out})")
     if isinstance(out, sp.Expr) and out.is_Rational:
-        return Fraction(int(out.p), int(out.q))  # type: ignore[attr-defined]
+        return Fraction(int(out.p), int(out.q))
     if isinstance(out, sp.Expr) and not out.free_symbols and out.is_real is False:
         raise ModelError(field, str(expr), f"is not real at these values (gives {out})")
     return out
@@ -440,10 +436,10 @@ def compile_numeric(
             e = sp.Rational(Fraction(e).numerator, Fraction(e).denominator)
         if not isinstance(e, sp.Basic):
             raise ModelError(f"exprs[{k}]", e, "expected a sympy expression")
-        extra = sorted(s.name for s in e.free_symbols if s.name not in index)  # type: ignore[attr-defined]
+        extra = sorted(s.name for s in e.free_symbols if s.name not in index)
         if extra:
             raise ModelError(f"exprs[{k}]", str(e), f"undeclared parameters {extra}")
-        renamed.append(e.xreplace({s: index[s.name] for s in e.free_symbols}))  # type: ignore[attr-defined]
+        renamed.append(e.xreplace({s: index[s.name] for s in e.free_symbols}))
     kernel = sp.lambdify(args, renamed, modules="numpy", cse=True)
     n_args = len(args)
 

@@ -256,7 +256,7 @@ _theory_case(
     expected_utility=_plus("expected_utility"),
 )
 _theory_case(
-    "theory.rubinstein.RubinsteinResult",
+    "theory.rubinstein_result.RubinsteinResult",
     _rubinstein,
     proposer_share=_plus("proposer_share"),
     responder_share=_plus("responder_share"),

@@ -56,7 +56,7 @@ def _other_outcome(outcome: str) -> str:
 
 
 # ------------------------------------------------------------------ solvers
-@case("solvers.spe.solve.SPEResult")
+@case("solvers.spe.numeric.SPEResult")
 def _spe() -> tuple[Any, list[tuple[str, Any]]]:
     from negotiate.solvers.spe.solve import subgame_perfect
 

@@ -42,9 +42,9 @@ def _strategy_of(equilibrium: Any) -> Mapping[Path, str] | None:
         eqs = equilibrium.equilibria
         if not eqs:
             raise ModelError("equilibrium", None, "the result lists no equilibrium")
-        return eqs[0].strategy  # type: ignore[no-any-return]
+        return eqs[0].strategy
     if hasattr(equilibrium, "strategy"):
-        return equilibrium.strategy  # type: ignore[no-any-return]
+        return equilibrium.strategy
     if isinstance(equilibrium, Mapping):
         return equilibrium
     raise ModelError(

@@ -254,7 +254,7 @@ def _frontier(expr: Any, u1_min: Fraction, u1_max: Fraction) -> Frontier:
     if isinstance(expr, str):
         e = parse(expr, ["u1"], field="frontier")
     elif isinstance(expr, sp.Expr):
-        names = {s.name for s in expr.free_symbols}  # type: ignore[attr-defined]
+        names = {s.name for s in expr.free_symbols}
         if names - {"u1"}:
             raise ModelError("frontier", str(expr), f"unknown symbols {sorted(names - {'u1'})}")
         e = expr.xreplace({s: u1 for s in expr.free_symbols})

@@ -24,6 +24,7 @@ import numpy as np
 
 from negotiate._exact import as_fraction, is_float_input, warn_float_input
 from negotiate.errors import ModelError, TooLargeError
+from negotiate.games.payoff_arrays import check_rank, nested_shape, to_fraction_array
 from negotiate.labels import canonical
 from negotiate.labels import labels as check_labels
 
@@ -33,86 +34,6 @@ __all__ = ["MixedProfile", "NormalFormGame"]
 MixedProfile = tuple[tuple[Fraction, ...], ...]
 
 _MAX_CELLS = 10_000_000
-
-
-def _is_array_like(data: Any) -> bool:
-    return isinstance(data, np.ndarray) or (
-        isinstance(data, Sequence) and not isinstance(data, str | bytes)
-    )
-
-
-def _rank(data: Any) -> tuple[int, bool]:
-    """Nesting depth of ``data`` following first elements, and whether an empty level was met."""
-    if isinstance(data, np.ndarray):
-        return data.ndim, False
-    rank = 0
-    while _is_array_like(data):
-        rank += 1
-        if len(data) == 0:
-            return rank, True
-        data = data[0]
-    return rank, False
-
-
-def _check_rank(data: Any, field: str, depth: int) -> None:
-    rank, empty = _rank(data)
-    if rank > depth or (rank < depth and not empty):  # empty levels: reported by _nested_shape
-        raise ModelError(
-            field,
-            None,
-            f"has {rank} dimension(s), but a game with {depth} players needs {depth} "
-            "(one axis per player)",
-        )
-
-
-def _nested_shape(data: Any, field: str, depth: int) -> tuple[int, ...]:
-    """Shape of a rectangular nested sequence of rank ``depth``; ragged input names the row."""
-    if isinstance(data, np.ndarray):
-        _check_rank(data, field, depth)
-        for axis, k in enumerate(data.shape):
-            if k == 0:
-                raise ModelError(
-                    field,
-                    tuple(data.shape),
-                    f"axis {axis} is empty: every player needs at least one strategy "
-                    f"(players[{axis}] has none)",
-                )
-        return tuple(data.shape)
-    if depth == 0:
-        return ()
-    if isinstance(data, str | bytes) or not isinstance(data, Sequence):
-        raise ModelError(field, data, f"expected a {depth}-dimensional array of numbers")
-    if len(data) == 0:
-        raise ModelError(field, data, "is empty: every player needs at least one strategy")
-    first = _nested_shape(data[0], f"{field}[0]", depth - 1)
-    for i, item in enumerate(data[1:], start=1):
-        sub = _nested_shape(item, f"{field}[{i}]", depth - 1)
-        if sub != first:
-            if depth - 1 >= 1 and len(sub) >= 1 and len(first) >= 1:
-                raise ModelError(
-                    f"{field}[{i}]", None, f"has {sub[0]} entries, expected {first[0]}"
-                )
-            raise ModelError(f"{field}[{i}]", None, f"has shape {sub}, expected {first}")
-    return (len(data), *first)
-
-
-def _to_fraction_array(data: Any, shape: tuple[int, ...], field: str) -> tuple[np.ndarray, bool]:
-    arr = np.empty(shape, dtype=object)
-    floats = False
-    src = data if isinstance(data, np.ndarray) else None
-    for idx in np.ndindex(*shape):
-        if src is not None:
-            value = src[idx]
-            if isinstance(value, np.generic):
-                value = value.item()  # numpy scalars -> Python bool/int/float/complex
-        else:
-            value = data
-            for i in idx:
-                value = value[i]
-        sub = field + "".join(f"[{i}]" for i in idx)
-        floats = floats or is_float_input(value)
-        arr[idx] = as_fraction(value, sub)
-    return arr, floats
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,8 +78,8 @@ class NormalFormGame:
         player_labels = cls._player_labels(players, n)
         shapes = []
         for i, arr in enumerate(arrays):
-            _check_rank(arr, f"players[{i}].payoffs", n)
-            shapes.append(_nested_shape(arr, f"players[{i}].payoffs", n))
+            check_rank(arr, f"players[{i}].payoffs", n)
+            shapes.append(nested_shape(arr, f"players[{i}].payoffs", n))
         for i, shape in enumerate(shapes[1:], start=1):
             if shape != shapes[0]:
                 raise ModelError(
@@ -179,7 +100,7 @@ class NormalFormGame:
         payoffs = []
         floats = False
         for i, arr in enumerate(arrays):
-            exact, f = _to_fraction_array(arr, shape, f"players[{i}].payoffs")
+            exact, f = to_fraction_array(arr, shape, f"players[{i}].payoffs")
             exact.setflags(write=False)
             payoffs.append(exact)
             floats = floats or f
@@ -237,9 +158,9 @@ class NormalFormGame:
         This is the only constructor in which a payoff array is derived; a missing second
         array in :meth:`from_arrays` is never taken to mean ``-A``.
         """
-        _check_rank(A, "players[0].payoffs", 2)
-        shape = _nested_shape(A, "players[0].payoffs", 2)
-        exact, floats = _to_fraction_array(A, shape, "players[0].payoffs")
+        check_rank(A, "players[0].payoffs", 2)
+        shape = nested_shape(A, "players[0].payoffs", 2)
+        exact, floats = to_fraction_array(A, shape, "players[0].payoffs")
         game = cls.from_arrays(exact, -exact, players=players, strategies=strategies, title=title)
         if floats:
             warn_float_input("float payoffs", stacklevel=2)

@@ -84,20 +84,20 @@ def _as_value(raw: Any, params: Mapping[str, Parameter], field: str) -> tuple[Va
     if isinstance(raw, sp.Basic):
         if not isinstance(raw, sp.Expr):
             raise ModelError(field, raw, "expected a number or an expression")
-        names = {s.name for s in raw.free_symbols}  # type: ignore[attr-defined]
+        names = {s.name for s in raw.free_symbols}
         unknown = sorted(names - set(params))
         if unknown:
             raise ModelError(
                 field, raw, f"undeclared parameters {unknown}; declared: {sorted(params)}"
             )
-        canon = raw.xreplace({s: symbol(s.name) for s in raw.free_symbols})  # type: ignore[attr-defined]
+        canon = raw.xreplace({s: symbol(s.name) for s in raw.free_symbols})
         return _from_sympy(canon, field), False
     return as_fraction(raw, field), is_float_input(raw)
 
 
 def _from_sympy(expr: sp.Expr, field: str) -> Value:
     if expr.is_Rational:
-        return Fraction(int(expr.p), int(expr.q))  # type: ignore[attr-defined]
+        return Fraction(int(expr.p), int(expr.q))
     if not expr.free_symbols:
         raise ModelError(field, expr, "constants must be rational numbers")
     return expr
@@ -110,7 +110,7 @@ def _check_unit_range(expr: sp.Expr, params: Mapping[str, Parameter], field: str
     when ``expr`` is multilinear (its extremes are then at corners), else on a grid; exact
     numbers are re-checked by :meth:`SignalingGame.bind` in any case.
     """
-    syms = sorted(expr.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+    syms = sorted(expr.free_symbols, key=lambda s: s.name)
     boxes = []
     for s in syms:
         dom = params[s.name].domain
@@ -260,7 +260,7 @@ class SignalingGame:
         if total == 1:
             return self
         if not self.is_symbolic and self.float_input and abs(total - 1) <= sp.Rational(1, 10**9):
-            scaled = tuple(p / Fraction(int(total.p), int(total.q)) for p in self.priors)  # type: ignore[attr-defined, operator]
+            scaled = tuple(p / Fraction(int(total.p), int(total.q)) for p in self.priors)
             return self._replace(priors=scaled)
         if total.free_symbols and sp.simplify(total - 1) == 0:
             return self
@@ -289,7 +289,7 @@ class SignalingGame:
         names: set[str] = set()
         for v in values:
             if isinstance(v, sp.Basic):
-                names |= {s.name for s in v.free_symbols}  # type: ignore[attr-defined]
+                names |= {s.name for s in v.free_symbols}
         return tuple(sorted(names))
 
     def parameter(self, name: str) -> Parameter:
@@ -453,7 +453,7 @@ def _index(labels: tuple[str, ...], key: str | int, what: str) -> int:
             raise ModelError(what, key, f"position out of range 0..{len(labels) - 1}")
         return key
     if key in labels:
-        return labels.index(key)  # type: ignore[arg-type]
+        return labels.index(key)
     raise ModelError(what, key, f"unknown {what}; {what}s: {list(labels)}")
 
 

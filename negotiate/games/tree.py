@@ -20,86 +20,38 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
 from negotiate.errors import ModelError
-from negotiate.expr import Parameter, substitute
+from negotiate.expr import Parameter
+from negotiate.games.tree_nodes import (
+    Chance,
+    Decision,
+    Node,
+    Path,
+    Terminal,
+    Value,
+    evaluate,
+    expr_text,
+    labels,
+)
+from negotiate.games.tree_validate import bind_tree, build_tree
 from negotiate.labels import canonical
 
-__all__ = ["Chance", "Decision", "GameTree", "Node", "Path", "Terminal", "Value", "expr_text"]
-
-Path: TypeAlias = tuple[str, ...]
-#: An exact number, or a sympy expression in the tree's parameters.
-Value: TypeAlias = Fraction | sp.Expr
-
-
-@dataclass(frozen=True)
-class Terminal:
-    """An outcome: one payoff per player, in the order of ``GameTree.players``."""
-
-    payoffs: tuple[Value, ...]
-
-
-@dataclass(frozen=True)
-class Decision:
-    """``player`` chooses one of ``actions``; ``children[i]`` follows ``actions[i]``."""
-
-    player: str
-    actions: tuple[str, ...]
-    children: tuple[Node, ...]
-    infoset: str | None = None
-    tie_break: tuple[str, ...] = ()
-
-    def child(self, action: str) -> Node:
-        return self.children[self.actions.index(action)]
-
-    def rank(self, action: str) -> int:
-        """Preference rank under ``tie_break`` (0 = most preferred; unlisted share the last)."""
-        return self.tie_break.index(action) if action in self.tie_break else len(self.tie_break)
-
-
-@dataclass(frozen=True)
-class Chance:
-    """Nature draws ``outcomes[i]`` with ``probabilities[i]``, then ``children[i]`` follows."""
-
-    outcomes: tuple[str, ...]
-    probabilities: tuple[Value, ...]
-    children: tuple[Node, ...]
-
-
-Node: TypeAlias = Terminal | Decision | Chance
-
-
-def labels(node: Node) -> tuple[str, ...]:
-    """The branch labels of a node (actions or chance outcomes; empty for terminals)."""
-    if isinstance(node, Decision):
-        return node.actions
-    if isinstance(node, Chance):
-        return node.outcomes
-    return ()
-
-
-class _TextPrinter(StrPrinter):
-    """Print expressions in the syntax :func:`negotiate.expr.parse` reads back."""
-
-    def _print_Min(self, expr: sp.Basic) -> str:
-        return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
-
-    def _print_Max(self, expr: sp.Basic) -> str:
-        return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
-
-    def _print_Abs(self, expr: sp.Basic) -> str:
-        return "abs(" + self._print(expr.args[0]) + ")"
-
-
-def expr_text(value: Value) -> str:
-    """Text of a payoff or probability that :func:`negotiate.expr.parse` reads back exactly."""
-    if isinstance(value, Fraction):
-        return str(value)
-    return str(_TextPrinter().doprint(value))
+__all__ = [
+    "Chance",
+    "Decision",
+    "GameTree",
+    "Node",
+    "Path",
+    "Terminal",
+    "Value",
+    "evaluate",
+    "expr_text",
+    "labels",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,8 +109,6 @@ class GameTree:
 
         Decision nodes take optional ``"infoset"`` and ``"tie_break"`` keys.
         """
-        from negotiate.games.tree_validate import build_tree
-
         return build_tree(cls, d)
 
     # -- navigation -------------------------------------------------------------------------
@@ -241,7 +191,7 @@ class GameTree:
         out: set[sp.Symbol] = set()
         for v in self.values():
             if isinstance(v, sp.Basic):
-                out |= v.free_symbols  # type: ignore[arg-type]
+                out |= v.free_symbols
         return frozenset(out)
 
     @property
@@ -255,8 +205,6 @@ class GameTree:
         Values are exact; each must lie in its parameter's domain.  A parameter left without a
         value is named in the error.  Probabilities are re-checked exactly.
         """
-        from negotiate.games.tree_validate import bind_tree
-
         return bind_tree(self, values or {})
 
     # -- export -----------------------------------------------------------------------------
@@ -311,13 +259,3 @@ class GameTree:
             f"GameTree({kind}, players={list(self.players)}, nodes={self.n_nodes}, "
             f"parameters={list(self.parameters)})"
         )
-
-
-def evaluate(value: Value, values: Mapping[str, Fraction], field: str) -> Fraction:
-    """An exact number from a payoff or probability at parameter ``values``."""
-    if isinstance(value, Fraction):
-        return value
-    out = substitute(value, values, field=field)
-    if not isinstance(out, Fraction):
-        raise ModelError(field, str(value), f"is not a rational number at these values ({out})")
-    return out

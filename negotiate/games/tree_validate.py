@@ -22,7 +22,7 @@ import sympy as sp
 from negotiate._exact import as_fraction, is_float_input, warn_float_input
 from negotiate.errors import FloatInputWarning, ModelError
 from negotiate.expr import Parameter, parse, symbol
-from negotiate.games.tree import Chance, Decision, Node, Path, Terminal, Value, evaluate
+from negotiate.games.tree_nodes import Chance, Decision, Node, Path, Terminal, Value, evaluate
 from negotiate.labels import canonical
 from negotiate.labels import label as check_label
 from negotiate.labels import labels as check_labels
@@ -83,12 +83,12 @@ class _Builder:
         elif isinstance(raw, sp.Basic):
             if not isinstance(raw, sp.Expr):
                 raise ModelError(field, raw, "expected a number or an expression")
-            unknown = sorted(s.name for s in raw.free_symbols if s.name not in self.params)  # type: ignore[attr-defined]
+            unknown = sorted(s.name for s in raw.free_symbols if s.name not in self.params)
             if unknown:
                 raise ModelError(
                     field, raw, f"unknown parameters {unknown}; declared: {sorted(self.params)}"
                 )
-            expr = raw.xreplace({s: symbol(s.name) for s in raw.free_symbols})  # type: ignore[attr-defined]
+            expr = raw.xreplace({s: symbol(s.name) for s in raw.free_symbols})
         else:
             if is_float_input(raw):
                 self.floats = True
@@ -97,7 +97,7 @@ class _Builder:
             return expr
         if not expr.is_Rational:
             raise ModelError(field, raw, f"a constant must be rational, got {expr}")
-        return Fraction(int(expr.p), int(expr.q))  # type: ignore[attr-defined]
+        return Fraction(int(expr.p), int(expr.q))
 
     def node(self, d: Any, field: str, depth: int) -> Node:
         self.count += 1
@@ -310,7 +310,7 @@ def check_probabilities(
             if not 0 <= p <= 1:
                 raise ModelError(f, p, "probabilities must lie in [0, 1]")
             continue
-        syms = sorted(p.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+        syms = sorted(p.free_symbols, key=lambda s: s.name)
         names = [s.name for s in syms]
         box = _box(params, names, f)
         if _multilinear(p, syms):
@@ -335,7 +335,7 @@ def check_probabilities(
         return
     if sp.simplify(total - 1) == 0:
         return
-    syms = sorted(total.free_symbols, key=lambda s: s.name)  # type: ignore[attr-defined]
+    syms = sorted(total.free_symbols, key=lambda s: s.name)
     names = [s.name for s in syms]
     for pt in _samples(_box(params, names, field), 16):
         v = evaluate(total, dict(zip(names, pt, strict=True)), field)
@@ -363,7 +363,7 @@ def bind_tree(tree: GameTree, values: Mapping[Any, Any]) -> GameTree:
                 given[name],
                 f"lies outside the domain [{p.domain[0]}, {p.domain[1]}]",
             )
-    used = {s.name for s in tree.free_symbols}  # type: ignore[attr-defined]
+    used = {s.name for s in tree.free_symbols}
     unbound = sorted(used - set(given))
     if unbound:
         raise ModelError(

@@ -302,14 +302,14 @@ def to_efg(tree: GameTree) -> str:
         nonlocal chance_count, outcome_count
         if isinstance(node, Terminal):
             outcome_count += 1
-            pay = ", ".join(_num(v) for v in node.payoffs)  # type: ignore[arg-type]
+            pay = ", ".join(_num(v) for v in node.payoffs)
             lines.append(f't "" {outcome_count} "" {{ {pay} }}')
             return
         if isinstance(node, Chance):
             chance_count += 1
             branches = " ".join(
                 f"{_q(o)} {_num(p)}" for o, p in zip(node.outcomes, node.probabilities, strict=True)
-            )  # type: ignore[arg-type]
+            )
             lines.append(f'c "" {chance_count} "" {{ {branches} }} 0')
         else:
             assert isinstance(node, Decision)

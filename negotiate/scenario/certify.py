@@ -91,7 +91,7 @@ def _at(expr: Any, values: Mapping[str, Fraction], field: str) -> Any:
         {
             s: sp.Rational(values[s.name].numerator, values[s.name].denominator)
             for s in expr.free_symbols
-            if s.name in values  # type: ignore[attr-defined]
+            if s.name in values
         }
     )
     if out is sp.true or out is sp.false:

@@ -77,7 +77,7 @@ class PointOutcome:
 
     @property
     def utilities(self) -> tuple[Fraction, Fraction] | None:
-        return None if self.solution is None else tuple(self.solution.utilities)  # type: ignore[return-value]
+        return None if self.solution is None else tuple(self.solution.utilities)
 
     @property
     def margin(self) -> Fraction | None:

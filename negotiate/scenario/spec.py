@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -41,6 +41,9 @@ from negotiate.scenario.schema import (
     expect_table,
 )
 from negotiate.scenario.templates import expand_tree
+
+if TYPE_CHECKING:
+    from negotiate.scenario.result import ScenarioResult
 
 __all__ = ["Claim", "Commitment", "Condition", "IssueSpec", "Scenario", "Variant", "build_scenario"]
 
@@ -172,7 +175,7 @@ class Scenario:
         *,
         variant: str | None = None,
         tipping_points: bool = True,
-    ) -> Any:
+    ) -> ScenarioResult:
         """Analyse the scenario: outcome, deal, binding constraints and tipping points.
 
         ``overrides`` maps parameter names to values (exact: ``"0.5"`` is 1/2) and is applied

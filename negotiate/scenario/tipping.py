@@ -34,14 +34,22 @@ from typing import Any
 import sympy as sp
 
 from negotiate.results import Certificate, to_jsonable
+from negotiate.scenario.evaluate import evaluate_point
+from negotiate.scenario.tipping_exact import _approx, _sym, exact_threshold, tight_interval
 
-__all__ = ["GRID", "TippingPoint", "find_tipping_point", "grid_points", "shortest_decimal"]
+__all__ = [
+    "GRID",
+    "TippingPoint",
+    "find_tipping_point",
+    "grid_points",
+    "shortest_decimal",
+    "tight_interval",
+]
 
 #: Steps of the scan over a lever's domain.
 GRID = 16
 _BISECTIONS = 40
 _COARSE = 20  # the exact solve is first tried on a bracket 2**20 times wider
-_CONFIRM = 2**24  # the exact threshold is confirmed within (bracket width) / _CONFIRM
 
 Outcome = Callable[[Mapping[str, Fraction]], str]
 
@@ -111,10 +119,9 @@ class TippingPoint:
           bracket's inner end (so no nearer tipping point was passed over).
         """
         if outcome is None:
-            from negotiate.scenario.analysis import outcome_at
 
             def outcome(v: Mapping[str, Fraction]) -> str:
-                return outcome_at(scenario, v)
+                return evaluate_point(scenario, v).outcome
 
         def at(x: Fraction) -> str:
             return outcome({**values, self.parameter: x})
@@ -191,16 +198,6 @@ def _domain(scenario: Any, lever: str) -> tuple[Fraction, Fraction]:
     return domain
 
 
-def _sym(v: Fraction | sp.Expr) -> sp.Expr:
-    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
-
-
-def _approx(v: Fraction | sp.Expr) -> Fraction:
-    if isinstance(v, Fraction):
-        return v
-    return Fraction(str(sp.Float(v.evalf(40), 40)))
-
-
 def grid_points(domain: tuple[Fraction, Fraction], baseline: Fraction) -> list[Fraction]:
     """The scan grid: ``GRID + 1`` equally spaced points of the domain, and the baseline."""
     lo, hi = domain
@@ -216,21 +213,6 @@ def shortest_decimal(lo: Fraction, hi: Fraction) -> Fraction:
         if lo <= q <= hi:
             return q
     return mid
-
-
-def tight_interval(
-    value: Fraction | sp.Expr, lo: Fraction, hi: Fraction
-) -> tuple[Fraction, Fraction]:
-    """Rationals ``left < value < right`` within ``(hi - lo) / 2**24`` of ``value``, clipped to
-    ``[lo, hi]`` (an end equal to ``value`` stays put); checked exactly."""
-    eps = (hi - lo) / _CONFIRM
-    if isinstance(value, Fraction):
-        return max(lo, value - eps), min(hi, value + eps)
-    centre = _approx(value)
-    left, right = max(lo, centre - eps), min(hi, centre + eps)
-    if not (bool(_sym(left) < value) and bool(value < _sym(right))):  # pragma: no cover
-        raise ArithmeticError(f"{value} is not isolated in [{left}, {right}]")
-    return left, right
 
 
 def find_tipping_point(
@@ -297,8 +279,6 @@ def _refine(
 ) -> TippingPoint:
     """Bisect ``[inside, outside]`` to ``width * 2**20`` and solve the threshold exactly; if
     that fails, bisect on to ``width`` and try again; else keep the bisection's bracket."""
-    from negotiate.scenario.tipping_exact import exact_threshold
-
     solved = None
     for stop in (width * 2**_COARSE, width):
         while abs(outside - inside) > stop:

@@ -17,7 +17,7 @@ scenario's expressions are rational in it (the usual case):
 The boundary's real roots in the bracket are isolated exactly (``Poly.intervals``); a linear
 factor gives a ``Fraction``, a quadratic a ``sqrt`` form, a higher one a ``CRootOf``.  A root
 is accepted only when the outcome, evaluated afresh just below and just above it, is the one
-before and the one after the change (:func:`negotiate.scenario.tipping.tight_interval`).
+before and the one after the change (:func:`tight_interval`).
 """
 
 from __future__ import annotations
@@ -32,12 +32,39 @@ from sympy.polys.polyfuncs import rational_interpolate
 from negotiate.expr import symbol
 from negotiate.scenario.evaluate import PointState, evaluate_point
 
-__all__ = ["exact_threshold", "real_roots_in"]
+__all__ = ["exact_threshold", "real_roots_in", "tight_interval"]
 
 _SAMPLES = 16  # interpolation nodes k/16 of the bracket, k = 0..16
 _CHECKS = 3  # further nodes a reconstructed slack must predict exactly
 
+_CONFIRM = 2**24  # a threshold is confirmed within (bracket width) / _CONFIRM
+
 Value: TypeAlias = Fraction | sp.Expr
+
+
+def _sym(v: Fraction | sp.Expr) -> sp.Expr:
+    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
+
+
+def _approx(v: Fraction | sp.Expr) -> Fraction:
+    if isinstance(v, Fraction):
+        return v
+    return Fraction(str(sp.Float(v.evalf(40), 40)))
+
+
+def tight_interval(
+    value: Fraction | sp.Expr, lo: Fraction, hi: Fraction
+) -> tuple[Fraction, Fraction]:
+    """Rationals ``left < value < right`` within ``(hi - lo) / 2**24`` of ``value``, clipped to
+    ``[lo, hi]`` (an end equal to ``value`` stays put); checked exactly."""
+    eps = (hi - lo) / _CONFIRM
+    if isinstance(value, Fraction):
+        return max(lo, value - eps), min(hi, value + eps)
+    centre = _approx(value)
+    left, right = max(lo, centre - eps), min(hi, centre + eps)
+    if not (bool(_sym(left) < value) and bool(value < _sym(right))):  # pragma: no cover
+        raise ArithmeticError(f"{value} is not isolated in [{left}, {right}]")
+    return left, right
 
 
 def exact_threshold(
@@ -51,8 +78,6 @@ def exact_threshold(
 ) -> tuple[Value, str] | None:
     """``(threshold, binding constraint)`` in the bracket ``[inside, outside]`` (either
     order), or None when no boundary could be solved and confirmed exactly."""
-    from negotiate.scenario.tipping import tight_interval
-
     lo, hi = sorted((inside, outside))
     before = outcome({**base, lever: inside})
     after = outcome({**base, lever: outside})
@@ -96,7 +121,7 @@ def _candidates(
     def substituted(expr: sp.Basic) -> sp.Basic:
         if not env:
             env.update(lever_environment(scenario, base, lever))
-        by_name = {s: env[s.name] for s in expr.free_symbols if s.name in env}  # type: ignore[attr-defined]
+        by_name = {s: env[s.name] for s in expr.free_symbols if s.name in env}
         return expr.xreplace(by_name)
 
     for cond in scenario.conditions:
@@ -150,9 +175,7 @@ def lever_environment(
     }
     env[lever] = symbol(lever)
     for name, expr in scenario.derived:
-        env[name] = expr.xreplace(
-            {s: env[s.name] for s in expr.free_symbols if s.name in env}  # type: ignore[attr-defined]
-        )
+        env[name] = expr.xreplace({s: env[s.name] for s in expr.free_symbols if s.name in env})
     return env
 
 
@@ -175,10 +198,9 @@ def _value(tree: Any, path: tuple[str, ...], strategy: Mapping[Any, str], i: int
 
 
 def _slack(scenario: Any, state: PointState, k: int) -> Fraction:
-    from negotiate.scenario.analysis import bargaining_problem, participation_slacks
-
-    problem = bargaining_problem(scenario, state)
-    return participation_slacks(problem.polytope.vertices, state.disagreement)[k]
+    """Side ``k``'s participation slack at ``state`` (the bargaining stage's)."""
+    assert state.slacks is not None
+    return state.slacks[k]
 
 
 def _reconstruct(

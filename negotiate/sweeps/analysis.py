@@ -13,13 +13,18 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from negotiate.errors import ModelError
 from negotiate.results import Certificate, Summary, Table
 from negotiate.scenario.result import OUTCOMES
+from negotiate.sweeps.outputs import exact_outputs
+from negotiate.sweeps.plan import as_scenario, scenario_fingerprint
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["sweep_summary", "thresholds", "tipping_curve", "verify_sweep"]
 
@@ -56,7 +61,7 @@ def _grid(ds: Any, along: str) -> None:
         )
 
 
-def tipping_curve(ds: Any, along: str, to: str | None = None) -> Any:
+def tipping_curve(ds: Any, along: str, to: str | None = None) -> xr.DataArray:
     """The tipping-point curve along ``along`` as an ``xarray.DataArray`` over the other
     dimensions (NaN where the outcome never changes; ``to`` keeps only changes into it)."""
     import xarray as xr
@@ -186,12 +191,7 @@ def verify_sweep(ds: Any, scenario: Any, points: int = 20, seed: int = 0) -> Cer
     is reported apart: a tie settled the other way may move them).  ``scenario`` is the swept
     scenario (or its path).
     """
-    from negotiate.sweeps.api import _scenario
-    from negotiate.sweeps.outputs import exact_outputs
-
-    s = _scenario(scenario)
-    from negotiate.sweeps.plan import scenario_fingerprint
-
+    s = as_scenario(scenario)
     if scenario_fingerprint(s) != ds.attrs.get("fingerprint"):
         raise ModelError("scenario", s.name, "is not the scenario this sweep was made from")
     flat = ds.stack(_p=list(ds.outcome.dims)) if ds.attrs.get("mode") == "grid" else ds

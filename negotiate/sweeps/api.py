@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.scenario.evaluate import check_overrides
 from negotiate.scenario.result import OUTCOMES
 from negotiate.sweeps import storage
+from negotiate.sweeps.analysis import summarize, verify_sweep
 from negotiate.sweeps.engines import choose_engine, execute
 from negotiate.sweeps.grid import (
     MAX_POINTS,
@@ -37,22 +38,15 @@ from negotiate.sweeps.grid import (
     sample_space,
 )
 from negotiate.sweeps.outputs import RESERVED
-from negotiate.sweeps.plan import ChunkResult, SweepPlan
+from negotiate.sweeps.plan import ChunkResult, SweepPlan, as_scenario
 from negotiate.sweeps.result import SweepResult
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["SweepResult", "SweepRun", "plan_sweep", "read_sweep", "run_sweep", "sweep"]
 
 DEFAULT_CHUNK = 65_536
-
-
-def _scenario(scenario: Any) -> Any:
-    if isinstance(scenario, str | Path):
-        from negotiate.scenario import load_scenario
-
-        return load_scenario(scenario)
-    if not hasattr(scenario, "parameters") or not hasattr(scenario, "solve"):
-        raise ModelError("scenario", type(scenario).__name__, "expected a Scenario or a file path")
-    return scenario
 
 
 def plan_sweep(
@@ -71,7 +65,7 @@ def plan_sweep(
 ) -> SweepPlan:
     """Validate a sweep's inputs and fix its plan (``fields`` names the grid and override
     inputs in errors, e.g. ``("--grid", "--set")``)."""
-    s = _scenario(scenario)
+    s = as_scenario(scenario)
     grid_field, set_field = fields
     if grid is None:
         raise ModelError(grid_field, None, "give the parameters to sweep")
@@ -144,7 +138,7 @@ class SweepRun(ResultMixin):
             "outcome_shares": outcome_shares(self.codes),
         }
 
-    def dataset(self) -> Any:
+    def dataset(self) -> xr.Dataset:
         """The results as an ``xarray.Dataset`` (read from ``out`` when written there)."""
         if self.out is not None:
             return read_sweep(self.out).data
@@ -155,8 +149,6 @@ class SweepRun(ResultMixin):
 
     def summary(self) -> Summary:
         """Outcome shares and tipping-point curves (from the outcome codes: no reloading)."""
-        from negotiate.sweeps.analysis import summarize
-
         plan, space = self.plan, self.plan.space
         values = [a.values for a in space.axes] if isinstance(space, GridSpace) else None
         rate = plan.n_points / self.wall_seconds if self.wall_seconds > 0 else float("inf")
@@ -177,8 +169,6 @@ class SweepRun(ResultMixin):
 
     def verify(self, points: int = 20, seed: int = 0) -> Certificate:
         """Re-solve ``points`` sampled points exactly (:func:`~negotiate.sweeps.verify_sweep`)."""
-        from negotiate.sweeps.analysis import verify_sweep
-
         ds = self.dataset()
         cert = verify_sweep(ds, self.plan.scenario(), points, seed)
         # the summary reads the outcome codes: they must name the stored outcomes, point by point
@@ -234,7 +224,7 @@ def run_sweep(
 
     execute(
         plan,
-        range(plan.n_chunks),  # type: ignore[arg-type]
+        range(plan.n_chunks),
         None if directory is None else str(directory),
         engine,
         on_result,
@@ -334,11 +324,11 @@ def read_sweep(
     manifest, table = storage.read_table(directory, partial)
     data = to_dataset(manifest, table, partial=partial)
     return SweepResult(
-        data, Path(directory), None, None if scenario is None else _scenario(scenario)
+        data, Path(directory), None, None if scenario is None else as_scenario(scenario)
     )
 
 
-def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False) -> Any:
+def to_dataset(manifest: Mapping[str, Any], table: Any, *, partial: bool = False) -> xr.Dataset:
     """Build the dataset from the rows of a sweep (any order) and its manifest."""
     import xarray as xr
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import sympy as sp
@@ -33,14 +33,30 @@ from negotiate.errors import ModelError
 from negotiate.scenario.result import OUTCOMES
 from negotiate.sweeps.grid import GridSpace, SampleSpace
 
+if TYPE_CHECKING:
+    from negotiate.scenario.spec import Scenario
+
 __all__ = [
     "FORMAT",
     "ChunkResult",
     "SweepPlan",
+    "as_scenario",
     "chunk_table",
     "run_chunk",
     "scenario_fingerprint",
 ]
+
+
+def as_scenario(scenario: Any) -> Scenario:
+    """``scenario`` itself, or the scenario file at that path, loaded."""
+    if isinstance(scenario, str | Path):
+        from negotiate.scenario import load_scenario
+
+        return load_scenario(scenario)
+    if not hasattr(scenario, "parameters") or not hasattr(scenario, "solve"):
+        raise ModelError("scenario", type(scenario).__name__, "expected a Scenario or a file path")
+    return cast("Scenario", scenario)
+
 
 #: Version of the stored layout (chunk files and manifest); part of every chunk's hash.
 FORMAT = 1
@@ -205,7 +221,7 @@ class SweepPlan:
         return self.space.points(start, stop)
 
     # ------------------------------------------------------------------ evaluation
-    def scenario(self) -> Any:
+    def scenario(self) -> Scenario:
         from negotiate.scenario.loader import loads_scenario
 
         return loads_scenario(self.scenario_text, source_name=self.scenario_name)

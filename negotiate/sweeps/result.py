@@ -19,13 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.results import Certificate, ResultMixin, Summary, to_jsonable
 from negotiate.scenario.result import OUTCOMES
+from negotiate.sweeps.analysis import sweep_summary, tipping_curve, verify_sweep
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
 
 __all__ = ["SweepResult", "set_plotter"]
 
@@ -85,9 +90,7 @@ class SweepResult(ResultMixin):
     def summary(self) -> Summary:
         """Outcome shares and, for grids, the tipping-point lines along each parameter."""
         if self.run is not None:
-            return self.run.summary()  # type: ignore[no-any-return]
-        from negotiate.sweeps.analysis import sweep_summary
-
+            return self.run.summary()
         return sweep_summary(self.data)
 
     def verify(self, points: int = 20, seed: int = 0, scenario: Any = None) -> Certificate:
@@ -96,8 +99,6 @@ class SweepResult(ResultMixin):
 
         ``scenario`` (a :class:`~negotiate.scenario.Scenario` or a path) is needed for a sweep
         read back from disk; its fingerprint must match the sweep's."""
-        from negotiate.sweeps.analysis import verify_sweep
-
         s = scenario if scenario is not None else self._scenario
         if s is None and self.run is not None:
             s = self.run.plan.scenario()
@@ -107,14 +108,12 @@ class SweepResult(ResultMixin):
             )
         return verify_sweep(self.data, s, points, seed)
 
-    def tipping_curve(self, along: str, to: str | None = None) -> Any:
+    def tipping_curve(self, along: str, to: str | None = None) -> xr.DataArray:
         """The tipping-point curve along one parameter
         (:func:`negotiate.sweeps.tipping_curve`)."""
-        from negotiate.sweeps.analysis import tipping_curve
-
         return tipping_curve(self.data, along, to)
 
-    def plot(self, x: str | None = None, y: str | None = None, **options: Any) -> Any:
+    def plot(self, x: str | None = None, y: str | None = None, **options: Any) -> Figure:
         """The regime map over ``x`` and ``y`` (the first two swept parameters by default);
         ``options`` go to :func:`negotiate.figures.sweeps.regime_map` (``select``,
         ``baseline``, ``curve``, ``title``).  Returns a matplotlib ``Figure``."""

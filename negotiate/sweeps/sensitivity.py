@@ -120,20 +120,23 @@ def one_at_a_time(
 ) -> Sensitivity:
     """Tornado data for ``output`` (see the module docstring)."""
     from negotiate.scenario.evaluate import check_overrides
-    from negotiate.sweeps.api import _scenario
     from negotiate.sweeps.compile import compile_scenario
     from negotiate.sweeps.outputs import OUTCOMES, output_specs
+    from negotiate.sweeps.plan import as_scenario
 
-    s = _scenario(scenario)
+    s = as_scenario(scenario)
     names = list(parameters) if parameters is not None else list(s.levers or s.parameters)
     fixed = check_overrides(dict(overrides or {}), s.parameters, "overrides")
+    domains = {}
     for k, n in enumerate(names):
         if n not in s.parameters:
             raise ModelError(
                 f"parameters[{k}]", n, f"unknown parameter; declared: {list(s.parameters)}"
             )
-        if s.parameters[n].domain is None:
+        domain = s.parameters[n].domain
+        if domain is None:
             raise ModelError(f"parameters[{k}]", n, "has no domain to move across")
+        domains[n] = domain
     if span is not None and not 0 < span <= 1:
         raise ModelError("span", span, "expected a share of the domain in (0, 1]")
     floats = {o.name for o in output_specs(s) if o.kind == "float"}
@@ -147,7 +150,7 @@ def one_at_a_time(
     base = s.values(fixed, variant)
     ranges = []
     for n in names:
-        lo, hi = (float(x) for x in s.parameters[n].domain)
+        lo, hi = (float(x) for x in domains[n])
         if span is not None:
             b, width = float(base[n]), hi - lo
             lo, hi = max(lo, b - span * width), min(hi, b + span * width)

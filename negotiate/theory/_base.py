@@ -73,7 +73,7 @@ def param(value: Any, field: str) -> Param:
                 raise ModelError(field, value, "expected a number or a sympy expression")
             return value
         if value.is_Rational:
-            return Fraction(int(value.p), int(value.q))  # type: ignore[attr-defined]
+            return Fraction(int(value.p), int(value.q))
         raise ModelError(field, value, "symbolic constants must be rational numbers")
     return as_fraction(value, field)
 
@@ -353,7 +353,7 @@ class DeclaredModel:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._kwargs() == other._kwargs()  # type: ignore[attr-defined]
+        return self._kwargs() == other._kwargs()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, tuple(self._kwargs().values())))

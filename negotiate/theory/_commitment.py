@@ -374,7 +374,7 @@ def sample_certificate(
             kwargs[p] = Fraction(int(value.p), int(value.q))
         else:
             try:
-                numeric_model = type(model)(**kwargs)  # type: ignore[call-arg]
+                numeric_model = type(model)(**kwargs)
                 numeric = numeric_model.solve()  # type: ignore[attr-defined]
             except ModelError:
                 continue

@@ -35,6 +35,7 @@ from typing import Any
 import sympy as sp
 
 from negotiate.errors import ModelError
+from negotiate.games.tree import GameTree
 from negotiate.results import Certificate, ResultMixin, Summary
 from negotiate.theory._base import NONNEG, POSITIVE, UNIT, Param, Spec
 from negotiate.theory._commitment import ModelBase
@@ -85,10 +86,8 @@ class CrisisBargaining(ModelBase):
             self, (lo, hi), hi - lo, (self.p - self.cost_a, 1 - self.p - self.cost_b)
         )
 
-    def as_tree(self, grid: int = 20) -> Any:
+    def as_tree(self, grid: int = 20) -> GameTree:
         """A demands ``x in {0, 1/grid, ..., 1}`` or fights; B accepts or fights (numeric)."""
-        from negotiate.games.tree import GameTree
-
         if self.symbolic:
             raise ModelError("p", self.p, "as_tree needs numeric parameters")
         if not isinstance(grid, int) or not 1 <= grid <= _MAX_TREE:
@@ -127,8 +126,8 @@ class CrisisBargainingResult(ResultMixin):
                 {"p": m.p, "cost_a": m.cost_a, "cost_b": m.cost_b},
                 lambda v: CrisisBargaining(v["p"], v["cost_a"], v["cost_b"]),
             )
-        lo, hi = (Fraction(v) for v in self.range)  # type: ignore[arg-type]
-        p, ca, cb = (Fraction(v) for v in (m.p, m.cost_a, m.cost_b))  # type: ignore[arg-type]
+        lo, hi = (Fraction(v) for v in self.range)
+        p, ca, cb = (Fraction(v) for v in (m.p, m.cost_a, m.cost_b))
         # war is a lottery: A wins the whole stake with probability p, each pays its cost
         war_a = p * (1 - ca) + (1 - p) * (-ca)
         war_b = p * (-cb) + (1 - p) * (1 - cb)
@@ -193,12 +192,10 @@ class RiskReturn(ModelBase):
             risk = sp.piecewise_fold(sp.simplify(risk))
         return RiskReturnResult(self, demand, risk, self.expected_utility(demand), regime)
 
-    def as_tree(self, grid: int = 40, types: int = 40) -> Any:
+    def as_tree(self, grid: int = 40, types: int = 40) -> GameTree:
         """The game with costs discretised: A demands on a grid, nature draws one of
         ``types`` equally likely costs (midpoints of ``[0, cost_b_max]``), B accepts or
         fights knowing its cost (numeric models)."""
-        from negotiate.games.tree import GameTree
-
         if self.symbolic:
             raise ModelError("p", self.p, "as_tree needs numeric parameters")
         if (grid + 1) * types > _MAX_TREE:

@@ -117,9 +117,9 @@ class TwoLevel(ModelBase):
         outcome = _min(_max(x, lo), hi)
         if self.symbolic:
             return TwoLevelResult(self, sp.Le(lo, hi), outcome, "piecewise")
-        if lo > hi:  # type: ignore[operator]
+        if lo > hi:
             return TwoLevelResult(self, False, None, None)
-        binding = "floor" if x < lo else "ceiling" if x > hi else None  # type: ignore[operator]
+        binding = "floor" if x < lo else "ceiling" if x > hi else None
         return TwoLevelResult(self, True, outcome, binding)
 
 
@@ -147,12 +147,12 @@ class TwoLevelResult(ResultMixin):
                 lambda v: TwoLevel(v["share"], v["floor"], v["ceiling"]),
                 normalise=_two_level_point,
             )
-        x, lo, hi = (Fraction(v) for v in (m.share, m.floor, m.ceiling))  # type: ignore[arg-type]
+        x, lo, hi = (Fraction(v) for v in (m.share, m.floor, m.ceiling))
         overlap = lo <= hi
         checks = {"agreement exactly when the win-sets overlap": self.agreement is overlap}
         distance = None
         if overlap and self.share is not None:
-            s = Fraction(self.share)  # type: ignore[arg-type]
+            s = Fraction(self.share)
             distance = abs(s - x)
             checks["ratifiable"] = lo <= s <= hi
             checks["no ratifiable share is closer"] = (distance == 0) == (lo <= x <= hi) and all(
@@ -289,8 +289,8 @@ class UncertainRatificationResult(ResultMixin):
                 {"floor_low": m.floor_low, "floor_high": m.floor_high, "d": m.disagreement},
                 lambda v: UncertainRatification(v["floor_low"], v["floor_high"], v["d"]),
             )
-        lo, hi, d = (Fraction(v) for v in (m.floor_low, m.floor_high, m.disagreement))  # type: ignore[arg-type]
-        x = Fraction(self.share)  # type: ignore[arg-type]
+        lo, hi, d = (Fraction(v) for v in (m.floor_low, m.floor_high, m.disagreement))
+        x = Fraction(self.share)
         slope = (1 + lo - d - 2 * x) / (hi - lo)
         if x == hi:  # upper corner: U'(hi) >= 0
             foc = max(Fraction(0), -slope)

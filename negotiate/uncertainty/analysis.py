@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from negotiate.errors import ModelError, TooLargeError
 from negotiate.scenario.result import OUTCOMES
@@ -29,13 +29,16 @@ from negotiate.uncertainty.sobol import MORRIS_ABOVE, SLACK, morris_screening, s
 from negotiate.uncertainty.tipping import tipping_distribution
 from negotiate.uncertainty.workers import PoolEvaluator
 
+if TYPE_CHECKING:
+    from negotiate.scenario.spec import Scenario
+
 __all__ = ["MAX_DRAWS", "load", "sobol_base", "uncertainty"]
 
 #: The most draws one call may ask for.
 MAX_DRAWS = 100_000_000
 
 
-def load(scenario: Any) -> Any:
+def load(scenario: Any) -> Scenario:
     """A :class:`~negotiate.Scenario`, or the scenario file at a path."""
     if isinstance(scenario, str | Path):
         from negotiate.scenario import load_scenario
@@ -43,7 +46,7 @@ def load(scenario: Any) -> Any:
         return load_scenario(scenario)
     if not hasattr(scenario, "parameters") or not hasattr(scenario, "priors"):
         raise ModelError("scenario", type(scenario).__name__, "expected a Scenario or a file path")
-    return scenario
+    return cast("Scenario", scenario)
 
 
 def sobol_base(draws: int, dimension: int) -> int:

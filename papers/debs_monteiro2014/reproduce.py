@@ -47,6 +47,13 @@ def _outcomes(res: Any) -> list[Fraction]:
     ]
 
 
+def _defined(value: Fraction | None, name: str) -> Fraction:
+    """An exact number the result defines in this regime (the model leaves it None elsewhere)."""
+    if value is None:
+        raise ng.NotApplicableError(f"{name} is not defined in this regime")
+    return Fraction(value)
+
+
 def _theory_profiles(model: theory.Proliferation) -> set[tuple[Fraction, Fraction]]:
     """(sigma, a) of every equilibrium class that exists, from the closed forms."""
     res = model.solve()
@@ -87,7 +94,11 @@ def _mixed(out: Path, base: Mapping[str, Any], e: Mapping[str, Any]) -> list[Che
         model = _model(base, detection=row["detection"], effectiveness=row["effectiveness"])
         res = model.solve()
         tag = f"{row['id']} (e={row['effectiveness']}, q={row['detection']})"
-        computed = [res.transparency_threshold, *_outcomes(res), res.mistaken_strike_share]
+        computed: list[Any] = [
+            res.transparency_threshold,
+            *_outcomes(res),
+            res.mistaken_strike_share,
+        ]
         names = ("q_bar", "sigma", "a", "war", "mistaken", "share")
         labels = (
             "q_bar",
@@ -202,10 +213,11 @@ def _corners(expected: Mapping[str, Any]) -> list[Check]:
 
 def _statics(out: Path, base: Mapping[str, Any]) -> list[Check]:
     efficacies = [Fraction(k, 40) for k in range(21, 40)]  # mixed regime at q = 0.3: e > 1/2
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for e in efficacies:
         res = _model(base, detection="0.3", effectiveness=e).solve()
-        rows.append((e, res.regime, *_outcomes(res), Fraction(res.mistaken_strike_share)))
+        share = _defined(res.mistaken_strike_share, "mistaken_strike_share")
+        rows.append((e, res.regime, *_outcomes(res), share))
     with (out / "effectiveness.csv").open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(
@@ -246,7 +258,11 @@ def _statics(out: Path, base: Mapping[str, Any]) -> list[Check]:
     for c_d in ("0.2", "0.15", "0.1", "0.05"):
         res = _model(base, detection="0.3", effectiveness="0.8", defender_strike_cost=c_d).solve()
         ratios.append(
-            (Fraction(res.invest_probability), Fraction(res.mistaken_strike_share), res.regime)
+            (
+                _defined(res.invest_probability, "invest_probability"),
+                _defined(res.mistaken_strike_share, "mistaken_strike_share"),
+                res.regime,
+            )
         )
     transparent = []
     for e in efficacies:

@@ -51,7 +51,7 @@ def _tying_hands_game(model: Any, types: int) -> dict[str, Any]:
     war = payoff = F(0)
     for i in range(types):
         v = F(2 * i + 1, 2 * types)
-        res = ng.subgame_perfect(model.as_tree(v))
+        res = ng.subgame_perfect(model.as_tree(v), method="exact")
         if not res.verify().ok:
             raise ng.SolverError("the SPE certificate failed", solver="subgame_perfect")
         eq = res.equilibria[0]
@@ -140,7 +140,7 @@ def _case_checks(case: Mapping[str, Any], cols: list[str], games: Mapping[str, A
 
 def _figures(out: Path, h: str, rows: list[tuple[str, ...]]) -> None:
     grid = [F(k, 50) for k in range(51)]
-    curves = {k: [] for k in ("tie_war", "sink_war", "tie_eu", "sink_eu")}
+    curves: dict[str, list[float]] = {k: [] for k in ("tie_war", "sink_war", "tie_eu", "sink_eu")}
     for c in grid:
         r = theory.CostlySignals(h, c).solve()
         curves["tie_war"].append(float(r.tying_hands.war_probability))

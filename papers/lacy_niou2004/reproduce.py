@@ -73,7 +73,8 @@ def _tree(e: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> list[Check]:
     cutoff = Fraction(e["cutoff"])
     types = [Fraction(k, 40) for k in range(41)]
     complies = [
-        ng.subgame_perfect(model.as_tree(s)).equilibria[0].path[0] == "comply" for s in types
+        ng.subgame_perfect(model.as_tree(s), method="exact").equilibria[0].path[0] == "comply"
+        for s in types
     ]
     yielding = [s for s, c in zip(types, complies, strict=True) if c]
     return [
@@ -94,7 +95,7 @@ def _selection(out: Path, e: Mapping[str, Any]) -> list[Check]:
     threshold = Fraction(e["threshold"])
     below = Fraction(e["success_below"])
     resolves = [Fraction(k, 100) for k in range(1, 101)]
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for pi in resolves:
         res = _model(e, resolve=pi).solve()
         rows.append(

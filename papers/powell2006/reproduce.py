@@ -114,7 +114,7 @@ def _backward_induction(e: Mapping[str, Any], cases: list[Mapping[str, Any]]) ->
     checks: list[Check] = []
     for case in e["paths"]:
         model = _model(by_id[case["id"]], steps=case["steps"])
-        spe = ng.subgame_perfect(model.as_tree(offers=e["offers"]))
+        spe = ng.subgame_perfect(model.as_tree(offers=e["offers"]), method="exact")
         (eq,) = spe.equilibria
         checks.append(
             check_equal(
@@ -129,7 +129,11 @@ def _backward_induction(e: Mapping[str, Any], cases: list[Mapping[str, Any]]) ->
     # R's own war cost does not enter the war/peace decision
     model = _model(by_id["M4-T1b"])
     paths = {
-        tuple(ng.subgame_perfect(model.as_tree(offers=e["offers"], cost_r=c)).equilibria[0].path)
+        tuple(
+            ng.subgame_perfect(model.as_tree(offers=e["offers"], cost_r=c), method="exact")
+            .equilibria[0]
+            .path
+        )
         for c in ("0", "0.1", "0.5")
     }
     checks.append(

@@ -44,6 +44,13 @@ def _layer(c: Mapping[str, Any], g: Any) -> Any:
     )
 
 
+def _terms(deal: Any) -> tuple[Mapping[str, Any], tuple[Any, Any]]:
+    """The allocation and the utilities of a deal that was reached."""
+    if deal.allocation is None or deal.utilities is None:
+        raise ng.SolverError("the deal has no terms: no agreement", solver="discounted_deal")
+    return deal.allocation, deal.utilities
+
+
 def _credibility_checks(c: Mapping[str, Any]) -> list[Check]:
     base = _layer(c, 0)
     tol = c["tolerance"]
@@ -93,8 +100,9 @@ def _composite(
         checks.append(check_true(f"deal certificate at {where}", deal.verify().ok))
         checks.append(check_equal(f"agreement at {where}", row["agreement"], deal.agreement))
         if row["agreement"] and deal.agreement:
-            y = [float(deal.allocation[i]) for i in e["issues"]]
-            u = [float(x) for x in deal.utilities]
+            allocation, utilities = _terms(deal)
+            y = [float(allocation[i]) for i in e["issues"]]
+            u = [float(x) for x in utilities]
             checks.append(check_close(f"allocation y at {where}", row["y"], y, tol))
             checks.append(check_close(f"utilities U at {where}", row["u"], u, tol))
             lines.append(
@@ -113,13 +121,12 @@ def _composite(
             [f"no deal without: d = {d}" for _, d in none_g],
         )
     )
-    before, after = deals[("0", ("0.45", "0.3"))], deals[("0.5", ("0.45", "0.3"))]
+    (y0, u0), (y1, u1) = (_terms(deals[(g, ("0.45", "0.3"))]) for g in ("0", "0.5"))
     checks.append(
         check_true(
             "at d = (0.45, 0.3) the guarantee moves enrichment toward the US and helps both sides",
-            after.allocation["enrichment"] < before.allocation["enrichment"]
-            and all(a > b for a, b in zip(after.utilities, before.utilities, strict=True)),
-            (str(before.allocation["enrichment"]), str(after.allocation["enrichment"])),
+            y1["enrichment"] < y0["enrichment"] and all(a > b for a, b in zip(u1, u0, strict=True)),
+            (str(y0["enrichment"]), str(y1["enrichment"])),
         )
     )
     plain = theory.discounted_deal(space, tuple(link["d"]), 1)
@@ -127,7 +134,7 @@ def _composite(
         check_equal(
             "without a credibility discount the package is the linked NBS of M1-T5a",
             tuple(F(x) for x in link["u"]),
-            tuple(plain.utilities),
+            tuple(_terms(plain)[1]),
         )
     )
     return checks

@@ -33,7 +33,7 @@ def _boundary(tree: ng.GameTree, name: str, keep: str) -> Fraction:
     """The credibility at which the SPE switches to ``keep``, read off the symbolic SPE regions
     of ``tree`` (whose probability is the parameter ``name``)."""
     p = ng.Parameter(name).symbol
-    result = ng.subgame_perfect(tree)
+    result = ng.subgame_perfect(tree, method="symbolic")
     (region,) = [r for r in result.regions if r.path == (keep,)]
     (ineq,) = region.inequalities
     (root,) = sp.solve(ineq.expr, p)
@@ -41,7 +41,7 @@ def _boundary(tree: ng.GameTree, name: str, keep: str) -> Fraction:
 
 
 def _path(tree: ng.GameTree) -> tuple[str, ...]:
-    result = ng.subgame_perfect(tree)
+    result = ng.subgame_perfect(tree, method="exact")
     if not result.verify().ok:
         raise ng.SolverError("the SPE certificate failed", solver="subgame_perfect")
     return tuple(result.equilibria[0].path)

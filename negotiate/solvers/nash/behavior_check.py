@@ -44,10 +44,10 @@ def behavior_payoffs(tree: GameTree, behavior: BehaviorLike) -> tuple[Fraction, 
             continue
         if isinstance(node, Terminal):
             for i, v in enumerate(node.payoffs):
-                total[i] += prob * v  # type: ignore[operator]
+                total[i] += prob * v
         elif isinstance(node, Chance):
             for lab, p, ch in zip(node.outcomes, node.probabilities, node.children, strict=True):
-                stack.append(((*path, lab), ch, prob * p))  # type: ignore[operator]
+                stack.append(((*path, lab), ch, prob * p))
         else:
             for a, ch in zip(node.actions, node.children, strict=True):
                 stack.append(((*path, a), ch, prob * _prob(behavior, node, path, a)))
@@ -63,10 +63,10 @@ def best_reply_value(tree: GameTree, behavior: BehaviorLike, player: int) -> Fra
     while stack:
         path, node, prob, seq = stack.pop()
         if isinstance(node, Terminal):
-            g[seq] = g.get(seq, Fraction(0)) + prob * node.payoffs[player]  # type: ignore[operator]
+            g[seq] = g.get(seq, Fraction(0)) + prob * node.payoffs[player]
         elif isinstance(node, Chance):
             for lab, p, ch in zip(node.outcomes, node.probabilities, node.children, strict=True):
-                stack.append(((*path, lab), ch, prob * p, seq))  # type: ignore[operator]
+                stack.append(((*path, lab), ch, prob * p, seq))
         elif node.player == name:
             key = infoset_key(node, path)
             if sets.setdefault(key, (seq, node.actions))[0] != seq:
@@ -106,10 +106,10 @@ def _node_values(tree: GameTree, behavior: BehaviorLike) -> dict[Path, tuple[Fra
     for path in reversed(list(tree.paths())):  # children before parents
         node = tree.node(path)
         if isinstance(node, Terminal):
-            vals[path] = tuple(Fraction(v) for v in node.payoffs)  # type: ignore[arg-type]
+            vals[path] = tuple(Fraction(v) for v in node.payoffs)
             continue
         if isinstance(node, Chance):
-            weights = [Fraction(p) for p in node.probabilities]  # type: ignore[arg-type]
+            weights = [Fraction(p) for p in node.probabilities]
         else:
             weights = [_prob(behavior, node, path, a) for a in node.actions]
         kids = [
@@ -143,7 +143,7 @@ def sequential_failures(
         node = tree.node(path)
         if isinstance(node, Chance):
             for lab, p in zip(node.outcomes, node.probabilities, strict=True):
-                reach[(*path, lab)] = reach[path] * p  # type: ignore[operator]
+                reach[(*path, lab)] = reach[path] * p
         elif isinstance(node, Decision):
             for a in node.actions:
                 reach[(*path, a)] = reach[path] * _prob(behavior, node, path, a)

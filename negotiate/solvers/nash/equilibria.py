@@ -14,6 +14,7 @@ from typing import Any
 
 from negotiate.games.normal import MixedProfile, NormalFormGame
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
+from negotiate.solvers.nash.pure_search import pure_profiles
 from negotiate.solvers.nash.subsets import Component, NashSubset, maximal_subsets
 
 __all__ = ["Component", "Equilibrium", "EquilibriumSet", "NashSubset"]
@@ -205,8 +206,6 @@ class EquilibriumSet(ResultMixin):
             checks.append("components partition the equilibria and join overlapping subsets")
             failures += self._check_components()
         if self.complete:
-            from negotiate.solvers.nash.pure import pure_profiles
-
             checks.append("every pure equilibrium (brute force) is listed")
             listed = set(self.equilibria)
             for prof in pure_profiles(self.game):

@@ -7,33 +7,12 @@ the search costs ``n * |S_1| * ... * |S_n|`` exact comparisons.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-import numpy as np
-
 from negotiate.errors import SolverError
-from negotiate.games.normal import MixedProfile, NormalFormGame
+from negotiate.games.normal import NormalFormGame
 from negotiate.solvers.nash.equilibria import EquilibriumSet
+from negotiate.solvers.nash.pure_search import pure_profiles
 
 __all__ = ["pure_equilibria", "pure_profiles"]
-
-
-def pure_profiles(game: NormalFormGame) -> list[MixedProfile]:
-    """Every pure equilibrium of ``game`` as a degenerate mixed profile (exact, brute force)."""
-    best = np.ones(game.shape, dtype=bool)
-    for i in range(game.n_players):
-        arr = game.payoff_array(i)
-        top = np.max(arr, axis=i, keepdims=True)
-        best &= np.asarray(arr == top, dtype=bool)
-    profiles = []
-    for idx in zip(*np.nonzero(best), strict=True):
-        profiles.append(
-            tuple(
-                tuple(Fraction(int(j == s)) for j in range(k))
-                for s, k in zip(idx, game.shape, strict=True)
-            )
-        )
-    return profiles
 
 
 def pure_equilibria(game: NormalFormGame) -> EquilibriumSet:

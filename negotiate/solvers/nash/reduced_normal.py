@@ -88,10 +88,10 @@ def play(
         if leaf_values is not None and path in leaf_values and path != root:
             vals: tuple[Fraction, ...] = leaf_values[path]
         elif isinstance(node, Terminal):
-            vals = node.payoffs  # type: ignore[assignment]
+            vals = node.payoffs
         elif isinstance(node, Chance):
             for lab, p, ch in zip(node.outcomes, node.probabilities, node.children, strict=True):
-                stack.append(((*path, lab), ch, prob * p))  # type: ignore[operator]
+                stack.append(((*path, lab), ch, prob * p))
             continue
         else:
             action = choice[infoset_key(node, path)]
@@ -205,13 +205,13 @@ def reduced_normal_form(
     )
 
 
-def _empty(shape: tuple[int, ...]) -> list:  # type: ignore[type-arg]
+def _empty(shape: tuple[int, ...]) -> list:
     if len(shape) == 1:
         return [Fraction(0)] * shape[0]
     return [_empty(shape[1:]) for _ in range(shape[0])]
 
 
-def _set(arr: list, idx: tuple[int, ...], v: Fraction) -> None:  # type: ignore[type-arg]
+def _set(arr: list, idx: tuple[int, ...], v: Fraction) -> None:
     for i in idx[:-1]:
         arr = arr[i]
     arr[idx[-1]] = v

@@ -124,7 +124,7 @@ def _beliefs(
             continue
         if isinstance(node, Chance):
             for lab, p, ch in zip(node.outcomes, node.probabilities, node.children, strict=True):
-                stack.append(((*path, lab), ch, own, prob * p))  # type: ignore[operator]
+                stack.append(((*path, lab), ch, own, prob * p))
             continue
         assert isinstance(node, Decision)
         i = tree.players.index(node.player)

@@ -120,13 +120,13 @@ def sequence_form(tree: GameTree) -> SequenceForm:
             acc = payoffs.setdefault(key, [Fraction(0)] * n)
             chance[key] = chance.get(key, Fraction(0)) + prob
             for i, v in enumerate(node.payoffs):
-                acc[i] += prob * v  # type: ignore[operator]
+                acc[i] += prob * v
             continue
         if isinstance(node, Chance):
             for lab, p, ch in reversed(
                 list(zip(node.outcomes, node.probabilities, node.children, strict=True))
             ):
-                stack.append(((*path, lab), ch, own, prob * p))  # type: ignore[operator]
+                stack.append(((*path, lab), ch, own, prob * p))
             continue
         i = tree.players.index(node.player)
         key_h = infoset_key(node, path)

@@ -22,10 +22,12 @@ from negotiate.expr import substitute
 from negotiate.results import Certificate
 from negotiate.solvers.pbe.beliefs import OffPathBeliefs
 from negotiate.solvers.pbe.conditions import exact, holds, sample_points
+from negotiate.solvers.pbe.exact import assemble, residuals, solve_exact
 
 if TYPE_CHECKING:
     from negotiate.games.signaling import SignalingGame
-    from negotiate.solvers.pbe.result import PBEResult, PerfectBayesianEquilibrium
+    from negotiate.solvers.pbe.equilibrium import PerfectBayesianEquilibrium
+    from negotiate.solvers.pbe.result import PBEResult
 
 __all__ = ["evaluate_at", "symbolic_class", "verify_symbolic"]
 
@@ -64,8 +66,6 @@ def evaluate_at(
     result: PBEResult, values: Mapping[str, Any]
 ) -> tuple[PerfectBayesianEquilibrium, ...]:
     """The equilibria at ``values``: those whose condition holds, as exact numeric records."""
-    from negotiate.solvers.pbe.exact import assemble
-
     game = result.game
     bound = game.bind(values)
     if not result.symbolic:
@@ -84,8 +84,6 @@ def evaluate_at(
 
 def verify_symbolic(result: PBEResult) -> Certificate:
     """Certificate of a symbolic result (see the module docstring)."""
-    from negotiate.solvers.pbe.exact import residuals, solve_exact
-
     game = result.game
     checked = mismatches = exact_only = 0
     regret = bayes = Fraction(0)

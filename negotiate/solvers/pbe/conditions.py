@@ -173,7 +173,7 @@ def _single(node: sp.Basic, domains: Domains) -> sp.Symbol | None:
     if len(syms) == 1:
         (x,) = syms
         if x in domains:
-            return x  # type: ignore[return-value]
+            return x
     return None
 
 

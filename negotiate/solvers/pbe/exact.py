@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from negotiate.errors import TooLargeError
 from negotiate.solvers.pbe.beliefs import OffPathBeliefs, br_vertices, expected, polytope_vertices
-from negotiate.solvers.pbe.result import PerfectBayesianEquilibrium, build_equilibrium
+from negotiate.solvers.pbe.equilibrium import PerfectBayesianEquilibrium, build_equilibrium
 
 if TYPE_CHECKING:
     from negotiate.games.signaling import SignalingGame

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import sympy as sp
 
@@ -41,12 +41,17 @@ from negotiate.games.signaling import SignalingGame
 from negotiate.games.tree import GameTree
 from negotiate.solvers.pbe.result import KINDS, PBEResult
 
+if TYPE_CHECKING:
+    from negotiate.solvers.nash.behavior import BehaviorEquilibriumSet
+
 __all__ = ["DEFAULT_MAX_COST", "PBE_METHODS", "perfect_bayesian"]
 
 #: Candidate assessments the enumeration may visit before raising ``TooLargeError``.
 DEFAULT_MAX_COST = 2_000_000
 
-PBE_METHODS: Registry[Callable[..., PBEResult]] = Registry("perfect_bayesian")
+PBE_METHODS: Registry[Callable[..., PBEResult | BehaviorEquilibriumSet]] = Registry(
+    "perfect_bayesian"
+)
 
 
 def _accepts_numeric(game: Any) -> str | None:
@@ -117,10 +122,22 @@ def _solve_symbolic(game: SignalingGame, *, max_cost: int = DEFAULT_MAX_COST) ->
     _accepts_tree,
     options={"max_cost"},
 )
-def _solve_tree(game: GameTree, *, max_cost: int = DEFAULT_MAX_COST) -> Any:
+def _solve_tree(game: GameTree, *, max_cost: int = DEFAULT_MAX_COST) -> BehaviorEquilibriumSet:
     from negotiate.solvers.pbe.tree import tree_pbe
 
     return tree_pbe(game, max_cost)
+
+
+@overload
+def perfect_bayesian(
+    game: SignalingGame, *, method: str | Callable[..., Any] = ..., max_cost: int = ...
+) -> PBEResult: ...
+
+
+@overload
+def perfect_bayesian(
+    game: GameTree, *, method: str | Callable[..., Any] = ..., max_cost: int = ...
+) -> BehaviorEquilibriumSet: ...
 
 
 def perfect_bayesian(
@@ -128,7 +145,7 @@ def perfect_bayesian(
     *,
     method: str | Callable[..., Any] = "auto",
     max_cost: int = DEFAULT_MAX_COST,
-) -> Any:
+) -> PBEResult | BehaviorEquilibriumSet:
     """All perfect Bayesian equilibria of ``game`` in the enumerated classes.
 
     ``method`` is ``"auto"`` (the first method that fits: ``"exact"`` for a numeric signalling

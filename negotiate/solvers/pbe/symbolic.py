@@ -86,7 +86,7 @@ class _Kernel:
             verts = br_vertices(game.receiver_payoffs, m, a)
             if not verts:
                 return sp.false, _none(game, m, a)
-            frows = [[Fraction(int(x.p), int(x.q)) for x in r] for r in rows]  # type: ignore[attr-defined]
+            frows = [[Fraction(int(x.p), int(x.q)) for x in r] for r in rows]
             return sp.true, OffPathBeliefs.from_vertices(
                 game.messages[m], (game.actions[a],), game.types, verts, frows
             )

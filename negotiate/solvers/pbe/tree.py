@@ -98,10 +98,10 @@ def _values_and_reach(
     for path in reversed(list(tree.paths())):
         node = tree.node(path)
         if isinstance(node, Terminal):
-            vals[path] = tuple(Fraction(v) for v in node.payoffs)  # type: ignore[arg-type]
+            vals[path] = tuple(Fraction(v) for v in node.payoffs)
         elif isinstance(node, Chance):
             kids = [
-                (Fraction(p), vals[(*path, o)])  # type: ignore[arg-type]
+                (Fraction(p), vals[(*path, o)])
                 for o, p in zip(node.outcomes, node.probabilities, strict=True)
             ]
             vals[path] = tuple(
@@ -118,7 +118,7 @@ def _values_and_reach(
         node = tree.node(path)
         if isinstance(node, Chance):
             for o, p in zip(node.outcomes, node.probabilities, strict=True):
-                reach[(*path, o)] = reach[path] * p  # type: ignore[operator]
+                reach[(*path, o)] = reach[path] * p
         elif isinstance(node, Decision):
             probs = behavior[(node.player, infoset_key(node, path))]
             for a in node.actions:

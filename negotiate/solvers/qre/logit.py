@@ -125,12 +125,12 @@ class _Agents:
                 agent[k] = index[key]
                 owner[k] = tree.players.index(nd.player)
         pay = {
-            k: np.array([float(v) for v in nd.payoffs])  # type: ignore[arg-type]
+            k: np.array([float(v) for v in nd.payoffs])
             for k, nd in enumerate(nodes)
             if isinstance(nd, Terminal)
         }
         chance = {
-            k: [float(v) for v in nd.probabilities]  # type: ignore[arg-type]
+            k: [float(v) for v in nd.probabilities]
             for k, nd in enumerate(nodes)
             if isinstance(nd, Chance)
         }

@@ -290,7 +290,7 @@ def _values(
     """Expected payoffs from ``root`` under behaviour ``beh`` (``player`` following ``plan``)."""
     node = tree.node(root)
     if isinstance(node, Terminal):
-        return node.payoffs  # type: ignore[return-value]
+        return node.payoffs
     n = len(tree.players)
     if isinstance(node, Chance):
         parts = [
@@ -302,7 +302,7 @@ def _values(
         own = plan is not None and node.player == player
         mix = {plan[key]: Fraction(1)} if own and plan is not None else beh[key]
         parts = [(q, _values(tree, beh, (*root, a), player, plan)) for a, q in mix.items() if q]
-    return tuple(sum((q * v[i] for q, v in parts), Fraction(0)) for i in range(n))  # type: ignore[misc]
+    return tuple(sum((q * v[i] for q, v in parts), Fraction(0)) for i in range(n))
 
 
 def _threats(tree: GameTree, beh: Behaviour) -> tuple[Behaviour, list[Threat]]:

@@ -54,7 +54,7 @@ def _continuations(
 
     def walk(path: Path, node: Node) -> None:
         if isinstance(node, Terminal):
-            values[path] = tuple(Fraction(v) for v in node.payoffs)  # type: ignore[arg-type]
+            values[path] = tuple(Fraction(v) for v in node.payoffs)
             reach[path] = {path: Fraction(1)}
             return
         labels = node.actions if isinstance(node, Decision) else node.outcomes
@@ -69,7 +69,7 @@ def _continuations(
         total = [Fraction(0)] * n
         dist: dict[Path, Fraction] = {}
         for label, q in zip(node.outcomes, node.probabilities, strict=True):
-            q = Fraction(q)  # type: ignore[arg-type]
+            q = Fraction(q)
             kid = (*path, label)
             for i in range(n):
                 total[i] += q * values[kid][i]

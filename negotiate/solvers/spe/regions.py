@@ -25,7 +25,7 @@ from negotiate.errors import ModelError, SolverError
 from negotiate.expr import compile_numeric, symbol
 from negotiate.games.tree import Decision, GameTree, Path, evaluate
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
-from negotiate.solvers.spe.solve import SPEProfile, SPEResult
+from negotiate.solvers.spe.numeric import SPEProfile, SPEResult
 
 __all__ = ["Boundary", "Region", "SymbolicSPEResult"]
 
@@ -234,9 +234,9 @@ class SymbolicSPEResult(ResultMixin):
                     seen.append(q.expr)
         out = []
         for f in seen:
-            names = tuple(sorted(s.name for s in f.free_symbols))  # type: ignore[attr-defined]
+            names = tuple(sorted(s.name for s in f.free_symbols))
             rel = Ineq(f, False).relational()
-            eq = sp.Eq(rel.lhs, rel.rhs)  # type: ignore[attr-defined]
+            eq = sp.Eq(rel.lhs, rel.rhs)
             values: tuple[Fraction | sp.Expr, ...] = ()
             single = names[0] if len(names) == 1 else None
             if single is not None:

@@ -31,8 +31,8 @@ from negotiate._exact import to_sympy
 from negotiate.core.regions import Decider, Ineq, make_ineq
 from negotiate.errors import NotApplicableError, SolverError, TooLargeError
 from negotiate.games.tree import Chance, Decision, GameTree, Path, Terminal
+from negotiate.solvers.spe.numeric import equilibrium_path
 from negotiate.solvers.spe.regions import Boundary, Region, SymbolicSPEResult, _and
-from negotiate.solvers.spe.solve import equilibrium_path
 
 __all__ = ["Boundary", "Region", "SymbolicSPEResult", "solve_symbolic"]
 
@@ -41,7 +41,7 @@ def _tidy(v: sp.Expr) -> sp.Expr:
     """A compact exact form of a payoff: common factors pulled out of polynomials."""
     if not v.free_symbols:
         return v
-    poly = v.as_poly(*sorted(v.free_symbols, key=lambda s: s.name))  # type: ignore[attr-defined]
+    poly = v.as_poly(*sorted(v.free_symbols, key=lambda s: s.name))
     return sp.factor_terms(poly.as_expr() if poly is not None else sp.cancel(v))
 
 
@@ -193,7 +193,7 @@ def solve_symbolic(tree: GameTree, max_pieces: int = 10_000) -> SymbolicSPEResul
             "first for a tree with information sets",
             ["subgame_perfect(tree.bind(values))", "reduced_normal_form(tree.bind(values))"],
         )
-    names = sorted(s.name for s in tree.free_symbols)  # type: ignore[attr-defined]
+    names = sorted(s.name for s in tree.free_symbols)
     decider = Decider(tree.parameters, names)
     pieces = _Solver(tree, decider, max_pieces).solve(())
     regions: list[Region] = []
@@ -222,7 +222,7 @@ def solve_symbolic(tree: GameTree, max_pieces: int = 10_000) -> SymbolicSPEResul
                     inequalities=weak,
                     **common,
                 )
-            )  # type: ignore[arg-type]
+            )
             continue
         part = decider.simplify(piece.part)
         status, witness = decider.feasible(part)
@@ -237,7 +237,7 @@ def solve_symbolic(tree: GameTree, max_pieces: int = 10_000) -> SymbolicSPEResul
                 status=status,
                 interior={"nonempty": True, "empty": False}.get(inner),
                 inequalities=part,
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         )
         if status == "unknown":

@@ -30,7 +30,7 @@ from negotiate.errors import ModelError, SolverError
 from negotiate.games.tree import Decision, GameTree, Path, Terminal
 from negotiate.results import Certificate
 from negotiate.solvers.spe.deviation import brute_force_spe, check_profile
-from negotiate.solvers.spe.solve import SPEResult, solve_numeric
+from negotiate.solvers.spe.numeric import SPEResult, solve_numeric
 
 if TYPE_CHECKING:
     from negotiate.solvers.spe.regions import Region, SymbolicSPEResult
