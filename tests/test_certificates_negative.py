@@ -439,26 +439,7 @@ def _report_case() -> tuple[Any, list[tuple[str, Any]]]:
 
 
 # ------------------------------------------------------------------ the tests
-#: Certificates being repaired on another branch (the proliferation model's): their negative
-#: tests run and are expected to fail until then; strict, so the repair flips them to errors
-#: that ask for this set to be emptied.
-REPAIRING = {"theory.proliferation.ProliferationResult", "theory.proliferation.MonitoringWindow"}
-
-
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(
-            k,
-            marks=pytest.mark.xfail(
-                strict=True, reason="accepts a perturbed result; repaired separately"
-            ),
-        )
-        if k in REPAIRING
-        else k
-        for k in sorted(CASES)
-    ],
-)
+@pytest.mark.parametrize("key", sorted(CASES))
 def test_a_wrong_result_fails_its_certificate(key: str) -> None:
     good, wrong = CASES[key]()
     cert = good.verify()
