@@ -268,7 +268,7 @@ _theory_case(
 def _proliferation() -> tuple[Any, list[tuple[str, Any]]]:
     from negotiate.theory import Proliferation
 
-    good = Proliferation("0.4", "0.2", "0.2", "0.1", "0.3", "0.8").solve()
+    good = Proliferation("0.4", "0.2", "0.2", "0.1", "0.3", "0.8").solve()  # mixed
     out = []
     for f in dataclasses.fields(good):
         v = getattr(good, f.name)
@@ -276,6 +276,21 @@ def _proliferation() -> tuple[Any, list[tuple[str, Any]]]:
             out.append((f.name, replace(good, **{f.name: not v})))
         elif isinstance(v, Fraction):
             out.append((f.name, replace(good, **{f.name: v + F(1, 100)})))
+    out += [
+        ("regime war", replace(good, regime="war")),
+        ("war said to exist", replace(good, existence={**good.existence, "war": True})),
+        ("regions: peace", replace(good, regions={"peace": True, "mixed": False, "war": False})),
+        ("share reported outside", replace(good, mistaken_strike_share=None)),
+    ]
+    # peace and war coexist (q >= q_bar and (1 - e) Delta >= k): each class must be reported
+    both = Proliferation("0.4", "0.29", "0.2", "0.1", "0.36", "0.27").solve()
+    war = Proliferation("0.4", "0.05", "0.2", "0.1", "0.3", "0.8").solve()
+    out += [
+        ("a coexisting class hidden", replace(both, existence={**both.existence, "war": False})),
+        ("the war profile as peace's", replace(both, invest_probability=F(1))),
+        ("war: no strike without evidence", replace(war, strike_probability=F(0))),
+        ("war: a share of mistaken strikes", replace(war, mistaken_strike_share=F(0))),
+    ]
     return good, out
 
 
@@ -285,11 +300,14 @@ def _monitoring() -> tuple[Any, list[tuple[str, Any]]]:
 
     result = Proliferation("0.4", "0.2", "0.2", "0.1", "0.3", "0.8").solve()
     good = result.monitoring_window("0.5", "0.3")
-    out = []
+    out = [("open flipped", replace(good, open=not good.open))]
     for f in dataclasses.fields(good):
         v = getattr(good, f.name)
         if isinstance(v, Fraction):
             out.append((f.name, replace(good, **{f.name: v + F(1, 100)})))
+    # no detection level reaches q_bar > 1: the window is shut whatever the cost
+    far = Proliferation("0.4", "0.01", "0", "0.1", "0.3", "0.3").solve().monitoring_window(0, 1)
+    out.append(("open beyond full detection", replace(far, open=True)))
     return good, out
 
 

@@ -172,6 +172,79 @@ def _behavior_set() -> tuple[Any, list[tuple[str, Any]]]:
     return good, [("player 2 always folds to a bet with the queen", bad)]
 
 
+@case("solvers.nash.behavior.BehaviorEquilibrium")
+def _behavior_equilibrium() -> tuple[Any, list[tuple[str, Any]]]:
+    import negotiate as ng
+    from negotiate.solvers.nash.behavior import BehaviorEquilibrium
+    from tests.imperfect_games import kuhn_poker
+
+    kuhn = GameTree.from_dict(kuhn_poker())
+    good = ng.nash_equilibria(kuhn, method="lcp", refine="sequential")[0]
+    folds = {k: dict(v) for k, v in good.behavior.items()}
+    folds[("2", "2Q:b")] = {"fold": F(1), "call": F(0)}
+    key = ("2", "2Q:b")  # reached on the path: Bayes' rule fixes the belief there
+    beliefs = {k: dict(v) for k, v in (good.beliefs or {}).items()}
+    nodes = list(beliefs[key])
+    beliefs[key] = {n: F(int(n == nodes[0])) for n in nodes}
+    return good, [
+        ("player 2 always folds to a bet with the queen", BehaviorEquilibrium.of(kuhn, folds)),
+        ("payoffs misreported", replace(good, payoffs=tuple(p + 1 for p in good.payoffs))),
+        ("beliefs off Bayes' rule", replace(good, beliefs=beliefs)),
+        (
+            "an information set dropped",
+            replace(good, behavior=dict(list(good.behavior.items())[1:])),
+        ),
+    ]
+
+
+ASYMMETRIC_PENNIES = NormalFormGame.from_arrays([[9, 0], [0, 1]], [[0, 1], [1, 0]])
+
+
+@case("solvers.qre.result.LogitQRE")
+def _logit_qre() -> tuple[Any, list[tuple[str, Any]]]:
+    import negotiate as ng
+    from tests.imperfect_games import kuhn_poker
+
+    good = ng.logit_qre(ASYMMETRIC_PENNIES, 2.5)
+    (x, y) = good.probabilities or ()
+    tree = ng.logit_qre(GameTree.from_dict(kuhn_poker()), 1.0)
+    behavior = {k: dict(v) for k, v in (tree.behavior or {}).items()}
+    bet = behavior[("2", "2Q:b")]
+    behavior[("2", "2Q:b")] = {"fold": bet["call"], "call": bet["fold"]}
+    other = NormalFormGame.from_arrays([[1, 0], [0, 9]], [[0, 1], [1, 0]])
+    return good, [
+        ("player 1's probabilities swapped", replace(good, probabilities=(x[::-1], y))),
+        ("lam changed", replace(good, lam=good.lam + 0.5)),
+        ("another game's response", replace(good, game=other)),
+        ("a tree point's probabilities swapped", replace(tree, behavior=behavior)),
+        ("a tree point's lam changed", replace(tree, lam=2 * tree.lam)),
+    ]
+
+
+@case("solvers.qre.result.LogitQREPath")
+def _logit_qre_path() -> tuple[Any, list[tuple[str, Any]]]:
+    import negotiate as ng
+
+    good = ng.logit_qre_path(ASYMMETRIC_PENNIES, 20)
+    pts = list(good.points)
+    k = len(pts) // 2
+    moved = replace(pts[k], lam=pts[k].lam * 1.01)
+    (x, y) = pts[k].probabilities or ()
+    swapped = replace(pts[k], probabilities=(x, y[::-1]))
+    return good, [
+        ("a point's lam changed", replace(good, points=(*pts[:k], moved, *pts[k + 1 :]))),
+        (
+            "a point's probabilities swapped",
+            replace(good, points=(*pts[:k], swapped, *pts[k + 1 :])),
+        ),
+        (
+            "points out of order",
+            replace(good, points=(*pts[:k], pts[k + 1], pts[k], *pts[k + 2 :])),
+        ),
+        ("the start at lam = 0 dropped", replace(good, points=tuple(pts[1:]))),
+    ]
+
+
 @case("solvers.lp.zero_sum.ZeroSumSolution")
 def _zero_sum() -> tuple[Any, list[tuple[str, Any]]]:
     from negotiate.solvers.lp.zero_sum import zero_sum_value
@@ -439,26 +512,7 @@ def _report_case() -> tuple[Any, list[tuple[str, Any]]]:
 
 
 # ------------------------------------------------------------------ the tests
-#: Certificates being repaired on another branch (the proliferation model's): their negative
-#: tests run and are expected to fail until then; strict, so the repair flips them to errors
-#: that ask for this set to be emptied.
-REPAIRING = {"theory.proliferation.ProliferationResult", "theory.proliferation.MonitoringWindow"}
-
-
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(
-            k,
-            marks=pytest.mark.xfail(
-                strict=True, reason="accepts a perturbed result; repaired separately"
-            ),
-        )
-        if k in REPAIRING
-        else k
-        for k in sorted(CASES)
-    ],
-)
+@pytest.mark.parametrize("key", sorted(CASES))
 def test_a_wrong_result_fails_its_certificate(key: str) -> None:
     good, wrong = CASES[key]()
     cert = good.verify()

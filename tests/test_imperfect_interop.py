@@ -78,4 +78,8 @@ def test_summary_and_json() -> None:
     data = json.loads(json.dumps(result.to_dict()))
     (eq,) = data["equilibria"]
     assert eq["payoffs"]["1"] == "-1/18" and "2@2Q:b" in eq["behavior"] and eq["beliefs"]
-    assert "BehaviorEquilibriumSet 1 equilibria" in repr(result)
+    assert repr(result) == "<BehaviorEquilibriumSet: 1 equilibrium of 'Kuhn poker' (lcp, exact)>"
+    assert (
+        repr(result[0])
+        == "<BehaviorEquilibrium: mixed, payoffs (1: -1/18, 2: 1/18) in 'Kuhn poker'>"
+    )

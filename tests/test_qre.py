@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from imperfect_games import kuhn_poker, matching_pennies_tree
+from imperfect_games import kuhn_poker, matching_pennies_tree, random_tree, selten_horse
 
 import negotiate as ng
 from negotiate.errors import ModelError
@@ -96,3 +97,84 @@ def test_three_player_game_with_own_payoffs_is_a_logit_choice() -> None:
     for i, probs in enumerate(q.probabilities):
         expected = 1 / (1 + math.exp(0.7 * (own[i][1] - own[i][0])))
         assert probs[0] == pytest.approx(expected, rel=1e-8)
+
+
+def _three_player() -> ng.NormalFormGame:
+    rows = [[[3, 0], [1, 2]], [[0, 2], [4, 1]]]
+    return ng.NormalFormGame.from_arrays(
+        rows,
+        [[[1, 2], [0, 3]], [[2, 0], [1, 1]]],
+        [[[0, 1], [2, 0]], [[1, 3], [0, 2]]],
+    )
+
+
+@pytest.mark.parametrize(
+    "game",
+    [
+        ASYMMETRIC_PENNIES,
+        PRISONERS,
+        _three_player(),
+        GameTree.from_dict(kuhn_poker()),
+        GameTree.from_dict(selten_horse()),
+        GameTree.from_dict(matching_pennies_tree()),
+        *(GameTree.from_dict(random_tree(seed)) for seed in range(4)),
+    ],
+)
+def test_certificate_recomputes_the_logit_response(game) -> None:
+    path = ng.logit_qre_path(game, 15)
+    cert = path.verify()
+    assert cert.ok and cert.max_deviation <= cert.tolerance == 1e-8, cert
+    point = path[-1]
+    assert point.game is game and point.verify().ok
+    if point.probabilities is not None:  # a shifted profile is no longer its own response
+        shifted = tuple((p[1], p[0], *p[2:]) for p in point.probabilities)
+        assert dataclasses.replace(point, probabilities=shifted).verify().ok is False
+    else:
+        assert point.behavior is not None
+        key, probs = next(iter(point.behavior.items()))  # moved halfway to its rarest action
+        rare = min(probs, key=probs.__getitem__)
+        moved = {a: (p + (a == rare)) / 2 for a, p in probs.items()}
+        wrong = dataclasses.replace(point, behavior={**point.behavior, key: moved})
+        assert wrong.verify().ok is False
+
+
+def test_certificate_refuses_malformed_points() -> None:
+    q = ng.logit_qre(ASYMMETRIC_PENNIES, 1.0)
+    assert q.probabilities is not None
+    for bad in (
+        dataclasses.replace(q, probabilities=q.probabilities[:1]),
+        dataclasses.replace(q, probabilities=((0.7, 0.7), q.probabilities[1])),
+        dataclasses.replace(q, probabilities=None, behavior={}),
+        dataclasses.replace(q, lam=float("nan")),
+    ):
+        cert = bad.verify()
+        assert cert.ok is False and cert.notes, bad
+    tree = ng.logit_qre(GameTree.from_dict(kuhn_poker()), 1.0)
+    assert tree.behavior is not None
+    missing = dict(list(tree.behavior.items())[1:])
+    assert dataclasses.replace(tree, behavior=missing).verify().ok is False
+
+
+def test_path_certificate_accepts_a_decrease_only_at_a_noted_turning_point() -> None:
+    path = ng.logit_qre_path(ASYMMETRIC_PENNIES, 5)
+    pts = list(path.points)
+    back = (*pts[:3], pts[4], pts[3], *pts[5:])  # every point still a QRE; lam falls once
+    assert dataclasses.replace(path, points=back).verify().lam_steps_down == 1
+    assert dataclasses.replace(path, points=back).verify().ok is False
+    bent = dataclasses.replace(path, points=back, notes=(*path.notes, "a turning point"))
+    assert bent.verify().ok
+
+
+def test_results_render_and_serialise() -> None:
+    import json
+
+    q = ng.logit_qre(GameTree.from_dict(kuhn_poker()), 2.0)
+    data = json.loads(json.dumps(q.to_dict()))
+    assert data["type"] == "LogitQRE" and data["lam"] == 2.0
+    assert set(data["behavior"]["2@2Q:b"]) == {"fold", "call"}
+    assert repr(q).startswith("<LogitQRE: lam=2, 12 information sets") and len(repr(q)) <= 300
+    assert "Logit QRE of Kuhn poker" in q.summary().to_text()
+    path = ng.logit_qre_path(ASYMMETRIC_PENNIES, 3)
+    text = path.summary().to_text()
+    assert "Points along the branch" in text and "floating-point" in text
+    assert len(json.loads(json.dumps(path.to_dict()))["points"]) == len(path)

@@ -24,6 +24,7 @@ from negotiate.scenario import load_scenario
 from negotiate.scenario.counterfactual import counterfactuals
 from negotiate.sweeps import plan_sweep, run_sweep
 from negotiate.sweeps.sensitivity import one_at_a_time
+from tests.imperfect_games import kuhn_poker
 from tests.signaling_games import beer_quiche_dict
 from tests.trees import ENTRY, IRAN
 
@@ -57,6 +58,10 @@ def _self_enforcement() -> Any:
     )
 
 
+def _kuhn() -> GameTree:
+    return GameTree.from_dict(kuhn_poker())
+
+
 x = sp.Symbol("x", positive=True)
 
 # name -> builder of one result of that type
@@ -83,6 +88,18 @@ CASES: dict[str, Callable[[], Any]] = {
     "CorrelatedPolytope": lambda: ng.correlated_polytope(
         NormalFormGame.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]])
     ),
+    "BehaviorEquilibriumSet": lambda: ng.nash_equilibria(_kuhn(), method="lcp"),
+    "BehaviorEquilibrium": lambda: ng.nash_equilibria(_kuhn(), method="lcp", refine="sequential")[
+        0
+    ],
+    "LogitQRE": lambda: ng.logit_qre(
+        NormalFormGame.from_arrays([[9, 0], [0, 1]], [[0, 1], [1, 0]], title="pennies"), 2.5
+    ),
+    "LogitQRE(tree)": lambda: ng.logit_qre(_kuhn(), 1.0),
+    "LogitQREPath": lambda: ng.logit_qre_path(
+        NormalFormGame.from_arrays([[9, 0], [0, 1]], [[0, 1], [1, 0]]), 10
+    ),
+    "LogitQREPath(tree)": lambda: ng.logit_qre_path(_kuhn(), 5),
     # theory
     "Deterrence": lambda: theory.Deterrence(1, "0.4", "-0.5", "0.5").solve(),
     "Deterrence(symbolic)": lambda: theory.Deterrence(1, "0.4", "-0.5", x / (1 + x)).solve(),

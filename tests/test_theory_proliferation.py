@@ -1,4 +1,4 @@
-"""Proliferation (Debs-Monteiro, stylised): docs/models/proliferation.md."""
+"""Proliferation (Debs-Monteiro, stylised): closed forms, coexisting classes, certificates."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def test_coexisting_equilibria_are_reported_not_hidden():
     assert result.existence == {"peace": True, "mixed": True, "war": True}
     assert result.verify().ok  # all three profiles are checked as equilibria
     assert "multiple equilibria" in result.summary().to_text()
-    # in the M5 table cases (docs/models/proliferation.md) only the reported class exists
+    # in the reference table's cases only the reported class exists
     for q, e in (("0.3", "0.6"), ("0.45", "0.8")):
         r = Proliferation(*BASE, q, e).solve()
         assert [k for k, v in r.existence.items() if v] == [r.regime]
@@ -211,3 +211,54 @@ def test_symbolic_existence_excludes_full_detection():
     # (1 - e) Delta > k = 0.2 needs e < 1/2; q = 1 >= q_bar there
     assert bool(sym.existence["mixed"].subs({q: 1, e: sp.Rational(3, 10)})) is False
     assert bool(sym.existence["mixed"].subs({q: sp.Rational(99, 100), e: sp.Rational(3, 10)}))
+
+
+@pytest.mark.parametrize(
+    ("k", "q", "e", "existing"),
+    [
+        # W = (1 - e) Delta - k = 0: T is indifferent against a defender who always strikes,
+        # so beside war there is (sigma*, 1), sigma* with the no-evidence belief at mu*
+        (F(1, 10), F(3, 10), F(3, 4), {"war", "mixed"}),
+        # A = 0 at q = 7/10 (q = q_bar): T is indifferent against deterrence; (sigma*, 0)
+        (F(1, 20), F(7, 10), F(3, 4), {"peace", "war", "mixed"}),
+        # q = q_bar = 1: every investment is seen, yet T is indifferent at a = 0
+        (F(2, 25), F(1), F(3, 10), {"peace", "war", "mixed"}),
+    ],
+)
+def test_boundaries_of_the_classes_match_the_strategic_form(k, q, e, existing):
+    import negotiate as ng
+
+    model = Proliferation("0.4", k, "0.2", "0.1", q, e)
+    result = model.solve()
+    assert {c for c, v in result.existence.items() if v} == existing
+    # the mixed class, from the exact enumeration: a maximal Nash subset (a convex set of
+    # equilibria) whose target strategies reach 0 < sigma < 1
+    subsets = ng.nash_equilibria(model.as_game()).maximal_subsets
+    sigmas = [{row[0] for row in s.rows} for s in subsets]
+    assert any(any(0 < x < 1 for x in xs) or {0, 1} <= xs for xs in sigmas)
+    assert result.verify().ok
+
+
+def test_symbolic_existence_includes_the_boundaries():
+    sym = _symbolic()  # k = 0.2
+    q, e = sym.model.detection, sym.model.effectiveness
+    # (1 - e) Delta = k at e = 1/2: indifferent against a defender who always strikes
+    assert bool(sym.existence["mixed"].subs({q: sp.Rational(3, 10), e: sp.Rational(1, 2)}))
+    assert bool(sym.existence["war"].subs({q: sp.Rational(3, 10), e: sp.Rational(1, 2)}))
+
+
+def test_monitoring_window_needs_an_attainable_threshold():
+    # q_bar = 13/4 > 1: no detection level deters investment, whatever monitoring costs
+    far = Proliferation("0.4", "0.01", "0", "0.1", "0.3", "0.3").solve()
+    window = far.monitoring_window(0, 1)
+    assert window.transparency_threshold == F(13, 4) and window.open is False
+    assert window.verify().ok
+    # q_bar <= 0 (investing never pays): no monitoring is needed, so it costs nothing
+    free = Proliferation("0.4", "0.5", "0.2", "0.1", "0.3", "0.8").solve()
+    assert free.transparency_threshold < 0
+    window = free.monitoring_window("0.3", 0)
+    assert window.cost == 0 and window.slack == 0 and window.open is True
+    assert window.verify().ok
+    with pytest.raises(ModelError) as err:
+        free.monitoring_window("-0.1", 1)
+    assert err.value.field == "secrecy_cost"

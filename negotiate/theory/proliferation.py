@@ -3,7 +3,6 @@
 *Stylised*: this reproduces Debs and Monteiro's three headline claims (transparency gives
 peace; more effective strikes make counter-proliferation work better; and a larger share of
 strikes hits states that are not militarising), not the paper's exact game.
-See docs/models/proliferation.md.
 
 The target T secretly invests (probability ``sigma``) at cost ``k``; success shifts ``Delta``
 of the stake to T.  An investment is detected with probability ``q`` (no false positives).
@@ -17,20 +16,28 @@ evidence D's belief is ``mu = sigma (1 - q)/(sigma (1 - q) + 1 - sigma)`` and D 
     q <  q_bar and (1 - e) Delta >= k:  war (sigma = a = 1)
     otherwise mixed:  sigma* = mu*/(mu* + (1 - q)(1 - mu*))
                       a*     = [Delta (1 - q e) - q c_T - k]/[(1 - q) e Delta - q c_T]
-
-That is the selection of docs/models/proliferation.md (``regime``).  The classes can
-coexist: the war
-equilibrium exists whenever ``(1 - e) Delta >= k`` (against a defender who always strikes,
-abstaining does not avoid the strike), so for ``q_bar < q < 1`` and ``(1 - e) Delta > k`` peace,
-war and a mixed equilibrium (the same ``sigma*``, ``a*``) all exist.  At ``q = 1`` there is no
-mixed one: every investment is seen, so the belief without evidence is 0, below ``mu*``.
-``existence`` gives the condition for each class; the summary flags multiple equilibria.
     P(war) = sigma q + (1 - sigma q) a;   P(strike on a non-investor) = (1 - sigma) a
     share of no-evidence strikes that hit a non-investor = 1 - mu*  (mixed regime)
+
+That is the model's selection (``regime``: peace, else war, else mixed).  The classes can
+coexist.  With ``A = Delta - k - q (e Delta + c_T)`` (T's gain from investing against a
+defender who strikes on evidence only) and ``W = (1 - e) Delta - k`` (its gain against one who
+always strikes), T's gain is ``A`` at ``a = 0`` and ``W`` at ``a = 1``, affine in between, so:
+peace exists iff ``A <= 0``; war iff ``W >= 0`` (against a defender who always strikes,
+abstaining does not avoid the strike); and an equilibrium in which T mixes iff the gain
+vanishes at some ``a`` in [0, 1] (``A`` and ``W`` of opposite signs, or one of them 0) and,
+at ``q = 1``, only if ``A = 0``: every investment is then seen, the belief without evidence is
+0 < mu*, D holds without evidence, and T mixes only when indifferent at ``a = 0``.  For
+``q_bar < q < 1`` and ``(1 - e) Delta > k`` peace, war and a mixed equilibrium all exist.
+``existence`` gives the condition for each class; the summary flags multiple equilibria.
 
 Coe & Vaynman (2020) window: if monitoring at intensity q costs T ``theta q`` in exposed
 secrets, an arms-control deal exists only if ``theta q_bar <= surplus``
 (:meth:`ProliferationResult.monitoring_window`).
+
+The certificates re-derive every reported field from the explicit strategic form
+(:meth:`Proliferation.as_game`): its exact equilibria, payoffs and event probabilities
+(:mod:`negotiate.theory._proliferation_check`).
 
 Sources: Debs & Monteiro (2014) "Known unknowns: power shifts, uncertainty, and war",
 International Organization 68(1); Coe & Vaynman (2020) "Why arms control is so rare",
@@ -46,9 +53,10 @@ from typing import Any
 import sympy as sp
 
 from negotiate._exact import as_fraction
-from negotiate.errors import NotApplicableError
+from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.normal import NormalFormGame
 from negotiate.results import Certificate, ResultMixin, Summary
+from negotiate.theory import _proliferation_check as check
 from negotiate.theory._base import NONNEG, Param, Spec
 from negotiate.theory._commitment import (
     Cond,
@@ -152,17 +160,17 @@ class Proliferation(ModelBase):
         def a_mixed() -> Param:  # positive denominator in the mixed regime only
             return ratio(g * (1 - q * e) - q * c_t - k, (1 - q) * e * g - q * c_t, "detection")
 
-        # Beside peace and war, the mixed profile needs an investor that can go undetected
-        # (q < 1): at q = 1 no investor is left unseen, the no-evidence belief is 0 < mu*,
-        # and sigma* = mu*/(mu* + 0) = 1 is no mixing (q = 1 with neither peace nor war
-        # cannot occur: q < q_bar then gives (1 - e) Delta - k > c_T >= 0, i.e. war).
-        mixed_exists = sp.Or(
-            sp.And(sp.Not(_as_bool(peace)), sp.Not(_as_bool(war))),
-            sp.And(
-                _as_bool(gt(q * (e * g + c_t), g - k)),
-                _as_bool(gt((1 - e) * g, k)),
-                _as_bool(gt(1, q)),
+        # T's gain from investing is A at a = 0 and W at a = 1 (affine in a): T can mix iff it
+        # vanishes on [0, 1], i.e. A and W of opposite signs or one of them 0 (peace iff
+        # A <= 0, war iff W >= 0).  At q = 1 no investor goes unseen, the belief without
+        # evidence is 0 < mu*, so a = 0 and T mixes only when A = 0.
+        gain_a0 = g - k - q * (e * g + c_t)
+        mixed_exists = sp.And(
+            sp.Or(
+                sp.And(_as_bool(ge(gain_a0, 0)), _as_bool(ge(k, (1 - e) * g))),
+                sp.And(_as_bool(peace), _as_bool(war)),
             ),
+            sp.Or(_as_bool(gt(1, q)), _as_bool(_eq(gain_a0, 0))),
         )
         existence: dict[str, Cond] = {"peace": peace, "mixed": mixed_exists, "war": war}
         if isinstance(peace, sp.Basic) or isinstance(war, sp.Basic):
@@ -201,6 +209,12 @@ class Proliferation(ModelBase):
         )
 
 
+def _eq(a: Param, b: Param) -> Cond:
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return sp.Eq(a, b)
+    return bool(a == b)
+
+
 def _as_bool(c: Cond) -> sp.Basic:
     return sp.true if c is True else sp.false if c is False else c
 
@@ -212,11 +226,10 @@ def _tidy(x: Param) -> Param:
 @dataclass(frozen=True, repr=False)
 class ProliferationResult(ResultMixin):
     """``regime`` ("peace" | "mixed" | "war"; "conditional" for symbolic models, see
-    ``regions``, the selection of docs/models/proliferation.md); ``existence`` (for each
-    class, whether /
-    where an equilibrium of that class exists; several can); ``invest_probability`` sigma;
-    ``strike_probability`` a (strike without evidence); ``war_probability``;
-    ``p_mistaken_strike`` P(strike on a non-investor);
+    ``regions``, the model's selection: peace, else war, else mixed); ``existence`` (for each
+    class, whether / where an equilibrium of that class exists; several can);
+    ``invest_probability`` sigma; ``strike_probability`` a (strike without evidence);
+    ``war_probability``; ``p_mistaken_strike`` P(strike on a non-investor);
     ``mistaken_strike_share`` 1 - mu* (mixed regime; ``None`` otherwise, 0 in symbolic
     results); ``transparency_threshold`` q_bar; ``belief_threshold`` mu*."""
 
@@ -233,14 +246,41 @@ class ProliferationResult(ResultMixin):
     belief_threshold: Param
 
     def monitoring_window(self, secrecy_cost: ParamLike, surplus: ParamLike) -> MonitoringWindow:
-        """Coe-Vaynman: a deal with monitoring at ``q_bar`` exists iff theta q_bar <= surplus."""
+        """Coe-Vaynman: monitoring at intensity ``q`` costs the target ``theta q``; a deal
+        needs ``q >= q_bar`` (no lower than 0, and attainable only if ``q_bar <= 1``), so it
+        exists iff ``q_bar <= 1`` and ``theta max(q_bar, 0) <= surplus``."""
+        if self.model.symbolic:
+            raise NotApplicableError(
+                "the monitoring window needs numeric parameters", ("solve", "solve_for")
+            )
         theta = as_fraction(secrecy_cost, "secrecy_cost")
+        if theta < 0:
+            raise ModelError("secrecy_cost", secrecy_cost, "must be >= 0")
         s = as_fraction(surplus, "surplus")
-        cost = theta * Fraction(self.transparency_threshold)
-        return MonitoringWindow(secrecy_cost=theta, surplus=s, cost=cost, open=cost <= s)
+        q_bar = Fraction(self.transparency_threshold)
+        cost = theta * max(q_bar, Fraction(0))
+        return MonitoringWindow(
+            model=self.model,
+            secrecy_cost=theta,
+            surplus=s,
+            transparency_threshold=q_bar,
+            cost=cost,
+            slack=s - cost,
+            open=q_bar <= 1 and cost <= s,
+        )
 
     def verify(self) -> Certificate:
-        """Numeric: best responses of both players at the equilibrium (sigma, a)."""
+        """Numeric: every field re-derived from the explicit strategic form.
+
+        Which equilibrium classes exist (all its extreme equilibria, exactly) and hence the
+        selected regime and its regions; the reported ``(sigma, a)``: exact regret 0 in the
+        strategic form and of the selected class; ``war_probability``, ``p_mistaken_strike``
+        and ``mistaken_strike_share`` summed event by event over the strategy pairs;
+        ``transparency_threshold``: the target's gain from investing against deterrence (read
+        from the games at q = 0 and q = 1) vanishes there and falls in q; ``belief_threshold``:
+        the defender is indifferent about striking without evidence at that belief.  Symbolic:
+        exact substitution at sample points, each checked this way.
+        """
         m = self.model
         if m.symbolic:
             return sample_certificate(
@@ -252,28 +292,74 @@ class ProliferationResult(ResultMixin):
                     "invest_cost": (Fraction(0), Fraction(1)),
                 },
             )
-        gains = _best_response_gains(m, self.invest_probability, self.strike_probability)
-        ok = gains[2]
-        checks = ["the reported (sigma, a): mutual best responses at the Bayesian belief"]
-        mu = Fraction(self.belief_threshold)
-        q = Fraction(m.detection)
-        sigma_m = mu / (mu + (1 - q) * (1 - mu)) if q < 1 else None
-        for name, exists in self.existence.items():
-            if not exists or name == self.regime:
-                continue
-            if name == "mixed":
-                e, g = Fraction(m.effectiveness), Fraction(m.gain)
-                num = g * (1 - q * e) - q * m.target_strike_cost - m.invest_cost
-                den = (1 - q) * e * g - q * m.target_strike_cost
-                profile = (sigma_m, num / den) if sigma_m is not None and den else None
-            else:
-                profile = (Fraction(name == "war"), Fraction(name == "war"))
-            ok = ok and profile is not None and _best_response_gains(m, *profile)[2]
-            checks.append(f"the coexisting {name} equilibrium is also one")
+        bad: list[str] = []
+        classes, n_extreme = check.equilibrium_classes(m)
+        if dict(self.existence) != classes:
+            bad.append(f"existence {dict(self.existence)}; the strategic form gives {classes}")
+        selected = next(c for c in check.CLASSES if classes[c])
+        regime = self.regime
+        if regime == "conditional":  # a symbolic record substituted at a point
+            held = [r for r, v in self.regions.items() if v is True]
+            regime = held[0] if len(held) == 1 else f"regions {held}"
+        if regime != selected:
+            bad.append(f"regime {regime}; the selection gives {selected}")
+        if dict(self.regions) != {r: r == selected for r in ("peace", "mixed", "war")}:
+            bad.append(f"regions {dict(self.regions)} do not single out {selected}")
+        sigma, a = _number(self.invest_probability), _number(self.strike_probability)
+        regret: Fraction | None = None
+        if sigma is None or a is None or not (0 <= sigma <= 1 and 0 <= a <= 1):
+            bad.append(f"(sigma, a) = ({self.invest_probability}, {self.strike_probability})")
+        else:
+            regret = check.profile_regret(m, sigma, a)
+            if regret != 0:
+                bad.append(f"(sigma, a) has regret {regret} in the strategic form")
+            of_class = {"peace": (sigma, a) == (0, 0), "war": (sigma, a) == (1, 1)}
+            if not of_class.get(selected, 0 < sigma < 1):
+                bad.append(f"(sigma, a) = ({sigma}, {a}) is not the {selected} equilibrium")
+            war, mistaken, blind = check.event_probabilities(m, sigma, a)
+            share = mistaken / blind if selected == "mixed" and blind else None
+            for name, value in (
+                ("war_probability", war),
+                ("p_mistaken_strike", mistaken),
+                ("mistaken_strike_share", share),
+            ):
+                reported = getattr(self, name)
+                if (reported is None) != (value is None) or (
+                    value is not None and _number(reported) != value
+                ):
+                    bad.append(f"{name} {reported}; the events give {value}")
+        q_bar, mu = _number(self.transparency_threshold), _number(self.belief_threshold)
+        at_zero, slope = check.target_gain_line(m)
+        threshold_gain = None if q_bar is None else at_zero + slope * q_bar
+        if threshold_gain != 0 or slope >= 0:
+            bad.append(
+                f"transparency_threshold {self.transparency_threshold}: the target's gain from "
+                f"investing against deterrence there is {threshold_gain}, not 0"
+            )
+        g_inv, g_abs = check.blind_strike_gains(m)
+        belief_gain = None if mu is None else mu * g_inv + (1 - mu) * g_abs
+        if belief_gain != 0 or not g_inv > 0 > g_abs:
+            bad.append(
+                f"belief_threshold {self.belief_threshold}: the defender's gain from striking "
+                f"without evidence at that belief is {belief_gain}, not 0"
+            )
         return Certificate(
-            ok=bool(ok),
-            quantities={"target_invest_gain": gains[0], "defender_strike_gain": gains[1]},
-            checks=tuple(checks),
+            ok=not bad,
+            quantities={
+                "max_regret": regret,
+                "extreme_equilibria": n_extreme,
+                "target_gain_at_threshold": threshold_gain,
+                "defender_gain_at_belief": belief_gain,
+            },
+            checks=(
+                "the equilibrium classes that exist, from all extreme equilibria of the "
+                "strategic form; the regime is the first of peace, war, mixed",
+                "the reported (sigma, a): regret 0 in the strategic form, of that class",
+                "war, mistaken-strike probabilities and share: summed over the events",
+                "q_bar: the target is indifferent there against a defender who strikes on "
+                "evidence only; mu*: the defender is indifferent without evidence",
+            ),
+            notes=tuple(bad),
         )
 
     def summary(self) -> Summary:
@@ -282,44 +368,64 @@ class ProliferationResult(ResultMixin):
         if others:
             notes += (
                 f"multiple equilibria: {', '.join(others)} also exist; the {self.regime} "
-                "equilibrium is reported (docs/models/proliferation.md selection)",
+                "equilibrium is reported (the model's selection rule)",
             )
         return summarise(
             self, "Proliferation and preventive strikes (Debs-Monteiro, stylised)", notes
         )
 
 
-def _best_response_gains(m: Proliferation, sigma: Any, a: Any) -> tuple[Fraction, Fraction, bool]:
-    """T's gain from investing and D's from striking without evidence, and whether
-    ``(sigma, a)`` are best responses to each other (D strikes on evidence, by A1)."""
-    g, k, c_t, c_d = (Fraction(getattr(m, n)) for n in m._PARAMS[:4])
-    q, e = Fraction(m.detection), Fraction(m.effectiveness)
-    sigma, a = Fraction(sigma), Fraction(a)
-    struck = (1 - e) * g - c_t
-    invest = -k + q * struck + (1 - q) * (a * struck + (1 - a) * g)
-    t_gain = invest - (-a * c_t)
-    no_evidence = sigma * (1 - q) + (1 - sigma)
-    mu = sigma * (1 - q) / no_evidence if no_evidence else Fraction(1)
-    d_gain = mu * e * g - c_d
-    ok_t = (sigma == 0 and t_gain <= 0) or (sigma == 1 and t_gain >= 0) or t_gain == 0
-    ok_d = (a == 0 and d_gain <= 0) or (a == 1 and d_gain >= 0) or d_gain == 0
-    return t_gain, d_gain, ok_t and ok_d
+def _number(x: Any) -> Fraction | None:
+    """``x`` as an exact number; ``None`` when it is not one (a certificate then fails)."""
+    if isinstance(x, bool) or not isinstance(x, Fraction | int):
+        return None
+    return Fraction(x)
 
 
 @dataclass(frozen=True, repr=False)
 class MonitoringWindow(ResultMixin):
-    """Coe-Vaynman window: ``cost`` theta q_bar against the deal ``surplus``; ``open``."""
+    """Coe-Vaynman window: monitoring at ``transparency_threshold`` q_bar costs the target
+    ``cost`` = theta max(q_bar, 0); ``slack`` = surplus - cost; ``open`` iff q_bar <= 1 and
+    the cost fits in the deal ``surplus``."""
 
+    model: Proliferation
     secrecy_cost: Fraction
     surplus: Fraction
+    transparency_threshold: Fraction
     cost: Fraction
+    slack: Fraction
     open: bool
 
     def verify(self) -> Certificate:
+        """q_bar re-derived from the explicit strategic form (the target's gain from investing
+        against deterrence vanishes there and falls in q); cost, slack and ``open`` from it."""
+        if self.model.symbolic:
+            raise NotApplicableError("the monitoring window needs numeric parameters")
+        bad: list[str] = []
+        at_zero, slope = check.target_gain_line(self.model)
+        q_bar = self.transparency_threshold
+        if at_zero + slope * q_bar != 0 or slope >= 0:
+            bad.append(f"transparency_threshold {q_bar} is not where investing stops paying")
+        cost = self.secrecy_cost * max(q_bar, Fraction(0))
+        if self.cost != cost:
+            bad.append(f"cost {self.cost}; secrecy_cost * max(q_bar, 0) = {cost}")
+        if self.slack != self.surplus - self.cost:
+            bad.append(f"slack {self.slack}; surplus - cost = {self.surplus - self.cost}")
+        if self.open is not (q_bar <= 1 and self.cost <= self.surplus):
+            bad.append(f"open is {self.open}")
         return Certificate(
-            ok=(self.cost <= self.surplus) == self.open,
-            quantities={"slack": self.surplus - self.cost},
-            checks=("open iff the monitoring cost at q_bar fits in the surplus",),
+            ok=not bad,
+            quantities={
+                "slack": self.surplus - cost,
+                "target_gain_at_threshold": at_zero + slope * q_bar,
+            },
+            checks=(
+                "q_bar: the target is indifferent there against a defender who strikes on "
+                "evidence only (explicit strategic form)",
+                "cost = secrecy_cost * max(q_bar, 0); slack = surplus - cost",
+                "open iff q_bar <= 1 and the cost fits in the surplus",
+            ),
+            notes=tuple(bad),
         )
 
     def summary(self) -> Summary:

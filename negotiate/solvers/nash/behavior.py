@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from negotiate.games.tree import Decision, GameTree
-from negotiate.results import Certificate, Summary, Table, to_jsonable
+from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 from negotiate.solvers.nash.behavior_check import (
     behavior_payoffs,
     behavior_regrets,
@@ -42,8 +42,8 @@ def _key_text(key: tuple[str, InfosetKey]) -> str:
     return f"{player}@{h if isinstance(h, str) else '/'.join(h) or 'root'}"
 
 
-@dataclass(frozen=True, eq=False)
-class BehaviorEquilibrium:
+@dataclass(frozen=True, eq=False, repr=False)
+class BehaviorEquilibrium(ResultMixin):
     """An equilibrium of a tree in behaviour strategies, with its exact expected payoffs.
 
     ``beliefs`` (for assessments) maps each information set to the probability of each of its
@@ -113,9 +113,101 @@ class BehaviorEquilibrium:
             }
         return out
 
+    def _shape_failures(self) -> list[str]:
+        """Information sets without a probability distribution over their actions."""
+        out = []
+        for key, actions in _information_sets(self.tree).items():
+            probs = self.behavior.get(key)
+            if probs is None or set(probs) - set(actions):
+                out.append(f"no valid entry for {_key_text(key)}")
+            elif any(p < 0 for p in probs.values()) or sum(probs.values()) != 1:
+                out.append(f"{_key_text(key)} is not a distribution")
+        return out
 
-@dataclass(frozen=True, eq=False)
-class BehaviorEquilibriumSet:
+    def _failures(self) -> list[str]:
+        """Why this is not an equilibrium of its tree (empty when it is): a missing or invalid
+        distribution at an information set, payoffs other than the profile's, a player with
+        positive regret, or (for assessments) beliefs or actions that are not sequential."""
+        out = self._shape_failures()
+        if out:
+            return out
+        payoffs = behavior_payoffs(self.tree, self.behavior)
+        if tuple(self.payoffs) != payoffs:
+            shown = ", ".join(str(v) for v in payoffs)
+            out.append(f"payoffs {', '.join(map(str, self.payoffs))}; the profile gives {shown}")
+        r = self.max_regret()
+        if r != 0:
+            out.append(f"regret {r}")
+        if self.beliefs is not None:
+            out += sequential_failures(self.tree, self.behavior, self.beliefs)
+        return out
+
+    def verify(self) -> Certificate:
+        """Exact: a distribution at every information set, the payoffs the profile gives, and
+        zero regret for every player (best replies by backward induction over the player's
+        sequences, independent of the solvers); for assessments, sequential rationality and
+        Bayes-consistent beliefs."""
+        failures = self._failures()
+        valid = not self._shape_failures()
+        return Certificate(
+            ok=not failures,
+            quantities={"max_regret": self.max_regret() if valid else None},
+            exact=True,
+            checks=_checks(self.beliefs is not None),
+            notes=tuple(failures),
+        )
+
+    def summary(self) -> Summary:
+        title = "Behaviour-strategy equilibrium" + (
+            f" of {self.tree.title}" if self.tree.title else ""
+        )
+        fields: tuple[tuple[str, Any], ...] = (
+            ("players", ", ".join(self.tree.players)),
+            ("payoffs", tuple(self.payoffs)),
+            ("pure", "yes" if self.is_pure else "no"),
+        )
+        rows = tuple(
+            (key[0], _key_text(key)[len(key[0]) + 1 :], a, p)
+            for key, probs in self.behavior.items()
+            for a, p in probs.items()
+        )
+        table = Table("Behaviour", ("player", "information set", "action", "probability"), rows)
+        return Summary(title, fields, (table,))
+
+    def _describe(self) -> str:
+        pays = ", ".join(f"{p}: {v}" for p, v in zip(self.tree.players, self.payoffs, strict=True))
+        kind = "pure" if self.is_pure else "mixed"
+        return f"{kind}, payoffs ({pays})" + (f" in {self.tree.title!r}" if self.tree.title else "")
+
+
+def _information_sets(tree: GameTree) -> dict[tuple[str, InfosetKey], tuple[str, ...]]:
+    sets: dict[tuple[str, InfosetKey], tuple[str, ...]] = {}
+    for path in tree.decision_paths():
+        node = tree.node(path)
+        assert isinstance(node, Decision)
+        sets[(node.player, infoset_key(node, path))] = node.actions
+    return sets
+
+
+def _checks(assessments: bool) -> tuple[str, ...]:
+    return (
+        "every information set carries a probability distribution",
+        "the payoffs are the profile's expected payoffs",
+        "every profile is a best reply for every player (exact regret 0, backward "
+        "induction over each player's sequences)",
+        *(
+            (
+                "assessments: beliefs follow Bayes' rule on the path and every action "
+                "played is a best reply given the beliefs at every information set",
+            )
+            if assessments
+            else ()
+        ),
+    )
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class BehaviorEquilibriumSet(ResultMixin):
     """Equilibria of a game tree in behaviour strategies, with how they were found.
 
     ``complete`` is True when ``equilibria`` are all extreme equilibria of the sequence form
@@ -172,34 +264,17 @@ class BehaviorEquilibriumSet:
         return self.equilibria[index]
 
     def verify(self) -> Certificate:
-        """Check each profile on the tree, exactly: a distribution at every information set of
-        its player, and zero regret for every player (best replies by backward induction over
-        the player's sequences, independent of the solver)."""
+        """Check each profile on the tree, exactly (as :meth:`BehaviorEquilibrium.verify`): a
+        distribution at every information set of its player, the profile's payoffs, and zero
+        regret for every player (best replies by backward induction over the player's
+        sequences, independent of the solver); assessments also sequentially rational."""
         failures: list[str] = []
-        sets: dict[tuple[str, InfosetKey], tuple[str, ...]] = {}
-        for path in self.tree.decision_paths():
-            node = self.tree.node(path)
-            assert isinstance(node, Decision)
-            sets[(node.player, infoset_key(node, path))] = node.actions
         worst: Fraction | None = None
         for k, eq in enumerate(self.equilibria):
-            for key, actions in sets.items():
-                probs = eq.behavior.get(key)
-                if probs is None or set(probs) - set(actions):
-                    failures.append(f"equilibrium {k}: no valid entry for {_key_text(key)}")
-                elif any(p < 0 for p in probs.values()) or sum(probs.values()) != 1:
-                    failures.append(f"equilibrium {k}: {_key_text(key)} is not a distribution")
-            if failures:
-                continue
-            r = eq.max_regret()
-            worst = r if worst is None else max(worst, r)
-            if r != 0:
-                failures.append(f"equilibrium {k} has regret {r}")
-            if eq.beliefs is not None:
-                failures += [
-                    f"equilibrium {k}: {f}"
-                    for f in sequential_failures(self.tree, eq.behavior, eq.beliefs)
-                ]
+            failures += [f"equilibrium {k}: {f}" for f in eq._failures()]
+            if not eq._shape_failures():
+                r = eq.max_regret()
+                worst = r if worst is None else max(worst, r)
         if not self.equilibria:
             failures.append("no equilibrium listed")
         return Certificate(
@@ -207,19 +282,7 @@ class BehaviorEquilibriumSet:
             quantities={"max_regret": worst, "n_equilibria": len(self.equilibria)},
             exact=True,
             tolerance=0.0,
-            checks=(
-                "every information set carries a probability distribution",
-                "every profile is a best reply for every player (exact regret 0, backward "
-                "induction over each player's sequences)",
-                *(
-                    (
-                        "assessments: beliefs follow Bayes' rule on the path and every action "
-                        "played is a best reply given the beliefs at every information set",
-                    )
-                    if any(eq.beliefs is not None for eq in self.equilibria)
-                    else ()
-                ),
-            ),
+            checks=_checks(any(eq.beliefs is not None for eq in self.equilibria)),
             notes=tuple(failures),
         )
 
@@ -247,8 +310,9 @@ class BehaviorEquilibriumSet:
             "notes": list(self.notes),
         }
 
-    def __repr__(self) -> str:
-        return (
-            f"<BehaviorEquilibriumSet {len(self.equilibria)} equilibria of {self.tree!r} "
-            f"by {self.method!r}>"
-        )
+    def _describe(self) -> str:
+        n = len(self.equilibria)
+        text = f"{n} equilibri{'um' if n == 1 else 'a'}"
+        if self.tree.title:
+            text += f" of {self.tree.title!r}"
+        return text + f" ({self.method}, exact{', complete' if self.complete else ''})"

@@ -20,8 +20,7 @@ point is below ``tol``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
@@ -30,41 +29,9 @@ import numpy as np
 from negotiate.errors import ModelError, NotApplicableError, SolverError
 from negotiate.games.normal import NormalFormGame
 from negotiate.games.tree import Chance, Decision, GameTree, Terminal, labels
+from negotiate.solvers.qre.result import LogitQRE, LogitQREPath
 
 __all__ = ["LogitQRE", "LogitQREPath", "logit_qre", "logit_qre_path"]
-
-
-@dataclass(frozen=True)
-class LogitQRE:
-    """One point of the logit QRE branch (floats).
-
-    ``probabilities``: for a normal-form game, one tuple per player over its strategies
-    (``None`` for a tree); ``behavior``: for a tree, ``(player, information set) -> {action:
-    probability}`` (``None`` for a normal-form game).  ``residual``: max-norm of ``H``.
-    """
-
-    lam: float
-    probabilities: tuple[tuple[float, ...], ...] | None
-    behavior: Mapping[tuple[str, Any], Mapping[str, float]] | None = field(default=None)
-    residual: float = 0.0
-
-
-@dataclass(frozen=True)
-class LogitQREPath:
-    """The principal branch from ``lam = 0`` to ``lam_max``: ``points`` in tracing order."""
-
-    game: NormalFormGame | GameTree = field(repr=False)
-    points: tuple[LogitQRE, ...]
-    notes: tuple[str, ...] = ()
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def __iter__(self) -> Iterator[LogitQRE]:
-        return iter(self.points)
-
-    def __getitem__(self, index: int) -> LogitQRE:
-        return self.points[index]
 
 
 class _Agents:
@@ -207,14 +174,14 @@ class _Agents:
         ]
         lam = float(w[-1])
         if isinstance(self.game, NormalFormGame):
-            return LogitQRE(lam, tuple(parts), None, residual)
+            return LogitQRE(self.game, lam, tuple(parts), None, residual)
         behavior = MappingProxyType(
             {
                 key: MappingProxyType(dict(zip(acts, part, strict=True)))
                 for key, acts, part in zip(self.keys, self.actions, parts, strict=True)
             }
         )
-        return LogitQRE(lam, None, behavior, residual)
+        return LogitQRE(self.game, lam, None, behavior, residual)
 
 
 def _tangent(jac: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
