@@ -29,6 +29,13 @@ def _echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+#: Options the two commands share.
+Seed = Annotated[
+    int, typer.Option("--seed", help="Seed: the same seed gives the same numbers.", metavar="N")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
 def register(app: typer.Typer) -> None:
     """Add ``uncertainty`` and ``calibrate`` to the ``negotiate`` command."""
 
@@ -43,19 +50,14 @@ def register(app: typer.Typer) -> None:
                 "--draws", help="Number of Monte Carlo draws from the priors.", metavar="N"
             ),
         ] = 10_000,
-        seed: Annotated[
-            int,
-            typer.Option("--seed", help="Seed: the same seed gives the same numbers.", metavar="N"),
-        ] = 0,
+        seed: Seed = 0,
         variant: Annotated[
             str | None,
             typer.Option(
                 "--variant", help="A named variant; the values it sets stay fixed.", metavar="NAME"
             ),
         ] = None,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="Print JSON instead of tables.")
-        ] = False,
+        as_json: AsJson = False,
         out: Annotated[
             Path | None,
             typer.Option(
@@ -99,19 +101,14 @@ def register(app: typer.Typer) -> None:
             int,
             typer.Option("--draws", help="Number of draws from the priors to test.", metavar="N"),
         ] = 10_000,
-        seed: Annotated[
-            int,
-            typer.Option("--seed", help="Seed: the same seed gives the same numbers.", metavar="N"),
-        ] = 0,
+        seed: Seed = 0,
         variant: Annotated[
             str | None,
             typer.Option(
                 "--variant", help="Variant whose outcome the posterior predicts.", metavar="NAME"
             ),
         ] = None,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="Print JSON instead of tables.")
-        ] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Keep the prior draws that reproduce every dated episode: the posterior."""
         from negotiate.cli.scenario import render_summary
