@@ -69,12 +69,20 @@ def test_flagship_certificates_verify(baseline, flagship) -> None:
     assert "deal" in deal.quantities
 
 
-def test_flagship_credibility_numbers_match_models_section_3_3(baseline) -> None:
+def test_flagship_credibility_is_the_expectation_over_the_us_type(baseline) -> None:
     values = baseline.state.values
-    assert abs(float(values["trust_posterior"]) - 0.157895) < 1e-6
+    assert values["trust_posterior"] == Fraction(3, 19)
     assert abs(float(values["hazard_after_2018"]) - 0.213684) < 1e-6
-    assert abs(float(baseline.state.kappa) - 0.342096) < 1e-6
-    assert baseline.state.disagreement == (Fraction(3, 5), Fraction(7, 20))  # floor 0.35 binds
+    pi, delta = values["trust_posterior"], values["iran_patience"]
+
+    def k(rho: Fraction) -> Fraction:
+        return (1 - delta) / (1 - delta * (1 - rho))
+
+    kappa = pi * k(values["hazard_if_trustworthy"]) + (1 - pi) * k(values["reneging_hazard"])
+    assert baseline.state.kappa == kappa == values["kappa"] == Fraction(5726, 14573)
+    assert abs(float(kappa) - 0.392918) < 1e-6
+    # the ratification floors constrain the deal; the disagreement point is the no-deal value
+    assert baseline.state.disagreement == baseline.state.no_deal_point
 
 
 def test_flagship_every_parameter_has_a_source() -> None:

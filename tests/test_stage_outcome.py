@@ -67,7 +67,9 @@ def test_outcome(slacks, floor_slack, conditions, war, agreed, tree) -> None:
     }
     array_state = {
         "slacks": None if slacks is None else (_a(slacks[0]), _a(slacks[1])),
-        "zone": None if slacks is None else (_a(slacks[0]) > 0) & (_a(slacks[1]) > 0),
+        "zone": None
+        if slacks is None
+        else (_a(slacks[0]) > 0) & (_a(slacks[1]) > 0) & (_a(floor_slack) >= 0),
         "ratification": {"B": _a(floor_slack)},
         "conditions": {
             n: (np.array([ok]), _a(np.nan if s is None else s)) for n, (ok, s) in conds.items()

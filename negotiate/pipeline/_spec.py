@@ -42,6 +42,8 @@ class Spec:
     """The structure of a two-player model, as the stages read it (see the module docstring).
 
     ``commitment`` holds the expressions of patience, hazard and guarantee (or None);
+    ``hazard_types`` the promiser's types ``(name, probability, hazard)`` when its type is
+    unknown (then kappa is the expectation over the types);
     ``beneficiary`` the index of the player whose reversible concessions are discounted;
     ``tree`` the no-deal game (a tree family, bound at each point on ``tree_names``);
     ``points`` the outcome points of a model without issues; ``floors`` each player's
@@ -55,6 +57,7 @@ class Spec:
     war_actions: tuple[str, ...] = ()
     agreement_actions: tuple[str, ...] = ()
     commitment: tuple[Any, Any, Any] | None = None
+    hazard_types: tuple[tuple[str, Any, Any], ...] = ()
     beneficiary: int = 0
     issues: tuple[IssueInput, ...] = ()
     points: tuple[tuple[Any, Any], ...] | None = None

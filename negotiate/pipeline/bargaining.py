@@ -12,6 +12,17 @@ and when no point of F gives ``j`` its value ``d_j``, side ``j``'s slack is its 
 exists iff both slacks are positive; the deal is then the model's bargaining solution:
 (asymmetric) Nash with the bargaining power as weights, or Kalai-Smorodinsky (1975).
 
+Ratification floors (Putnam 1988) constrain the deal; they do not move ``d``.  With
+``bound_i = max(d_i, floor_i)`` (stage 4), side ``i``'s best value is read where the other
+side gets its bound, ``best_i = max{U_i : U in F, U_j >= bound_j}``; the participation slack
+is ``best_i - d_i`` (must be positive) and the ratification slack ``best_i - floor_i`` (must
+be non-negative: a deal exactly at the floor is ratified).  The deal is the solution on the
+win-set ``{U in F : U >= bound}`` seen from ``d``: for Nash the maximiser of the Nash
+product there (the unconstrained point moved along the frontier to the floor, as
+``theory.TwoLevel`` clips the share); for Kalai-Smorodinsky the unconstrained point when it
+is ratifiable, else the point of the win-set.  A floor that does not bind never changes the
+deal.
+
 Exact: :class:`~negotiate.games.issues.IssueSpace` / :class:`~negotiate.games.bargaining.
 BargainingProblem` and the exact solvers of :mod:`negotiate.solvers.bargaining.solutions`.  Arrays:
 the Pareto chain per point of :mod:`negotiate.pipeline._chain`; a point whose slack, or whose
@@ -35,6 +46,7 @@ from negotiate.pipeline._spec import Spec, Stage
 
 __all__ = [
     "STAGE",
+    "best_values",
     "deal_exact",
     "participation_slacks",
     "problem_exact",
@@ -116,14 +128,68 @@ def problem_exact(
     return BargainingProblem.from_points(points, d)
 
 
-def deal_exact(problem: Any, solution: str, power: Sequence[Any] | None) -> Any:
+def deal_exact(
+    problem: Any,
+    solution: str,
+    power: Sequence[Any] | None,
+    bounds: tuple[Fraction, Fraction] | None = None,
+) -> Any:
     """The bargaining solution of ``problem``: "nash" (``power`` as weights) or
-    "kalai_smorodinsky" (a record with ``.agreement``, ``.utilities``, ``.allocation``)."""
-    from negotiate.solvers.bargaining.solutions import kalai_smorodinsky, nash_bargaining
+    "kalai_smorodinsky" (a record with ``.agreement``, ``.utilities``, ``.allocation``).
 
-    if solution == "kalai_smorodinsky":
-        return kalai_smorodinsky(problem)
-    return nash_bargaining(problem, weights=power)
+    With ``bounds`` (the ratification floors raised to ``d``), when the unconstrained
+    solution violates a bound, the solution of the win-set ``{U in F : U >= bounds}`` (the
+    hull of its Pareto chain and the bound point) seen from ``d``; its ``allocation`` is the
+    issue split that attains it on the original space.
+    """
+    import dataclasses
+
+    from negotiate.games.bargaining import BargainingProblem
+    from negotiate.solvers.bargaining.solutions import (
+        _exact_allocation,
+        kalai_smorodinsky,
+        nash_bargaining,
+    )
+
+    def solve(p: Any) -> Any:
+        if solution == "kalai_smorodinsky":
+            return kalai_smorodinsky(p)
+        return nash_bargaining(p, weights=power)
+
+    free = solve(problem)
+    if bounds is None or not free.agreement:
+        return free
+    u = free.utilities
+    if u[0] >= bounds[0] and u[1] >= bounds[1]:
+        return free
+    zone = problem.polytope.zone(bounds)
+    if zone is None:
+        return free
+    win_set = BargainingProblem.from_points(
+        [*zone, bounds], problem.disagreement, players=problem.players
+    )
+    bound = solve(win_set)
+    if not bound.agreement:
+        return bound
+    allocation = _exact_allocation(problem, bound.utilities)
+    return dataclasses.replace(
+        bound, allocation=allocation, notes=(*bound.notes, "on the ratification win-set")
+    )
+
+
+def best_values(vertices: Any, bounds: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
+    """``best_i = max{U_i : U in F, U_j >= bound_j}`` (the participation slacks at the
+    bounds plus the bounds; the shortfall reading when no point reaches a bound)."""
+    s1, s2 = participation_slacks(vertices, bounds)
+    return s1 + bounds[0], s2 + bounds[1]
+
+
+def ratification_slacks(spec: Spec, frame: Mapping[str, Any], best: Any) -> dict[str, Any]:
+    """Each side with a floor: its best value (the no-deal value without a bargaining
+    layer) minus its floor; negative: no deal can be ratified."""
+    value = frame.get("no_deal_point", frame.get("disagreement")) if best is None else best
+    floors = frame.get("floors", ())
+    return {p: value[i] - floors[i] for i, p in enumerate(spec.players) if p in spec.floors}
 
 
 def _power_fields(spec: Spec) -> list[str]:
@@ -143,17 +209,27 @@ def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
         if pw[0] < 0 or pw[1] < 0 or pw[0] + pw[1] == 0:
             raise ModelError("bargaining.power", pw, _POWER)
         power = (pw[0], pw[1])
-    out: dict[str, Any] = {"power": power, "slacks": None, "problem": None, "solution": None}
+    out: dict[str, Any] = {
+        "power": power,
+        "slacks": None,
+        "problem": None,
+        "solution": None,
+        "best": None,
+        "ratification": ratification_slacks(spec, frame, None),
+    }
     if not spec.has_bargaining:
         return out
     weights = frame["weights"] if spec.issues else None
-    problem = problem_exact(
-        spec.players, weights, frame["reversibility"], frame["points"], frame["disagreement"]
-    )
-    slacks = participation_slacks(problem.polytope.vertices, frame["disagreement"])
-    out.update(problem=problem, slacks=slacks)
-    if frame.get("deal") and slacks[0] > 0 < slacks[1]:
-        out["solution"] = deal_exact(problem, spec.solution, power)
+    d = frame["disagreement"]
+    bounds = frame.get("bounds", d)
+    problem = problem_exact(spec.players, weights, frame["reversibility"], frame["points"], d)
+    best = best_values(problem.polytope.vertices, bounds)
+    slacks = (best[0] - d[0], best[1] - d[1])
+    ratification = ratification_slacks(spec, frame, best)
+    ratified = all(s >= 0 for s in ratification.values())
+    out.update(problem=problem, slacks=slacks, best=best, ratification=ratification)
+    if frame.get("deal") and slacks[0] > 0 < slacks[1] and ratified:
+        out["solution"] = deal_exact(problem, spec.solution, power, bounds)
     return out
 
 
@@ -166,10 +242,19 @@ def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
         p1, p2 = (inp[f] for f in _power_fields(spec))
         check((p1 < 0) | (p2 < 0) | (p1 + p2 == 0), "bargaining.power", p1, _POWER, point)
         power = (p1, p2)
-    out: dict[str, Any] = {"power": power, "slacks": None, "chain": None, "deal": None}
+    out: dict[str, Any] = {
+        "power": power,
+        "slacks": None,
+        "chain": None,
+        "deal": None,
+        "best": None,
+        "ratification": ratification_slacks(spec, frame, None),
+    }
     if not spec.has_bargaining:
         return out
     d1, d2 = frame["disagreement"]
+    e1, e2 = frame.get("bounds", (d1, d2))
+    f1, f2 = frame.get("floors", (d1, d2))
     near: Arr = np.False_
     if spec.issues:
         w1, w2 = frame["weights"]
@@ -181,14 +266,19 @@ def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     else:
         pts = frame["points"]
         chain = _chain.point_chain([p[0] for p in pts], [p[1] for p in pts])
-    s1, s2, at_top = slacks_array(chain, d1, d2)
-    scale = np.maximum(np.maximum(1.0, np.abs(d1)), np.abs(d2))
+    t1, t2, at_top = slacks_array(chain, e1, e2)
+    b1, b2 = t1 + e1, t2 + e2
+    s1, s2 = b1 - d1, b2 - d2
+    r1, r2 = b1 - f1, b2 - f2
+    scale = np.maximum(np.maximum(1.0, np.abs(e1)), np.abs(e2))
     scale = np.maximum(np.maximum(scale, np.abs(chain.vx[-1])), np.abs(chain.vy[0]))
     tol = TIE_TOLERANCE * scale
     near = near | at_top | (np.abs(s1) <= tol) | (np.abs(s2) <= tol)
-    zone = (s1 > 0) & (s2 > 0)
-    out.update(slacks=(s1, s2), chain=chain, zone=zone, zone_near=near)
-    out["deal"] = _deal_array(spec, chain, zone, (d1, d2), power, point, frame)
+    near = near | (np.abs(r1) <= tol) | (np.abs(r2) <= tol)
+    zone = (s1 > 0) & (s2 > 0) & (r1 >= -tol) & (r2 >= -tol)
+    out.update(slacks=(s1, s2), chain=chain, zone=zone, zone_near=near, best=(b1, b2))
+    out["ratification"] = ratification_slacks(spec, frame, (b1, b2))
+    out["deal"] = _deal_array(spec, chain, zone, (d1, d2), (e1, e2), power, point, frame)
     return out
 
 
@@ -197,12 +287,17 @@ def _deal_array(
     chain: _chain.Chain,
     zone: Arr,
     d: tuple[Arr, Arr],
+    e: tuple[Arr, Arr],
     power: tuple[Arr, Arr] | None,
     point: PointFn,
     frame: Mapping[str, Any],
 ) -> tuple[Arr, Arr, list[Arr] | None]:
     if spec.solution == "kalai_smorodinsky":
         u1, u2, pos = _chain.ks(chain, d[0], d[1])
+        if spec.floors:  # the win-set's point where the free one is not ratifiable
+            v1, v2, vpos = _chain.ks(chain, d[0], d[1], e)
+            free = (u1 >= e[0]) & (u2 >= e[1])
+            u1, u2, pos = np.where(free, u1, v1), np.where(free, u2, v2), np.where(free, pos, vpos)
     else:
         a: Arr = 0.5
         if power is not None:
@@ -211,7 +306,7 @@ def _deal_array(
             check(need, "bargaining.power", p1, "bargaining weights must be positive", point)
             with np.errstate(divide="ignore", invalid="ignore"):
                 a = p1 / (p1 + p2)
-        u1, u2, pos = _chain.nash(chain, d[0], d[1], a)
+        u1, u2, pos = _chain.nash(chain, d[0], d[1], a, e)
     shares = None
     if spec.issues:
         w1, w2 = frame["weights"]
@@ -222,7 +317,7 @@ def _deal_array(
 STAGE = Stage(
     name="bargaining",
     meaning="the feasible set, participation slacks and the bargaining solution",
-    writes=("power", "slacks", "problem", "solution"),
+    writes=("power", "slacks", "problem", "solution", "best", "ratification"),
     fields=_fields,
     exact=_exact,
     array=_array,

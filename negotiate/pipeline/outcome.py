@@ -2,15 +2,16 @@
 
 Outcome rule (stated once):
 
-* **agreement** when a zone of agreement exists (both participation slacks positive) and
-  every extra condition holds; a model without a bargaining layer agrees when the no-deal
-  game's equilibrium path reaches an agreement action;
+* **agreement** when a zone of agreement exists (both participation slacks positive and
+  every ratification slack non-negative) and every extra condition holds; a model without a
+  bargaining layer agrees when the no-deal game's equilibrium path reaches an agreement
+  action;
 * otherwise **war** when the no-deal equilibrium path plays a war action with positive
   probability, and **stalemate** when it does not.
 
 Constraints, in this order: participation (per side), ratification floors, conditions.
 Binding: the failed constraints, most violated first (a condition without a slack counts as
-0; ties in declared order); then the ratification floors above the no-deal value.
+0; ties in declared order).
 """
 
 from __future__ import annotations
@@ -68,16 +69,15 @@ def classify_array(zone: Arr, conditions_ok: Arr, war: Arr) -> Arr:
 
 
 def binding_exact(items: Sequence[Item]) -> tuple[str, ...]:
-    """Failed constraints, most violated first; then ratification floors with negative slack."""
+    """Failed constraints, most violated first (ties in declared order)."""
     failed = [c for c in items if not c[2]]
     failed.sort(key=lambda c: c[3] if c[3] is not None else Fraction(0))
-    tight = [c for c in items if c[2] and c[3] is not None and c[3] < 0 and c[1] == "ratification"]
-    return tuple(c[0] for c in failed + tight)
+    return tuple(c[0] for c in failed)
 
 
 def binding_array(names: Sequence[str], slack: Mapping[str, Arr], holds: Mapping[str, Arr]) -> Arr:
     """Codes into ``("", *names)``: the most violated constraint (ties within 1e-12 in
-    declared order); else the first ratification floor above the no-deal value."""
+    declared order)."""
     keys = []
     for name in names:
         value = slack[name]
@@ -86,7 +86,7 @@ def binding_array(names: Sequence[str], slack: Mapping[str, Arr], holds: Mapping
         elif name.startswith("condition:"):
             failed = ~holds[name]
         else:
-            failed = np.False_
+            failed = ~holds[name]
         keys.append(np.where(failed, np.nan_to_num(value, nan=0.0), np.inf))
     code: Arr = np.int16(0)
     if not names:
@@ -97,9 +97,6 @@ def binding_array(names: Sequence[str], slack: Mapping[str, Arr], holds: Mapping
     tol = TIE_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(low), low, 0.0)))
     for j in range(len(names) - 1, -1, -1):  # the first within tol of the lowest wins
         code = np.where(np.isfinite(low) & (keys[j] <= low + tol), j + 1, code)
-    for j, name in enumerate(names):
-        if name.startswith("ratification:"):
-            code = np.where((code == 0) & (slack[name] < 0), j + 1, code)
     return code
 
 
@@ -112,7 +109,7 @@ def _items(spec: Spec, frame: Mapping[str, Any]) -> list[tuple[str, str, Any, An
             for p, s in zip(spec.players, frame["slacks"], strict=True)
         ]
     for p, s in frame["ratification"].items():
-        out.append((f"ratification:{p}", "ratification", True, s))
+        out.append((f"ratification:{p}", "ratification", s >= 0, s))
     for name, (ok, s) in frame["conditions"].items():
         out.append((f"condition:{name}", "condition", ok, s))
     return out
@@ -120,7 +117,8 @@ def _items(spec: Spec, frame: Mapping[str, Any]) -> list[tuple[str, str, Any, An
 
 def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     slacks = frame["slacks"]
-    zone = None if slacks is None else slacks[0] > 0 < slacks[1]
+    ratified = all(s >= 0 for s in frame["ratification"].values())
+    zone = None if slacks is None else (slacks[0] > 0 < slacks[1] and ratified)
     conditions_ok = all(ok for ok, _ in frame["conditions"].values())
     items = _items(spec, frame)
     return {

@@ -90,9 +90,10 @@ class Checker:
     def point_structural(self, point: Any) -> Certificate:
         """A point with one layer switched off: slacks re-derived, deal re-checked."""
         st = point.state
-        cert = self.slacks(st.weights, st.points, st.disagreement, point.slacks)
+        cert = self.slacks(st.weights, st.points, st.disagreement, point.slacks, st.bounds)
         ok, checks = cert.ok, list(cert.checks)
-        zone = point.slacks is not None and min(point.slacks) > 0
+        ratified = all(s >= 0 for s in st.ratification.values())
+        zone = point.slacks is not None and min(point.slacks) > 0 and ratified
         conditions = all(good for good, _ in st.conditions.values())
         ok = ok and (point.outcome == "agreement") == (zone and conditions)
         checks.append("outcome consistent with the slacks and the conditions")
@@ -108,15 +109,20 @@ class Checker:
         points: Any,
         d: tuple[Fraction, Fraction],
         expected: tuple[Fraction, Fraction],
+        bounds: tuple[Fraction, Fraction] | None = None,
     ) -> Certificate:
-        """Participation slacks recomputed independently (knapsack or segment scan)."""
+        """Participation slacks recomputed independently (knapsack or segment scan): each
+        side's best value when the other gets its bound (its floor raised to ``d``), less
+        its ``d``."""
+        e = d if bounds is None else bounds
         if weights is not None and self.scenario.issues:
             w = [x for x in weights.values() if x != (0, 0)]
-            again = (_knapsack_slack(w, d, 0), _knapsack_slack(w, d, 1))
+            at = (_knapsack_slack(w, e, 0), _knapsack_slack(w, e, 1))
             how = "participation slacks re-derived by the fractional knapsack on the issues"
         else:
-            again = (_segment_slack(points, d, 0), _segment_slack(points, d, 1))
+            at = (_segment_slack(points, e, 0), _segment_slack(points, e, 1))
             how = "participation slacks re-derived over every segment between outcome points"
+        again = (at[0] + e[0] - d[0], at[1] + e[1] - d[1])
         return _cert(again == tuple(expected), (how,), slacks=again)
 
     def solution(self, solution: Any) -> Certificate:
@@ -136,11 +142,15 @@ class Checker:
         c = self.scenario.commitment
         delta, rho, g = (substitute(x, self.values) for x in (c.patience, c.hazard, c.guarantee))
         # written out here rather than imported: the present value of a flow that ends with
-        # per-period hazard rho (1 - g), relative to a permanent flow (a geometric series)
-        again = (1 - delta) / (1 - delta * (1 - rho * (1 - g)))
+        # per-period hazard rho (1 - g), relative to a permanent flow (a geometric series);
+        # with types, its expectation over the promiser's (fixed) type
+        types = [(substitute(p, self.values), substitute(h, self.values)) for _, p, h in c.types]
+        if not types:
+            types = [(1, rho)]
+        again = sum(p * (1 - delta) / (1 - delta * (1 - h * (1 - g))) for p, h in types)
         return _cert(
             again == self.result.state.kappa,
-            ("kappa re-derived from the closed form of MODELS.md M6",),
+            ("kappa re-derived from its closed form (expectation over the types)",),
             kappa=again,
         )
 

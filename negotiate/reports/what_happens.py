@@ -108,14 +108,14 @@ def what_happens(b: Builder) -> None:
         if short:
             c = short[0]
             who = c.name.split(":", 1)[1]
-            tpl = (
-                "The widest gap: {who}'s participation constraint fails by {gap}."
-                if c.kind == "participation"
-                else "The widest gap: the condition {who} fails by {gap}."
-            )
+            tpl = {
+                "participation": "The widest gap: {who}'s participation constraint fails by {gap}.",
+                "ratification": "The widest gap: no deal the other side accepts reaches "
+                "{who}'s ratification floor; it falls short by {gap}.",
+            }.get(c.kind, "The widest gap: the condition {who} fails by {gap}.")
             cert = (
                 b.participation_cert()
-                if c.kind == "participation"
+                if c.kind in ("participation", "ratification")
                 else b.check.truth(
                     next(x.holds for x in b.scenario.conditions if x.name == who), False
                 )
@@ -127,7 +127,7 @@ def what_happens(b: Builder) -> None:
                     tpl,
                     cert,
                     f"ScenarioResult.constraints[{c.name}]",
-                    who=who if c.kind == "participation" else Code(who),
+                    who=who if c.kind != "condition" else Code(who),
                     gap=fmt_utility(-c.slack),
                 )
             )

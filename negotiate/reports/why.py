@@ -68,11 +68,11 @@ def why(b: Builder) -> None:
             i = b.players.index(who)
             floor, nd = st.floors[i], st.no_deal_point[i]
             tpl = (
-                "{who}'s ratification floor {floor} is above its no-deal value {nd}: it "
-                "raises {who}'s disagreement value by {gap}."
+                "{who}'s ratification floor {floor} cannot be met: the best deal the other "
+                "side accepts falls short of it by {gap} (its no-deal value is {nd})."
                 if c.slack < 0
-                else "{who}'s ratification floor {floor} does not bind: its no-deal value {nd} "
-                "is higher by {gap}."
+                else "{who}'s ratification floor {floor} can be met: the best deal the other "
+                "side accepts clears it by {gap} (its no-deal value is {nd})."
             )
             cert = b.check.expression(b.scenario.floors[who], floor, f"domestic.floor.{who}")
             ids.append(

@@ -95,7 +95,10 @@ def credibility_discount(patience: Fraction, hazard: Fraction, guarantee: Fracti
 class PointState:
     """Every stage's output at one parameter point (exact).
 
-    ``ratification`` maps each side with a floor to its no-deal value minus the floor;
+    ``disagreement`` is the no-deal point, ``bounds`` the least utility each side accepts in
+    a deal (its floor raised to its no-deal value) and ``best`` each side's best value in a
+    deal giving the other its bound; ``ratification`` maps each side with a floor to its
+    best value minus the floor;
     ``slacks`` (participation, None without a bargaining layer), ``outcome``,
     ``constraints`` (``(name, kind, holds, slack)`` in order) and ``binding`` are those of the
     bargaining and outcome stages; ``problem`` is the bargaining problem and ``solution`` the
@@ -116,6 +119,8 @@ class PointState:
     power: tuple[Fraction, Fraction] | None
     conditions: Mapping[str, tuple[bool, Fraction | None]]
     ratification: Mapping[str, Fraction] = field(default_factory=dict)
+    bounds: tuple[Fraction, Fraction] | None = None
+    best: tuple[Fraction, Fraction] | None = None
     slacks: tuple[Fraction, Fraction] | None = None
     outcome: str = ""
     constraints: tuple[tuple[str, str, bool, Fraction | None], ...] = ()
@@ -143,6 +148,7 @@ def pipeline_spec(scenario: Any) -> Spec:
         war_actions=tuple(scenario.war_actions),
         agreement_actions=tuple(scenario.agreement_actions),
         commitment=None if c is None else (c.patience, c.hazard, c.guarantee),
+        hazard_types=() if c is None else tuple(c.types),
         beneficiary=0 if c is None or c.beneficiary == p1 else 1,
         issues=tuple(
             IssueInput(i.name, (i.weights[p1], i.weights[p2]), i.reversibility)
@@ -188,6 +194,8 @@ def state_from_frame(frame: Mapping[str, Any]) -> PointState:
         power=frame["power"],
         conditions=frame["conditions"],
         ratification=frame["ratification"],
+        bounds=frame["bounds"],
+        best=frame["best"],
         slacks=frame["slacks"],
         outcome=frame["outcome"],
         constraints=frame["constraints"],

@@ -70,13 +70,16 @@ class IssueSpec:
 class Commitment:
     """The credibility discount on reversible concessions (MODELS.md M6, section 3.2).
 
-    ``kappa = (1 - delta) / (1 - delta (1 - rho_eff))`` with ``rho_eff = hazard (1 - guarantee)``.
+    ``kappa = (1 - delta) / (1 - delta (1 - rho_eff))`` with ``rho_eff = hazard (1 - guarantee)``;
+    with ``types`` (name, probability, hazard) the expectation of that discount over the
+    promiser's types, and ``hazard`` their mean hazard.
     """
 
     beneficiary: str
     patience: sp.Expr
     hazard: sp.Expr
     guarantee: sp.Expr
+    types: tuple[tuple[str, sp.Expr, sp.Expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -356,16 +359,38 @@ def _commitment(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> C
     if raw is None:
         return None
     table = expect_table(raw, "commitment")
-    keys = ("beneficiary", "patience", "hazard", "guarantee")
-    check_keys(table, "commitment", keys, required=keys[:3])
+    keys = ("beneficiary", "patience", "hazard", "guarantee", "types")
+    check_keys(table, "commitment", keys, required=keys[:2])
     beneficiary = expect_str(table["beneficiary"], "commitment.beneficiary")
     if beneficiary not in players:
         raise ModelError("commitment.beneficiary", beneficiary, f"not a player; {list(players)}")
+    if ("hazard" in table) == ("types" in table):
+        raise ModelError("commitment.hazard", None, "give either hazard or types, not both")
+    types: list[tuple[str, sp.Expr, sp.Expr]] = []
+    if "types" in table:
+        raw_types = expect_table(table["types"], "commitment.types")
+        if not raw_types:
+            raise ModelError("commitment.types", None, "declare at least one type")
+        for tname, t in raw_types.items():
+            f = f"commitment.types.{tname}"
+            t = expect_table(t, f)
+            check_keys(t, f, ("probability", "hazard"), required=("probability", "hazard"))
+            types.append(
+                (
+                    tname,
+                    _expr(t["probability"], f"{f}.probability", names),
+                    _expr(t["hazard"], f"{f}.hazard", names),
+                )
+            )
+        hazard = sp.Add(*(p * h for _, p, h in types))
+    else:
+        hazard = _expr(table["hazard"], "commitment.hazard", names)
     return Commitment(
         beneficiary=beneficiary,
         patience=_expr(table["patience"], "commitment.patience", names),
-        hazard=_expr(table["hazard"], "commitment.hazard", names),
+        hazard=hazard,
         guarantee=_expr(table.get("guarantee", "0"), "commitment.guarantee", names),
+        types=tuple(types),
     )
 
 

@@ -175,10 +175,9 @@ def _value(tree: Any, path: tuple[str, ...], strategy: Mapping[Any, str], i: int
 
 
 def _slack(scenario: Any, state: PointState, k: int) -> Fraction:
-    from negotiate.scenario.analysis import bargaining_problem, participation_slacks
-
-    problem = bargaining_problem(scenario, state)
-    return participation_slacks(problem.polytope.vertices, state.disagreement)[k]
+    """Side ``k``'s participation slack at ``state`` (the bargaining stage's)."""
+    assert state.slacks is not None
+    return state.slacks[k]
 
 
 def _reconstruct(

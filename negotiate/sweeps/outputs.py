@@ -12,9 +12,10 @@ mirrors, so that sweeps and single solves can be compared column by column:
 ``kappa``                      the credibility discount (scenarios with ``[commitment]``)
 ``war_probability``            probability of a war action on the no-deal equilibrium path
 ``no_deal:P``                  player P's value of the no-deal equilibrium
-``disagreement:P``             P's disagreement value (no-deal value raised to the floor)
+``disagreement:P``             P's disagreement value (its no-deal value)
 ``slack:participation:P``      ``max{U_P : U_j >= d_j} - d_P`` on the Pareto frontier
-``slack:ratification:P``       P's no-deal value minus its ratification floor
+``slack:ratification:P``       P's best value in a deal the other side accepts, minus its
+                               ratification floor
 ``slack:condition:NAME``       lhs - rhs of an inequality condition (NaN for and/or/not)
 ``deal:ISSUE``                 the first player's share of each issue in the deal (NaN
                                without a deal)

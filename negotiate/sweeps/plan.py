@@ -76,7 +76,13 @@ def scenario_fingerprint(scenario: Any) -> str:
         "points": None if scenario.points is None else [per(p) for p in scenario.points],
         "commitment": None
         if c is None
-        else [c.beneficiary, ex(c.patience), ex(c.hazard), ex(c.guarantee)],
+        else [
+            c.beneficiary,
+            ex(c.patience),
+            ex(c.hazard),
+            ex(c.guarantee),
+            [[n, ex(p), ex(h)] for n, p, h in c.types],
+        ],
         "deterrence": None if scenario.deterrence is None else scenario.deterrence["spec"],
         "war_actions": list(scenario.war_actions),
         "agreement_actions": list(scenario.agreement_actions),

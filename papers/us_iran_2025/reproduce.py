@@ -1,5 +1,6 @@
-"""Reproduce the flagship US-Iran 2025 model: the worked composite of MODELS.md section 3.3
-and the guarantee x reneging-hazard regime map of models/us_iran_2025.toml.
+"""Reproduce the flagship US-Iran 2025 model: the worked composite of its bargaining layer
+(credibility discount as the expectation over the US type) and the guarantee x
+reneging-hazard regime map of models/us_iran_2025.toml.
 
 This is the project's own model, not a paper: every number in it is an assumption or a
 calibration (see the scenario file's ``source`` fields).
@@ -23,7 +24,7 @@ from negotiate.papers import Check, check_close, check_equal, check_true
 KEY = "us_iran_2025"
 CITATION = (
     "negotiate project (2025). The US-Iran nuclear talks of 2025: a layered game-theoretic "
-    "model (models/us_iran_2025.toml; MODELS.md section 3). The project's own model."
+    "model (models/us_iran_2025.toml). The project's own model."
 )
 FIDELITY = "model"
 
@@ -124,7 +125,7 @@ def _composite(
     plain = theory.discounted_deal(space, tuple(link["d"]), 1)
     checks.append(
         check_equal(
-            "without a credibility discount the package is the linked NBS of M1-T5a",
+            "without a credibility discount the package is the linked Nash solution",
             tuple(F(x) for x in link["u"]),
             tuple(plain.utilities),
         )
