@@ -43,6 +43,7 @@ from negotiate.errors import ModelError
 from negotiate.pipeline import _chain
 from negotiate.pipeline._arrays import TIE_TOLERANCE, Arr, PointFn, check
 from negotiate.pipeline._spec import Spec, Stage
+from negotiate.pipeline.options import better_exact, product_array
 
 __all__ = [
     "STAGE",
@@ -200,8 +201,75 @@ def _fields(spec: Spec) -> list[tuple[str, Any]]:
     return list(zip(_power_fields(spec), spec.power or (), strict=True))
 
 
+def _shift(x: tuple[Any, Any], o: tuple[Any, Any]) -> tuple[Any, Any]:
+    return (x[0] - o[0], x[1] - o[1])
+
+
+def _floors(spec: Spec, frame: Mapping[str, Any], d: tuple[Any, Any]) -> tuple[Any, Any]:
+    floors = frame.get("floors")
+    return d if floors is None or len(floors) != 2 else (floors[0], floors[1])
+
+
+def _solve_exact(
+    spec: Spec,
+    frame: Mapping[str, Any],
+    d: tuple[Fraction, Fraction],
+    bounds: tuple[Fraction, Fraction],
+    floors: tuple[Fraction, Fraction],
+    power: Any,
+    want_deal: bool,
+) -> dict[str, Any]:
+    """Slacks, zone and (if ``want_deal``) the deal of the divisible problem at ``d``."""
+    weights = frame["weights"] if spec.issues else None
+    problem = problem_exact(spec.players, weights, frame["reversibility"], frame["points"], d)
+    best = best_values(problem.polytope.vertices, bounds)
+    slacks = (best[0] - d[0], best[1] - d[1])
+    ratification = {p: best[i] - floors[i] for i, p in enumerate(spec.players) if p in spec.floors}
+    zone = slacks[0] > 0 < slacks[1] and all(r >= 0 for r in ratification.values())
+    solution = deal_exact(problem, spec.solution, power, bounds) if want_deal and zone else None
+    return {
+        "problem": problem,
+        "best": best,
+        "slacks": slacks,
+        "ratification": ratification,
+        "zone": zone,
+        "solution": solution,
+    }
+
+
+def _choose_exact(spec: Spec, frame: Mapping[str, Any], power: Any) -> dict[str, Any]:
+    """Every combination of discrete options solved; the chosen one's outputs (see
+    :mod:`negotiate.pipeline.options`), its ``option`` and whether any is ``admissible``."""
+    d = frame["disagreement"]
+    bounds, floors = frame.get("bounds", d), _floors(spec, frame, d)
+    runs = []
+    for c in frame["options"]:
+        o = c.offset
+        r = _solve_exact(
+            spec, frame, _shift(d, o), _shift(bounds, o), _shift(floors, o), power, True
+        )
+        r["zone"] = r["zone"] and c.admissible
+        runs.append((c, r))
+    chosen = None
+    for c, r in runs:
+        if r["zone"]:
+            gains = r["solution"].gains
+            if chosen is None or better_exact(gains, chosen[1]["solution"].gains, power):
+                chosen = (c, r)
+    if chosen is None:
+        pool = [x for x in runs if x[0].admissible] or runs
+        chosen = max(pool, key=lambda x: min(x[1]["slacks"]))  # first of the maxima
+    c, r = chosen
+    out = dict(r)
+    out["best"] = (r["best"][0] + c.offset[0], r["best"][1] + c.offset[1])
+    if not frame.get("deal") or not r["zone"]:
+        out["solution"] = None
+    out.update(option=c, admissible=any(x.admissible for x, _ in runs))
+    return out
+
+
 def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
-    """``frame["deal"]`` asks for the bargaining solution where both slacks are positive."""
+    """``frame["deal"]`` asks for the bargaining solution where a zone of agreement exists."""
     inp = frame["in"]
     power = None
     if spec.power is not None:
@@ -216,21 +284,58 @@ def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
         "solution": None,
         "best": None,
         "ratification": ratification_slacks(spec, frame, None),
+        "option": None,
+        "admissible": None,
     }
     if not spec.has_bargaining:
         return out
-    weights = frame["weights"] if spec.issues else None
-    d = frame["disagreement"]
-    bounds = frame.get("bounds", d)
-    problem = problem_exact(spec.players, weights, frame["reversibility"], frame["points"], d)
-    best = best_values(problem.polytope.vertices, bounds)
-    slacks = (best[0] - d[0], best[1] - d[1])
-    ratification = ratification_slacks(spec, frame, best)
-    ratified = all(s >= 0 for s in ratification.values())
-    out.update(problem=problem, slacks=slacks, best=best, ratification=ratification)
-    if frame.get("deal") and slacks[0] > 0 < slacks[1] and ratified:
-        out["solution"] = deal_exact(problem, spec.solution, power, bounds)
+    if frame.get("options"):
+        r = _choose_exact(spec, frame, power)
+    else:
+        d = frame["disagreement"]
+        bounds, floors = frame.get("bounds", d), _floors(spec, frame, d)
+        r = _solve_exact(spec, frame, d, bounds, floors, power, bool(frame.get("deal")))
+    r.pop("zone")
+    out.update(r)
     return out
+
+
+def _weight_a(spec: Spec, zone: Arr, power: Any, point: PointFn) -> Arr:
+    a: Arr = 0.5
+    if power is not None and spec.solution != "kalai_smorodinsky":
+        p1, p2 = power
+        need = zone & ((p1 <= 0) | (p2 <= 0))
+        check(need, "bargaining.power", p1, "bargaining weights must be positive", point)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = p1 / (p1 + p2)
+    return a
+
+
+def _solve_array(
+    spec: Spec,
+    frame: Mapping[str, Any],
+    chain: _chain.Chain,
+    d: tuple[Arr, Arr],
+    e: tuple[Arr, Arr],
+    f: tuple[Arr, Arr],
+    power: Any,
+) -> dict[str, Any]:
+    """:func:`_solve_exact` on arrays, on a chain built once."""
+    t1, t2, at_top = slacks_array(chain, e[0], e[1])
+    b1, b2 = t1 + e[0], t2 + e[1]
+    s1, s2 = b1 - d[0], b2 - d[1]
+    r1, r2 = b1 - f[0], b2 - f[1]
+    scale = np.maximum(np.maximum(1.0, np.abs(e[0])), np.abs(e[1]))
+    scale = np.maximum(np.maximum(scale, np.abs(chain.vx[-1])), np.abs(chain.vy[0]))
+    tol = TIE_TOLERANCE * scale
+    near = at_top | (np.abs(s1) <= tol) | (np.abs(s2) <= tol)
+    zone = (s1 > 0) & (s2 > 0)
+    for p, r in zip(spec.players, (r1, r2), strict=True):
+        if p in spec.floors:
+            near = near | (np.abs(r) <= tol)
+            zone = zone & (r >= -tol)
+    deal = _deal_array(spec, chain, zone, d, e, power, frame["point"], frame)
+    return {"slacks": (s1, s2), "best": (b1, b2), "zone": zone, "near": near, "deal": deal}
 
 
 def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
@@ -249,12 +354,12 @@ def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
         "deal": None,
         "best": None,
         "ratification": ratification_slacks(spec, frame, None),
+        "option": None,
     }
     if not spec.has_bargaining:
         return out
-    d1, d2 = frame["disagreement"]
-    e1, e2 = frame.get("bounds", (d1, d2))
-    f1, f2 = frame.get("floors", (d1, d2))
+    d = frame["disagreement"]
+    e, f = frame.get("bounds", d), _floors(spec, frame, d)
     near: Arr = np.False_
     if spec.issues:
         w1, w2 = frame["weights"]
@@ -266,20 +371,87 @@ def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     else:
         pts = frame["points"]
         chain = _chain.point_chain([p[0] for p in pts], [p[1] for p in pts])
-    t1, t2, at_top = slacks_array(chain, e1, e2)
-    b1, b2 = t1 + e1, t2 + e2
-    s1, s2 = b1 - d1, b2 - d2
-    r1, r2 = b1 - f1, b2 - f2
-    scale = np.maximum(np.maximum(1.0, np.abs(e1)), np.abs(e2))
-    scale = np.maximum(np.maximum(scale, np.abs(chain.vx[-1])), np.abs(chain.vy[0]))
-    tol = TIE_TOLERANCE * scale
-    near = near | at_top | (np.abs(s1) <= tol) | (np.abs(s2) <= tol)
-    near = near | (np.abs(r1) <= tol) | (np.abs(r2) <= tol)
-    zone = (s1 > 0) & (s2 > 0) & (r1 >= -tol) & (r2 >= -tol)
-    out.update(slacks=(s1, s2), chain=chain, zone=zone, zone_near=near, best=(b1, b2))
-    out["ratification"] = ratification_slacks(spec, frame, (b1, b2))
-    out["deal"] = _deal_array(spec, chain, zone, (d1, d2), (e1, e2), power, point, frame)
+    if frame.get("options"):
+        r = _choose_array(spec, frame, chain, d, e, f, power)
+    else:
+        r = _solve_array(spec, frame, chain, d, e, f, power)
+    b = r["best"]
+    out.update(slacks=r["slacks"], chain=chain, zone=r["zone"], zone_near=near | r["near"], best=b)
+    out["ratification"] = ratification_slacks(spec, frame, b)
+    out["deal"] = r["deal"]
+    out["option"] = r.get("option")
     return out
+
+
+def _choose_array(
+    spec: Spec,
+    frame: Mapping[str, Any],
+    chain: _chain.Chain,
+    d: tuple[Arr, Arr],
+    e: tuple[Arr, Arr],
+    f: tuple[Arr, Arr],
+    power: Any,
+) -> dict[str, Any]:
+    """:func:`_choose_exact` on arrays: every combination solved on the shared chain; the
+    chosen one per point (``option``: its index), ties within 1e-12 flagged ``near``."""
+    runs = []
+    for c in frame["options"]:
+        o = c.offset
+        r = _solve_array(spec, frame, chain, _shift(d, o), _shift(e, o), _shift(f, o), power)
+        r["zone"] = r["zone"] & c.admissible
+        u1, u2, _ = r["deal"]
+        a = _weight_a(spec, r["zone"], power, frame["point"])
+        key = product_array(u1 - d[0] + o[0], u2 - d[1] + o[1], a)
+        r["key"] = np.where(r["zone"], key, -np.inf)
+        r["fallback"] = np.minimum(r["slacks"][0], r["slacks"][1])
+        r["admissible"] = c.admissible
+        r["offset"] = o
+        runs.append(r)
+    any_zone: Arr = np.False_
+    any_ok: Arr = np.False_
+    for r in runs:
+        any_zone, any_ok = any_zone | r["zone"], any_ok | r["admissible"]
+    idx: Arr = 0
+    best = runs[0]["key"]
+    # without a zone: the admissible combination (any, if none is) of largest least slack
+    fkey = [np.where(r["admissible"] | ~any_ok, r["fallback"], -np.inf) for r in runs]
+    fb, fidx = fkey[0], 0
+    near: Arr = np.False_
+    for k, r in enumerate(runs[1:], start=1):
+        with np.errstate(invalid="ignore"):
+            close = np.isfinite(r["key"]) & (np.abs(r["key"] - best) <= TIE_TOLERANCE * 10)
+            fclose = np.abs(fkey[k] - fb) <= TIE_TOLERANCE * np.maximum(1.0, np.abs(fb))
+        near = near | (close & np.isfinite(best)) | (fclose & np.isfinite(fb) & ~any_zone)
+        up = r["key"] > best
+        idx, best = np.where(up, k, idx), np.where(up, r["key"], best)
+        fup = fkey[k] > fb
+        fidx, fb = np.where(fup, k, fidx), np.where(fup, fkey[k], fb)
+    idx = np.where(any_zone, idx, fidx)
+
+    def pick(get: Any) -> Arr:
+        out = get(runs[0])
+        for k, r in enumerate(runs[1:], start=1):
+            out = np.where(idx == k, get(r), out)
+        return out
+
+    s = (pick(lambda r: r["slacks"][0]), pick(lambda r: r["slacks"][1]))
+    b = (
+        pick(lambda r: r["best"][0] + r["offset"][0]),
+        pick(lambda r: r["best"][1] + r["offset"][1]),
+    )
+    u1 = pick(lambda r: r["deal"][0] + r["offset"][0])
+    u2 = pick(lambda r: r["deal"][1] + r["offset"][1])
+    shares = None
+    if runs[0]["deal"][2] is not None:
+        shares = [pick(lambda r, j=j: r["deal"][2][j]) for j in range(len(runs[0]["deal"][2]))]
+    return {
+        "slacks": s,
+        "best": b,
+        "zone": any_zone,
+        "near": pick(lambda r: r["near"]) | near,
+        "deal": (u1, u2, shares),
+        "option": idx,
+    }
 
 
 def _deal_array(
@@ -299,14 +471,7 @@ def _deal_array(
             free = (u1 >= e[0]) & (u2 >= e[1])
             u1, u2, pos = np.where(free, u1, v1), np.where(free, u2, v2), np.where(free, pos, vpos)
     else:
-        a: Arr = 0.5
-        if power is not None:
-            p1, p2 = power
-            need = zone & ((p1 <= 0) | (p2 <= 0))
-            check(need, "bargaining.power", p1, "bargaining weights must be positive", point)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                a = p1 / (p1 + p2)
-        u1, u2, pos = _chain.nash(chain, d[0], d[1], a, e)
+        u1, u2, pos = _chain.nash(chain, d[0], d[1], _weight_a(spec, zone, power, point), e)
     shares = None
     if spec.issues:
         w1, w2 = frame["weights"]
@@ -317,7 +482,16 @@ def _deal_array(
 STAGE = Stage(
     name="bargaining",
     meaning="the feasible set, participation slacks and the bargaining solution",
-    writes=("power", "slacks", "problem", "solution", "best", "ratification"),
+    writes=(
+        "power",
+        "slacks",
+        "problem",
+        "solution",
+        "best",
+        "ratification",
+        "option",
+        "admissible",
+    ),
     fields=_fields,
     exact=_exact,
     array=_array,

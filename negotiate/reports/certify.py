@@ -4,7 +4,8 @@
   fractional knapsack (give the other side the issues it values most per unit of one's own
   utility; Dantzig 1957), for a hull of outcome points by checking every segment between two
   points -- neither uses the polygon code the scenario layer uses.
-* The credibility discount: the closed form of MODELS.md M6, written out afresh.
+* The credibility discount: its closed form (the expectation over the promiser's types),
+  written out afresh.
 * The outcome and tipping points: :func:`negotiate.scenario.analysis.outcome_at` at the point
   and on both sides of each bracket.
 * The no-deal game: subgame perfection re-checked at every node of the bound tree; claims
@@ -90,9 +91,11 @@ class Checker:
     def point_structural(self, point: Any) -> Certificate:
         """A point with one layer switched off: slacks re-derived, deal re-checked."""
         st = point.state
-        cert = self.slacks(st.weights, st.points, st.disagreement, point.slacks, st.bounds)
+        cert = self.slacks(
+            st.weights, st.points, st.disagreement, point.slacks, st.bounds, st.option
+        )
         ok, checks = cert.ok, list(cert.checks)
-        ratified = all(s >= 0 for s in st.ratification.values())
+        ratified = all(s >= 0 for s in st.ratification.values()) and st.admissible is not False
         zone = point.slacks is not None and min(point.slacks) > 0 and ratified
         conditions = all(good for good, _ in st.conditions.values())
         ok = ok and (point.outcome == "agreement") == (zone and conditions)
@@ -110,11 +113,16 @@ class Checker:
         d: tuple[Fraction, Fraction],
         expected: tuple[Fraction, Fraction],
         bounds: tuple[Fraction, Fraction] | None = None,
+        option: Any = None,
     ) -> Certificate:
         """Participation slacks recomputed independently (knapsack or segment scan): each
         side's best value when the other gets its bound (its floor raised to ``d``), less
-        its ``d``."""
+        its ``d``; with a chosen combination of discrete options, on the divisible issues
+        with ``d`` and the bounds less the options' values."""
         e = d if bounds is None else bounds
+        if option is not None:
+            o = option.offset
+            d, e = (d[0] - o[0], d[1] - o[1]), (e[0] - o[0], e[1] - o[1])
         if weights is not None and self.scenario.issues:
             w = [x for x in weights.values() if x != (0, 0)]
             at = (_knapsack_slack(w, e, 0), _knapsack_slack(w, e, 1))

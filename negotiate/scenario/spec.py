@@ -1,15 +1,15 @@
 """The validated content of a scenario file: parameters, derived quantities and layers.
 
-A :class:`Scenario` is immutable.  Its layers follow MODELS.md section 3:
+A :class:`Scenario` is immutable.  Its layers:
 
 * ``[parameters.NAME]``: value, domain, meaning and source (all four required);
 * ``[derived]``: named expressions in parameters and other derived names (no cycles);
 * ``[issues.NAME]``: the players' weights and the reversibility of the concession (L4, L3);
 * ``[commitment]``: whose valuation of reversible concessions is discounted, with patience,
-  reneging hazard and guarantee (L3, MODELS.md M6 and section 3.2);
+  reneging hazard (or the promiser's types) and guarantee;
 * ``[deterrence]``: the no-deal game tree, in :meth:`GameTree.from_dict` shape (L1, L2);
 * ``[bargaining]``: the solution concept, bargaining power and optional disagreement point;
-* ``[domestic]``: ratification floors on each side's utility (L5, MODELS.md M10);
+* ``[domestic]``: ratification floors on each side's utility (Putnam 1988);
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
 * ``[analysis]``: the levers whose tipping points are reported;
 * ``[scenarios.NAME]``: named variants that override parameter values.
@@ -27,13 +27,17 @@ import sympy as sp
 
 from negotiate.errors import ModelError
 from negotiate.expr import Parameter, parse, parse_condition
+from negotiate.scenario.commitment import Commitment, parse_commitment
+from negotiate.scenario.discrete import DiscreteSpec, parse_discrete
 from negotiate.scenario.schema import (
     check_keys,
     expect_list_of_str,
     expect_str,
     expect_table,
 )
+from negotiate.scenario.screening import ScreeningSpec, parse_screening
 from negotiate.scenario.templates import expand_tree
+from negotiate.scenario.variants import Variant, parse_variants
 
 __all__ = ["Claim", "Commitment", "Condition", "IssueSpec", "Scenario", "Variant", "build_scenario"]
 
@@ -52,6 +56,8 @@ _TOP_KEYS = {
     "analysis",
     "scenarios",
     "claims",
+    "discrete",
+    "screening",
 }
 _SOLUTIONS = ("nash", "kalai_smorodinsky")
 
@@ -64,22 +70,6 @@ class IssueSpec:
     weights: Mapping[str, sp.Expr]
     reversibility: sp.Expr
     meaning: str
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """The credibility discount on reversible concessions (MODELS.md M6, section 3.2).
-
-    ``kappa = (1 - delta) / (1 - delta (1 - rho_eff))`` with ``rho_eff = hazard (1 - guarantee)``;
-    with ``types`` (name, probability, hazard) the expectation of that discount over the
-    promiser's types, and ``hazard`` their mean hazard.
-    """
-
-    beneficiary: str
-    patience: sp.Expr
-    hazard: sp.Expr
-    guarantee: sp.Expr
-    types: tuple[tuple[str, sp.Expr, sp.Expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,15 +99,6 @@ class Claim:
     expect_chosen: bool = True
 
 
-@dataclass(frozen=True)
-class Variant:
-    """A named variant of the scenario: parameter overrides and a description."""
-
-    name: str
-    description: str
-    overrides: Mapping[str, Fraction]
-
-
 @dataclass(frozen=True, eq=False)
 class Scenario:
     """A validated scenario; :meth:`solve` analyses it at its parameter values."""
@@ -145,6 +126,8 @@ class Scenario:
     variants: Mapping[str, Variant] = field(default_factory=dict)
     claims: tuple[Claim, ...] = ()
     source_text: str = field(default="", repr=False)
+    discrete: tuple[DiscreteSpec, ...] = ()
+    screening: ScreeningSpec | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -208,6 +191,8 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     issues = _issues(data.get("issues", {}), players, names)
     if issues and points is not None:
         raise ModelError("bargaining.points", None, "give either [issues] or points, not both")
+    if "discrete" in data and not issues:
+        raise ModelError("discrete", None, "discrete issues need at least one [issues] entry")
     if not issues and points is None and deterrence is None:
         raise ModelError("issues", None, "a scenario needs [issues], bargaining.points or a tree")
     disagreement = _per_player(
@@ -236,7 +221,9 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         derived=derived,
         issues=issues,
         points=points,
-        commitment=_commitment(data.get("commitment"), players, names),
+        commitment=parse_commitment(
+            data.get("commitment"), players, lambda v, f: _expr(v, f, names)
+        ),
         deterrence=deterrence,
         war_actions=war_actions,
         agreement_actions=agreement_actions,
@@ -247,7 +234,11 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         conditions=_conditions(data.get("conditions", {}), names),
         claims=_claims(data.get("claims", {}), names, deterrence),
         levers=levers,
-        variants=MappingProxyType(_variants(data.get("scenarios", {}), parameters)),
+        variants=MappingProxyType(parse_variants(data.get("scenarios", {}), parameters)),
+        discrete=parse_discrete(
+            data.get("discrete", {}), players, lambda v, f: _per_player(v, f, players, names)
+        ),
+        screening=parse_screening(data.get("screening"), players, lambda v, f: _expr(v, f, names)),
     )
 
 
@@ -353,45 +344,6 @@ def _issues(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> tuple
         meaning = expect_str(spec.get("meaning", ""), f"{f}.meaning")
         out.append(IssueSpec(iname, weights, reversibility, meaning))
     return tuple(out)
-
-
-def _commitment(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> Commitment | None:
-    if raw is None:
-        return None
-    table = expect_table(raw, "commitment")
-    keys = ("beneficiary", "patience", "hazard", "guarantee", "types")
-    check_keys(table, "commitment", keys, required=keys[:2])
-    beneficiary = expect_str(table["beneficiary"], "commitment.beneficiary")
-    if beneficiary not in players:
-        raise ModelError("commitment.beneficiary", beneficiary, f"not a player; {list(players)}")
-    if ("hazard" in table) == ("types" in table):
-        raise ModelError("commitment.hazard", None, "give either hazard or types, not both")
-    types: list[tuple[str, sp.Expr, sp.Expr]] = []
-    if "types" in table:
-        raw_types = expect_table(table["types"], "commitment.types")
-        if not raw_types:
-            raise ModelError("commitment.types", None, "declare at least one type")
-        for tname, t in raw_types.items():
-            f = f"commitment.types.{tname}"
-            t = expect_table(t, f)
-            check_keys(t, f, ("probability", "hazard"), required=("probability", "hazard"))
-            types.append(
-                (
-                    tname,
-                    _expr(t["probability"], f"{f}.probability", names),
-                    _expr(t["hazard"], f"{f}.hazard", names),
-                )
-            )
-        hazard = sp.Add(*(p * h for _, p, h in types))
-    else:
-        hazard = _expr(table["hazard"], "commitment.hazard", names)
-    return Commitment(
-        beneficiary=beneficiary,
-        patience=_expr(table["patience"], "commitment.patience", names),
-        hazard=hazard,
-        guarantee=_expr(table.get("guarantee", "0"), "commitment.guarantee", names),
-        types=tuple(types),
-    )
 
 
 def _deterrence(
@@ -526,21 +478,3 @@ def _claims(raw: Any, names: tuple[str, ...], deterrence: Any) -> tuple[Claim, .
             Claim(cname, text, source, path=path, action=action, expect_chosen=kinds[0] == "chosen")
         )
     return tuple(out)
-
-
-def _variants(raw: Any, parameters: Mapping[str, Parameter]) -> dict[str, Variant]:
-    from negotiate.scenario.evaluate import check_overrides
-
-    table = expect_table(raw, "scenarios")
-    out = {}
-    for vname, spec in table.items():
-        f = f"scenarios.{vname}"
-        spec = expect_table(spec, f)
-        check_keys(spec, f, {"description", "set"}, required=("set",))
-        overrides = check_overrides(expect_table(spec["set"], f"{f}.set"), parameters, f"{f}.set")
-        out[vname] = Variant(
-            vname,
-            expect_str(spec.get("description", ""), f"{f}.description"),
-            MappingProxyType(overrides),
-        )
-    return out

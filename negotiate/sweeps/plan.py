@@ -91,6 +91,22 @@ def scenario_fingerprint(scenario: Any) -> str:
         "disagreement": per(scenario.disagreement),
         "floors": per(scenario.floors),
         "conditions": [[k.name, ex(k.holds)] for k in scenario.conditions],
+        "discrete": [
+            [
+                d.name,
+                list(d.options),
+                {o: per(d.values[o]) for o in d.options},
+                {o: per(d.acceptable[o]) for o in d.options},
+            ]
+            for d in scenario.discrete
+        ],
+        "screening": None
+        if scenario.screening is None
+        else [
+            scenario.screening.informed,
+            scenario.screening.protocol,
+            [[n, ex(p), ex(q)] for n, p, q in scenario.screening.types],
+        ],
         "variants": {
             v.name: {k: str(x) for k, x in v.overrides.items()} for v in scenario.variants.values()
         },

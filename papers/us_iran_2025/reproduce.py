@@ -134,23 +134,40 @@ def _composite(
 
 
 def _scenario_checks(s: Any, e: Mapping[str, Any]) -> tuple[list[Check], Any]:
-    base = s.solve()
-    full = s.solve({"guarantee": 1}, tipping_points=False)
+    relaxed = dict(e["relaxed"])
+    baseline = s.solve(tipping_points=False)
+    base = s.solve(relaxed)
+    full = s.solve({**relaxed, "guarantee": 1}, tipping_points=False)
     tip = base.tipping_points["guarantee"]
     lo, hi = (F(x) for x in e["tipping_open_interval"])
-    below = s.solve({"guarantee": tip.bracket[0]}, tipping_points=False).outcome
-    above = s.solve({"guarantee": tip.bracket[1]}, tipping_points=False).outcome
+    below = s.solve({**relaxed, "guarantee": tip.bracket[0]}, tipping_points=False).outcome
+    above = s.solve({**relaxed, "guarantee": tip.bracket[1]}, tipping_points=False).outcome
     checks = [
-        check_equal("baseline outcome", e["baseline_outcome"], base.outcome),
-        check_true("the baseline result verifies", base.verify().ok),
+        check_equal("2025 baseline outcome", e["baseline_outcome"], baseline.outcome),
         check_equal(
-            "outcome with a full guarantee (g = 1)", e["full_guarantee_outcome"], full.outcome
+            "at the 2025 baseline the red lines on enrichment bind first",
+            "red_lines:both",
+            baseline.binding_constraints[0] if baseline.binding_constraints else None,
         ),
+        check_true("the baseline result verifies", baseline.verify().ok),
+        check_equal("relaxed US position, no guarantee", e["relaxed_outcome"], base.outcome),
+        check_equal(
+            "relaxed US position with a full guarantee (g = 1)",
+            e["full_guarantee_outcome"],
+            full.outcome,
+        ),
+        check_equal("the deal caps enrichment", "capped", (full.deal or {}).get("enrichment")),
         check_true(
             "the guarantee tipping point lies strictly inside (0, 1), stalemate -> agreement",
             lo < tip.threshold < hi
             and (tip.outcome_before, tip.outcome_after) == ("stalemate", "agreement"),
             tip.threshold,
+        ),
+        check_close(
+            "the guarantee tipping point (expected credibility discount)",
+            e["guarantee_threshold"],
+            float(tip.threshold),
+            1e-6,
         ),
         check_true(
             "the tipping point's bracket re-solves exactly to stalemate below, agreement above",
@@ -163,7 +180,7 @@ def _scenario_checks(s: Any, e: Mapping[str, Any]) -> tuple[list[Check], Any]:
 
 def _map_checks(out: Path, s: Any, base: Any, e: Mapping[str, Any]) -> list[Check]:
     x, y = e["x"], e["y"]
-    ds = ng.sweep(s, dict(e["grid"]), engine="vectorized").data
+    ds = ng.sweep(s, dict(e["grid"]), overrides=dict(e["relaxed"]), engine="vectorized").data
     ds.outcome.to_pandas().to_csv(out / "regime_map.csv")
     regime_map(
         ds, x, y, title="US-Iran 2025 (flagship model): outcome by guarantee and hazard"
@@ -232,5 +249,6 @@ def reproduce(out: Path, expected: Mapping[str, Any]) -> list[Check]:
     scenario = ng.load_scenario(path)
     found, base = _scenario_checks(scenario, expected["scenario"])
     checks += found
-    checks += _map_checks(out, scenario, base, expected["regime_map"])
+    regime = {**expected["regime_map"], "relaxed": expected["scenario"]["relaxed"]}
+    checks += _map_checks(out, scenario, base, regime)
     return checks
