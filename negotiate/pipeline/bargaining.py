@@ -415,7 +415,8 @@ def _choose_array(
     best = runs[0]["key"]
     # without a zone: the admissible combination (any, if none is) of largest least slack
     fkey = [np.where(r["admissible"] | ~any_ok, r["fallback"], -np.inf) for r in runs]
-    fb, fidx = fkey[0], 0
+    fb = fkey[0]
+    fidx: Arr = 0
     near: Arr = np.False_
     for k, r in enumerate(runs[1:], start=1):
         with np.errstate(invalid="ignore"):

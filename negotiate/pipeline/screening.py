@@ -127,7 +127,12 @@ def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     }
     if frame["slacks"] is None:  # the tree settles it
         agree = Fraction(1 if nd is not None and nd.agreed else 0)
-        return {**out, "probabilities": probabilities_exact(agree, war if not agree else 0)}
+        return {
+            **out,
+            "probabilities": probabilities_exact(
+                agree, Fraction(war) if not agree else Fraction(0)
+            ),
+        }
     ratified = all(s >= 0 for s in frame["ratification"].values())
     zone = frame["slacks"][0] > 0 < frame["slacks"][1] and ratified
     zone = zone and frame.get("admissible") is not False and conditions_ok
@@ -143,7 +148,9 @@ def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     d = frame["disagreement"]
     best: tuple[Any, ...] = (d[1 - i], Fraction(0), None)  # (value, P(accept), offer)
     for k, (_, premium) in enumerate(types):
-        ok, u, sol, option = _offer_exact(spec, frame, premium) if conditions_ok else (False,) * 4
+        if not conditions_ok:
+            break
+        ok, u, sol, option = _offer_exact(spec, frame, premium)
         if not ok:
             continue
         accept = sum((p for p, q in types if u[i] >= d[i] + q), Fraction(0))

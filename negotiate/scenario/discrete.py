@@ -58,7 +58,8 @@ def parse_discrete(
         options = expect_list_of_str(spec["options"], f"{f}.options")
         if not 2 <= len(options) <= _MAX_OPTIONS:
             raise ModelError(f"{f}.options", list(options), f"give 2 to {_MAX_OPTIONS} options")
-        values, acceptable = {}, {}
+        values: dict[str, Any] = {}
+        acceptable: dict[str, Any] = {}
         for key, target in (("values", values), ("acceptable", acceptable)):
             sub = expect_table(spec.get(key, {}), f"{f}.{key}")
             check_keys(sub, f"{f}.{key}", options, required=options if key == "values" else ())

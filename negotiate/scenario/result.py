@@ -118,7 +118,9 @@ class ScenarioResult(ResultMixin):
             return None
         from negotiate.pipeline.options import blocked_by
 
-        out = {d.name: {o: [] for o in d.options} for d in self.scenario.discrete}
+        out: dict[str, dict[str, list[str]]] = {
+            d.name: {o: [] for o in d.options} for d in self.scenario.discrete
+        }
         for issue, by in blocked_by(self.state.options).items():
             out[issue].update(by)
         return out
