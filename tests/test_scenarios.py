@@ -298,3 +298,16 @@ def test_claims_can_fail_when_parameters_change(flagship) -> None:
     weak = flagship.solve({"strike_effectiveness": "0.3"}, tipping_points=False)
     claims = {c.name: c for c in weak.claims}
     assert not claims["air_defences_fail"].supported
+
+
+def test_flagship_json_labels_facts_assumptions_and_results(baseline) -> None:
+    labels = baseline.to_dict(certificates=False)["labels"]
+    facts, assumed = labels["facts"]["parameters"], labels["assumptions"]
+    assert {"iran_accepts_zero", "us_accepts_capped", "us_accepts_unrestricted"} <= set(facts)
+    assert all(not f["source"].startswith(("assumption", "calibrated")) for f in facts.values())
+    assert {"guarantee", "reneging_hazard", "weapon_seeker_prior"} <= set(assumed)
+    for name, a in assumed.items():
+        lo, hi = (Fraction(x) for x in a["range"])
+        assert lo <= Fraction(a["value"]) <= hi, name
+    assert set(facts) | set(assumed) == set(baseline.parameters)
+    assert "probabilities" in labels["results"] and labels["facts"]["sources"]

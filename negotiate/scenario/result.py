@@ -102,6 +102,43 @@ class ScenarioResult(ResultMixin):
         p = self.state.probabilities
         return None if p is None else {k: p[k] for k in ("agreement", "stalemate", "war")}
 
+    def labels(self) -> dict[str, Any]:
+        """What the result rests on, labelled: ``facts`` (parameters whose source is a
+        citation, and the scenario's sources), ``assumptions`` (parameters stated as an
+        assumption or a calibration, each with the range the robustness check moves it over:
+        +-20% of its value, clipped to its domain) and ``results`` (what the model computes)."""
+        facts: dict[str, Any] = {}
+        assumed: dict[str, Any] = {}
+        for name, p in self.scenario.parameters.items():
+            value = self.state.values[name]
+            if p.source.startswith(("assumption", "calibrated")):
+                lo, hi = sorted((value * Fraction(4, 5), value * Fraction(6, 5)))
+                if p.domain is not None:
+                    lo, hi = max(lo, p.domain[0]), min(hi, p.domain[1])
+                assumed[name] = {
+                    "value": to_jsonable(value),
+                    "range": [to_jsonable(lo), to_jsonable(hi)],
+                    "source": p.source,
+                }
+            else:
+                facts[name] = {"value": to_jsonable(value), "source": p.source}
+        return {
+            "facts": {"parameters": facts, "sources": list(self.scenario.sources)},
+            "assumptions": assumed,
+            "results": [
+                "outcome",
+                "probabilities",
+                "deal",
+                "utilities",
+                "kappa",
+                "derived",
+                "binding_constraints",
+                "tipping_points",
+                "no_deal_path",
+                "war_probability",
+            ],
+        }
+
     @property
     def derived(self) -> dict[str, Fraction]:
         """The derived quantities at the analysed point, with the credibility discount."""
@@ -280,6 +317,7 @@ class ScenarioResult(ResultMixin):
         }
         if self.state.options is not None:
             out["red_lines"] = self.red_lines
+        out["labels"] = self.labels()
         if certificates:
             out["certificates"] = self.verify().to_dict()
         return out
