@@ -36,12 +36,19 @@ def test_solve_flagship_human_output_and_overrides(cli) -> None:
     flagship = str(MODELS / "us_iran_2025.toml")
     code, out, _ = cli("solve", flagship)
     assert code == 0 and "stalemate" in out and "certificates: all verified" in out
-    code, out, _ = cli("solve", flagship, "--set", "guarantee=1", "--json")
-    assert code == 0 and json.loads(out)["outcome"] == "agreement"
-    code, out, _ = cli("solve", flagship, "--variant", "full_guarantee", "--json")
+    args = ("--set", "guarantee=1", "--set", "us_accepts_capped=1", "--json")
+    code, out, _ = cli("solve", flagship, *args)
+    data = json.loads(out)
+    assert code == 0 and data["outcome"] == "agreement"
+    assert data["deal"]["enrichment"] == "capped"
+    assert set(data["probabilities"]) == {"agreement", "stalemate", "war"}
+    assert "Israel" in data["players"] or data["players"] == ["Iran", "US"]
+    assert data["derived"]["kappa"] == 1 and "trust_posterior" in data["derived"]
+    code, out, _ = cli("solve", flagship, "--variant", "jcpoa_2015", "--json")
+    assert code == 0 and json.loads(out)["variant"] == "jcpoa_2015"
     assert json.loads(out)["outcome"] == "agreement"
-    code, out, _ = cli("solve", flagship, "--scenario", "full_guarantee", "--json")  # old name
-    assert json.loads(out)["outcome"] == "agreement"
+    code, again, _ = cli("solve", flagship, "--scenario", "jcpoa_2015", "--json")  # old name
+    assert code == 0 and again == out
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,13 @@
-"""The coupling layer and its worked composite (docs/models/flagship.md#couplings)."""
+"""The coupling layer (credibility discount, disagreement from a tree, self-enforcement) and
+the worked composite of the flagship's bargaining layer."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.issues import IssueSpace
@@ -22,7 +25,7 @@ from negotiate.theory.deterrence import RetaliationMenu
 
 F = Fraction
 
-# M1-T5 issue weights (a = Iran, b = US); relief and guarantees are reversible US concessions
+# the flagship's issue weights (Iran, US); relief and guarantees are reversible US concessions
 WEIGHTS = {
     "sanctions relief": ("0.40", "0.15"),
     "frozen assets": ("0.15", "0.05"),
@@ -42,31 +45,68 @@ def layer(g):
     return credibility("0.6", "0.1", "0.8", "0.02", "0.25", "0.9", g)
 
 
-def test_section_3_3_credibility_inputs():
+def k(delta, rho):
+    return (1 - delta) / (1 - delta * (1 - rho))
+
+
+def test_credibility_inputs_and_the_expected_discount():
     c0, c5 = layer(0), layer("0.5")
     assert c0.trust.posterior == F(3, 19)
     assert round(float(c0.trust.posterior), 6) == 0.157895
     assert c0.hazard == F(203, 950)
     assert round(float(c0.effective_hazard), 6) == 0.213684
-    assert round(float(c0.kappa), 6) == 0.342096
+    # the type is fixed: kappa is E[k(delta, h_t (1 - g))], not k at the mean hazard
+    pi, d = F(3, 19), F(9, 10)
+    assert c0.kappa == pi * k(d, F(2, 100)) + (1 - pi) * k(d, F(1, 4)) == F(5726, 14573)
+    assert round(float(c0.kappa), 6) == 0.392918
+    assert c0.kappa > k(d, c0.hazard)  # Jensen: k is convex in the hazard
     assert round(float(c5.effective_hazard), 6) == 0.106842
-    assert round(float(c5.kappa), 6) == 0.509793
+    assert c5.kappa == pi * k(d, F(1, 100)) + (1 - pi) * k(d, F(1, 8))
+    assert round(float(c5.kappa), 6) == 0.541142
     assert c0.verify().ok and c5.verify().ok
 
 
-# (g, d) -> (y, U) of the worked-composite table; None = no agreement
+@settings(max_examples=40, deadline=None)
+@given(
+    st.fractions(0, 1),
+    st.fractions(0, 1),
+    st.fractions(0, 1),
+    st.fractions(0, F(1, 2)),
+    st.fractions(0, F(1, 2)),
+    st.fractions(F(1, 2), F(99, 100)),
+    st.fractions(0, 1),
+)
+def test_kappa_is_the_closed_form_at_random_points(prior, e_tw, e_ut, h_tw, h_ut, delta, g):
+    assume(prior * e_tw + (1 - prior) * e_ut > 0)
+    c = credibility(prior, e_tw, e_ut, h_tw, h_ut, delta, g)
+    pi = prior * e_tw / (prior * e_tw + (1 - prior) * e_ut)
+    assert c.kappa == pi * k(delta, h_tw * (1 - g)) + (1 - pi) * k(delta, h_ut * (1 - g))
+    assert c.verify().ok
+
+
+def test_self_enforcement_with_types_uses_the_same_expectation():
+    pi, d = F(3, 19), F(9, 10)
+    types = [(pi, F(2, 100)), (1 - pi, F(1, 4))]
+    kappa = pi * k(d, F(2, 100)) + (1 - pi) * k(d, F(1, 4))
+    for reward in (F(1, 2), F(8, 10), F(9, 10)):
+        r = self_enforcement({"Iran": reward}, {"Iran": 1}, {"Iran": F(4, 10)}, d, {"Iran": types})
+        assert r.holds == (kappa * (reward - F(4, 10)) >= (1 - d) * (1 - F(4, 10)))
+        assert r.verify().ok
+
+
+# (g, d) -> (y, U) of the worked composite with the expected discount; None = no agreement
 TABLE = [
-    (0, ("0.2", "0.3"), (1, 1, 1, 0, 0), (0.3553, 0.70)),
-    (0, ("0.45", "0.3"), (1, 1, 1, 0.8158, 0), (0.4776, 0.3737)),
+    (0, ("0.2", "0.3"), (1, 1, 1, 0, 0), (0.3858, 0.70)),
+    (0, ("0.45", "0.3"), (1, 1, 1, 0.7142, 0), (0.4929, 0.4143)),
     (0, ("0.6", "0.3"), None, None),
-    ("0.5", ("0.2", "0.3"), (1, 1, 1, 0, 0), (0.4559, 0.70)),
-    ("0.5", ("0.45", "0.3"), (1, 1, 1, 0.4804, 0), (0.5279, 0.5078)),
-    ("0.5", ("0.6", "0.3"), (1, 1, 1, 0.9804, 0), (0.6029, 0.3078)),
+    ("0.5", ("0.2", "0.3"), (1, 1, 1, 0, 0), (0.4747, 0.70)),
+    ("0.5", ("0.45", "0.3"), (1, 1, 1, 0.4177, 0), (0.5373, 0.5329)),
+    ("0.5", ("0.6", "0.3"), (1, 1, 1, 0.9177, 0), (0.6123, 0.3329)),
 ]
 
 
 @pytest.mark.parametrize(("g", "d", "y", "u"), TABLE)
-def test_section_3_3_worked_composite(g, d, y, u):
+def test_worked_composite(g, d, y, u):
     deal = discounted_deal(space(), d, layer(g))
     assert deal.verify().ok
     if y is None:

@@ -7,6 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from negotiate import theory
 from negotiate.scenario import load_scenario
@@ -26,37 +28,53 @@ def baseline(flagship):
     return flagship.solve()
 
 
-def test_flagship_baseline_is_a_stalemate(baseline) -> None:
+RELAXED = {"us_accepts_capped": 1}  # the US accepts a 3.67% cap, as in 2015
+
+
+@pytest.fixture(scope="module")
+def relaxed(flagship):
+    return flagship.solve(RELAXED)
+
+
+def test_flagship_baseline_is_a_stalemate_the_red_lines_explain(baseline) -> None:
     assert baseline.outcome == "stalemate"
     assert baseline.deal is None
-    # both sides are short of a zone of agreement, and the talks' failure is not war
-    assert "participation:Iran" in baseline.binding_constraints
+    assert baseline.probabilities == {"agreement": 0, "stalemate": 1, "war": 0}
+    # the red lines on enrichment leave no option: they are the binding constraint
+    assert baseline.binding_constraints[0] == "red_lines:both"
+    assert baseline.red_lines == {
+        "enrichment": {"zero": ["Iran"], "capped": ["US"], "unrestricted": ["US"]}
+    }
     assert baseline.state.no_deal.war_probability == 0
     assert baseline.state.no_deal.path[:2] == ("hold_threshold", "contain")
 
 
-def test_flagship_full_guarantee_gives_agreement(flagship) -> None:
-    full = flagship.solve({"guarantee": 1}, tipping_points=False)
+def test_flagship_2015_terms_give_agreement_with_capped_enrichment(flagship) -> None:
+    full = flagship.solve({"guarantee": 1, **RELAXED}, tipping_points=False)
     assert full.outcome == "agreement"
-    assert set(full.deal) == {i.name for i in flagship.issues}
-    assert all(0 <= v <= 1 for v in full.deal.values())
-    assert flagship.solve(variant="full_guarantee", tipping_points=False).outcome == "agreement"
+    assert full.deal["enrichment"] == "capped"
+    divisible = {i.name for i in flagship.issues}
+    assert set(full.deal) == divisible | {"enrichment"}
+    assert all(0 <= full.deal[n] <= 1 for n in divisible)
+    assert sum(full.probabilities.values()) == 1
+    # a full guarantee alone does not do it: the red lines still exclude every option
+    assert flagship.solve(variant="full_guarantee", tipping_points=False).outcome == "stalemate"
 
 
-def test_flagship_guarantee_tipping_point(baseline) -> None:
-    tp = baseline.tipping_points["guarantee"]
-    assert 0 < tp.threshold < 1
+def test_flagship_guarantee_tipping_point(relaxed) -> None:
+    tp = relaxed.tipping_points["guarantee"]
+    assert 0 < tp.threshold < 1 and abs(float(tp.threshold) - 0.469) < 1e-3
     assert tp.direction == "up" and tp.outcome_after == "agreement"
     assert tp.bracket[0] <= tp.threshold <= tp.bracket[1]
 
 
-def test_flagship_outcome_flips_across_every_tipping_point(flagship, baseline) -> None:
-    assert baseline.tipping_points, "the flagship must report tipping points"
-    for name, tp in baseline.tipping_points.items():
+def test_flagship_outcome_flips_across_every_tipping_point(flagship, relaxed) -> None:
+    assert relaxed.tipping_points, "the flagship must report tipping points"
+    for name, tp in relaxed.tipping_points.items():
         lo, hi = tp.bracket
         inside, outside = (lo, hi) if tp.direction == "up" else (hi, lo)
-        before = flagship.solve({name: inside}, tipping_points=False)
-        after = flagship.solve({name: outside}, tipping_points=False)
+        before = flagship.solve({**RELAXED, name: inside}, tipping_points=False)
+        after = flagship.solve({**RELAXED, name: outside}, tipping_points=False)
         assert before.outcome == tp.outcome_before, name
         assert after.outcome == tp.outcome_after, name
 
@@ -64,17 +82,68 @@ def test_flagship_outcome_flips_across_every_tipping_point(flagship, baseline) -
 def test_flagship_certificates_verify(baseline, flagship) -> None:
     cert = baseline.verify()
     assert cert.ok, cert.notes
-    deal = flagship.solve({"guarantee": 1}, tipping_points=False).verify()
+    deal = flagship.solve({"guarantee": 1, **RELAXED}, tipping_points=False).verify()
     assert deal.ok
     assert "deal" in deal.quantities
 
 
-def test_flagship_credibility_numbers_match_models_section_3_3(baseline) -> None:
+def test_flagship_dated_variants(flagship) -> None:
+    """The outcomes the scenario file states for its dated variants."""
+    april = flagship.solve(variant="april_2025", tipping_points=False)
+    june = flagship.solve(variant="june_2025", tipping_points=False)
+    jcpoa = flagship.solve(variant="jcpoa_2015", tipping_points=False)
+    assert april.outcome == "stalemate" and april.binding_constraints[0] == "red_lines:both"
+    assert june.outcome == "stalemate" and june.state.no_deal.path[0] == "breakout"
+    assert june.probabilities["war"] == Fraction(3, 10)
+    assert jcpoa.outcome == "agreement" and jcpoa.deal["enrichment"] == "capped"
+    assert 0 < jcpoa.probabilities["stalemate"] < Fraction(1, 2)  # the US risks a breakdown
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    g=st.sampled_from([Fraction(0), Fraction(1, 2), Fraction(3, 4), Fraction(1)]),
+    capped=st.sampled_from([0, 1]),
+    zero=st.sampled_from([0, 1]),
+    unrestricted=st.sampled_from([0, 1]),
+    prior=st.sampled_from([Fraction(0), Fraction(3, 10), Fraction(7, 10)]),
+)
+def test_flagship_deals_respect_the_red_lines_and_probabilities_sum_to_one(
+    flagship, g, capped, zero, unrestricted, prior
+) -> None:
+    values = {
+        "guarantee": g,
+        "us_accepts_capped": capped,
+        "iran_accepts_zero": zero,
+        "us_accepts_unrestricted": unrestricted,
+        "weapon_seeker_prior": prior,
+    }
+    res = flagship.solve(values, tipping_points=False)
+    assert sum(res.probabilities.values()) == 1
+    assert all(isinstance(v, Fraction) or v in (0, 1) for v in res.probabilities.values())
+    assert res.outcome == max(res.probabilities, key=lambda o: res.probabilities[o])
+    if res.deal is not None:
+        accepted = {
+            "zero": zero == 1,
+            "capped": capped == 1,
+            "unrestricted": unrestricted == 1,
+        }
+        assert accepted[res.deal["enrichment"]], res.deal
+
+
+def test_flagship_credibility_is_the_expectation_over_the_us_type(baseline) -> None:
     values = baseline.state.values
-    assert abs(float(values["trust_posterior"]) - 0.157895) < 1e-6
+    assert values["trust_posterior"] == Fraction(3, 19)
     assert abs(float(values["hazard_after_2018"]) - 0.213684) < 1e-6
-    assert abs(float(baseline.state.kappa) - 0.342096) < 1e-6
-    assert baseline.state.disagreement == (Fraction(3, 5), Fraction(7, 20))  # floor 0.35 binds
+    pi, delta = values["trust_posterior"], values["iran_patience"]
+
+    def k(rho: Fraction) -> Fraction:
+        return (1 - delta) / (1 - delta * (1 - rho))
+
+    kappa = pi * k(values["hazard_if_trustworthy"]) + (1 - pi) * k(values["reneging_hazard"])
+    assert baseline.state.kappa == kappa == values["kappa"] == Fraction(5726, 14573)
+    assert abs(float(kappa) - 0.392918) < 1e-6
+    # the ratification floors constrain the deal; the disagreement point is the no-deal value
+    assert baseline.state.disagreement == baseline.state.no_deal_point
 
 
 def test_flagship_every_parameter_has_a_source() -> None:
@@ -88,8 +157,7 @@ def test_flagship_every_parameter_has_a_source() -> None:
         "us_patience",
     }
     assert required <= set(data["parameters"])
-    calibrated = [n for n, p in data["parameters"].items() if p["source"].startswith("calibrated")]
-    assert {"status_quo_iran", "status_quo_us"} <= set(calibrated)
+    assert "us_accepts_capped" in data["parameters"]
     for name, p in data["parameters"].items():
         assert p["source"].strip(), name
         assert p["meaning"].strip(), name
@@ -121,11 +189,13 @@ def test_flagship_seed_claims_come_out_of_the_tree(flagship, baseline) -> None:
     )
 
 
-def test_flagship_low_detection_means_war(flagship) -> None:
+def test_flagship_low_detection_means_a_breakout(flagship) -> None:
+    """Below the detection threshold Iran breaks out; a detected breakout is struck, so war
+    has probability ``detection`` -- the most likely outcome only when that is >= 1/2."""
     res = flagship.solve({"detection": "0.1"}, tipping_points=False)
-    assert res.outcome == "war"
     assert res.state.no_deal.path[0] == "breakout"
-    assert 0 < res.state.no_deal.war_probability < 1
+    assert res.state.no_deal.war_probability == Fraction(1, 10)
+    assert res.probabilities["war"] == Fraction(1, 10) and res.outcome == "stalemate"
 
 
 def test_overrides_are_validated(flagship) -> None:
@@ -228,3 +298,16 @@ def test_claims_can_fail_when_parameters_change(flagship) -> None:
     weak = flagship.solve({"strike_effectiveness": "0.3"}, tipping_points=False)
     claims = {c.name: c for c in weak.claims}
     assert not claims["air_defences_fail"].supported
+
+
+def test_flagship_json_labels_facts_assumptions_and_results(baseline) -> None:
+    labels = baseline.to_dict(certificates=False)["labels"]
+    facts, assumed = labels["facts"]["parameters"], labels["assumptions"]
+    assert {"iran_accepts_zero", "us_accepts_capped", "us_accepts_unrestricted"} <= set(facts)
+    assert all(not f["source"].startswith(("assumption", "calibrated")) for f in facts.values())
+    assert {"guarantee", "reneging_hazard", "weapon_seeker_prior"} <= set(assumed)
+    for name, a in assumed.items():
+        lo, hi = (Fraction(x) for x in a["range"])
+        assert lo <= Fraction(a["value"]) <= hi, name
+    assert set(facts) | set(assumed) == set(baseline.parameters)
+    assert "probabilities" in labels["results"] and labels["facts"]["sources"]

@@ -135,3 +135,65 @@ def test_worthless_issues() -> None:
     spec = Spec(players=("A", "B"), issues=(IssueInput("x", (0, 0), 0),))
     states = _states(spec, [(Fraction(0), Fraction(0))], None, (Fraction(0), Fraction(0)))
     assert error_fields("bargaining", spec, {}, *states) == ("issues", "issues")
+
+
+def _with_floors(spec: Spec, weights, d, floors):
+    """Both paths' states with ratification floors (bounds = max(d, floor))."""
+    exact_state, array_state = _states(spec, weights, None, d)
+    bounds = tuple(max(a, b) for a, b in zip(d, floors, strict=True))
+    exact_state.update(floors=floors, bounds=bounds, no_deal_point=d)
+    array_state.update(
+        floors=(_arr(floors[0]), _arr(floors[1])),
+        bounds=(_arr(bounds[0]), _arr(bounds[1])),
+        no_deal_point=(_arr(d[0]), _arr(d[1])),
+    )
+    return exact_state, array_state
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weights=st.lists(st.tuples(QUARTERS, QUARTERS), min_size=1, max_size=4),
+    d=st.tuples(D, D),
+    floors=st.tuples(D, D),
+    ks=st.booleans(),
+)
+@example(  # Iran's floor binds: the deal moves along the frontier to it
+    weights=[(Fraction(1, 2), Fraction(1, 4)), (Fraction(1, 4), Fraction(1, 2))],
+    d=(Fraction(0), Fraction(0)),
+    floors=(Fraction(3, 4), Fraction(-1, 2)),
+    ks=False,
+)
+def test_floors_constrain_the_deal(weights, d, floors, ks: bool) -> None:
+    """Floors bound the deal (U_i >= floor_i), never the disagreement point; exact = array;
+    a floor the unconstrained deal already meets leaves the deal unchanged (TwoLevel)."""
+    if all(w == (0, 0) for w in weights):
+        return
+    spec = Spec(
+        players=("A", "B"),
+        issues=tuple(IssueInput(f"i{k}", (0, 0), 0) for k in range(len(weights))),
+        floors={"A": 0, "B": 0},
+        solution="kalai_smorodinsky" if ks else "nash",
+    )
+    exact, array = run_both("bargaining", spec, {}, *_with_floors(spec, weights, d, floors))
+    plain = Spec(players=spec.players, issues=spec.issues, solution=spec.solution)
+    free, _ = run_both("bargaining", plain, {}, *_states(plain, weights, None, d))
+    rat = exact["ratification"]
+    assert close(array["ratification"]["A"], rat["A"]) and close(
+        array["ratification"]["B"], rat["B"]
+    )
+    zone = exact["slacks"][0] > 0 < exact["slacks"][1] and rat["A"] >= 0 <= rat["B"]
+    if not first(array["zone_near"]):
+        assert first(array["zone"]) == zone
+    if not zone:
+        assert exact["solution"] is None
+        return
+    sol = exact["solution"]
+    assert sol.agreement and sol.utilities[0] >= floors[0] and sol.utilities[1] >= floors[1]
+    u1, u2, _ = array["deal"]
+    assert close(u1, sol.utilities[0]) and close(u2, sol.utilities[1])
+    unconstrained = free["solution"]
+    if unconstrained is not None and all(
+        u >= f for u, f in zip(unconstrained.utilities, floors, strict=True)
+    ):
+        assert sol.utilities == unconstrained.utilities
+        assert sol.allocation == unconstrained.allocation

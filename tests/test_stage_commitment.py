@@ -57,3 +57,48 @@ def test_reneging_hazard(pi: Fraction, h_tw: Fraction, h_ut: Fraction) -> None:
 def test_no_commitment_layer_gives_no_discount() -> None:
     exact, array = run_both("commitment", Spec(players=("A", "B")), {})
     assert exact["kappa"] is None and array["kappa"] is None
+
+
+TYPES = Spec(
+    players=("A", "B"),
+    commitment=(symbols("delta")[0], 0, symbols("g")[0]),
+    hazard_types=(
+        ("tw", symbols("pi")[0], symbols("h_tw")[0]),
+        ("ut", 1 - symbols("pi")[0], symbols("h_ut")[0]),
+    ),
+)
+
+
+def _k(delta: Fraction, rho: Fraction) -> Fraction:
+    return (1 - delta) / (1 - delta * (1 - rho))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    delta=st.fractions(Fraction(1, 40), Fraction(39, 40), max_denominator=40),
+    pi=UNIT,
+    h_tw=UNIT,
+    h_ut=UNIT,
+    g=UNIT,
+)
+@example(delta=Fraction(9, 10), pi=Fraction(3, 19), h_tw=Fraction(1, 50), h_ut=Fraction(1, 4), g=0)
+def test_kappa_is_the_expectation_over_types(delta, pi, h_tw, h_ut, g) -> None:
+    """A fixed type of unknown kind: kappa = pi k(delta, h_TW (1-g)) + (1-pi) k(delta, h_UT (1-g))
+    exactly (not k at the mean hazard), and the array path agrees."""
+    values = {"delta": delta, "pi": pi, "h_tw": h_tw, "h_ut": h_ut, "g": g}
+    exact, array = run_both("commitment", TYPES, values)
+    closed = pi * _k(delta, h_tw * (1 - g)) + (1 - pi) * _k(delta, h_ut * (1 - g))
+    assert exact["kappa"] == closed
+    assert exact["rho_eff"] == (pi * h_tw + (1 - pi) * h_ut) * (1 - g)
+    assert exact["kappa"] >= _k(delta, exact["rho_eff"])  # Jensen: k is convex
+    assert close(array["kappa"], closed) and close(array["rho_eff"], exact["rho_eff"])
+
+
+def test_type_probabilities_must_sum_to_one() -> None:
+    spec = Spec(
+        players=("A", "B"),
+        commitment=(symbols("delta")[0], 0, 0),
+        hazard_types=(("tw", Fraction(1, 2), 0), ("ut", Fraction(1, 4), 0)),
+    )
+    field = "commitment.types.tw.probability"
+    assert error_fields("commitment", spec, {"delta": Fraction(1, 2)}) == (field, field)

@@ -1,4 +1,5 @@
-"""Conformance of the disagreement stage: d = max(no-deal value, floor), exact = array."""
+"""Conformance of the disagreement stage: d = the no-deal value, and the least utility each
+side accepts in a deal, bound = max(no-deal value, floor); exact = array."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ def test_disagreement_point(nd, floors, which: int) -> None:
     )
     for i, p in enumerate(players):
         expected = max(nd[i], floors[i]) if p in has else nd[i]
-        assert exact["disagreement"][i] == expected
-        assert close(array["disagreement"][i], expected)
+        assert exact["disagreement"][i] == nd[i]  # floors never move d
+        assert close(array["disagreement"][i], nd[i])
+        assert exact["bounds"][i] == expected
+        assert close(array["bounds"][i], expected)
 
 
 def test_stated_disagreement_point() -> None:

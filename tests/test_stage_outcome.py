@@ -67,7 +67,9 @@ def test_outcome(slacks, floor_slack, conditions, war, agreed, tree) -> None:
     }
     array_state = {
         "slacks": None if slacks is None else (_a(slacks[0]), _a(slacks[1])),
-        "zone": None if slacks is None else (_a(slacks[0]) > 0) & (_a(slacks[1]) > 0),
+        "zone": None
+        if slacks is None
+        else (_a(slacks[0]) > 0) & (_a(slacks[1]) > 0) & (_a(floor_slack) >= 0),
         "ratification": {"B": _a(floor_slack)},
         "conditions": {
             n: (np.array([ok]), _a(np.nan if s is None else s)) for n, (ok, s) in conds.items()
@@ -79,3 +81,26 @@ def test_outcome(slacks, floor_slack, conditions, war, agreed, tree) -> None:
     code = int(first(array["binding"]))
     labels = ("", *constraint_names(spec))
     assert labels[code] == (exact["binding"][0] if exact["binding"] else "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(agree=st.integers(0, 4), war=st.integers(0, 4))
+@example(agree=0, war=2)  # war with probability 1/2 ties stalemate: war is reported
+@example(agree=2, war=4)  # agreement 1/2, war 1/2: agreement is reported
+def test_outcome_is_the_most_likely(agree: int, war: int) -> None:
+    a = Fraction(agree, 4)
+    w = (1 - a) * Fraction(war, 4)
+    probs = {"agreement": a, "stalemate": 1 - a - w, "war": w}
+    spec = Spec(players=("A", "B"))
+    state = {"slacks": None, "ratification": {}, "conditions": {}, "no_deal": None}
+    exact, array = run_both(
+        "outcome",
+        spec,
+        {},
+        {**state, "probabilities": probs},
+        {**state, "probabilities": tuple(_a(probs[k]) for k in ("agreement", "stalemate", "war"))},
+    )
+    top = max(probs.values())
+    expected = next(o for o in ("agreement", "war", "stalemate") if probs[o] == top)
+    assert exact["outcome"] == expected
+    assert OUTCOMES[int(first(array["outcome"]))] == expected

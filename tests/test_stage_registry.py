@@ -17,11 +17,13 @@ def test_stages_in_data_flow_order() -> None:
         "weights",
         "no_deal",
         "disagreement",
+        "options",
         "bargaining",
         "conditions",
+        "screening",
         "outcome",
     ]
-    assert stage("bargaining") is STAGES[4]
+    assert stage("bargaining") is STAGES[5]
 
 
 def test_every_stage_has_a_conformance_test() -> None:

@@ -24,9 +24,21 @@ ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "models" / "us_iran_2025.toml"
 
 
+def relaxed_flagship(directory: Path) -> Path:
+    """The flagship with the relaxed US position (a 3.67% cap acceptable, as in 2015) as its
+    baseline: at the 2025 red lines no option is acceptable to both sides and the outcome
+    never changes along the commitment levers."""
+    text = FLAGSHIP.read_text(encoding="utf-8")
+    old = "[parameters.us_accepts_capped]\nvalue = 0\n"
+    assert old in text
+    path = directory / "us_iran_2025.toml"
+    path.write_text(text.replace(old, "[parameters.us_accepts_capped]\nvalue = 1\n"), "utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
-def flagship():
-    return load_scenario(FLAGSHIP)
+def flagship(tmp_path_factory):
+    return load_scenario(relaxed_flagship(tmp_path_factory.mktemp("flagship")))
 
 
 @pytest.fixture(scope="module")

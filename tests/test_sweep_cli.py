@@ -35,6 +35,7 @@ def _run(app, args):
 def test_grid_sweep_writes_parquet_and_prints_the_summary(app, tmp_path) -> None:
     out = tmp_path / "s"
     args = [FLAGSHIP, "--grid", "guarantee=0:1:21", "--grid", "reneging_hazard=0:0.5:11"]
+    args += ["--set", "us_accepts_capped=1"]  # the relaxed US position: the red lines allow a cap
     result = _run(app, [*args, "--out", str(out), "--chunk-size", "50"])
     assert result.exit_code == 0, result.output
     text = result.output

@@ -76,10 +76,12 @@ def test_vectorised_equals_exact_at_1000_random_points(path: Path) -> None:
     _random_points(path, 1000, seed=2025)
 
 
-def test_flagship_grid_with_its_endpoints_equals_exact() -> None:
+def test_flagship_grid_with_its_endpoints_equals_exact(tmp_path) -> None:
     # grid ends hit the exact special cases: full guarantee (kappa = 1, ratios tie exactly),
-    # zero hazard, fully escrowed relief (nothing reversible)
-    s = load_scenario(ROOT / "models" / "us_iran_2025.toml")
+    # zero hazard, fully escrowed relief (nothing reversible); the relaxed US position
+    from tests.test_sweep_analysis import relaxed_flagship
+
+    s = load_scenario(relaxed_flagship(tmp_path))
     names = ["guarantee", "reneging_hazard", "relief_escrow"]
     ds = sweep(s, ["guarantee=0:1:5", "reneging_hazard=0:0.5:3", "relief_escrow=0:1:3"]).data
     points, boundary, bad = _compare(s, ds, names, dim="_p")

@@ -204,12 +204,16 @@ def point_chain(u1: Sequence[Arr], u2: Sequence[Arr]) -> Chain:
     return Chain(vx, vy, np.asarray(edges))
 
 
-def nash(c: Chain, d1: Arr, d2: Arr, a: Arr) -> tuple[Arr, Arr, Arr]:
+def nash(
+    c: Chain, d1: Arr, d2: Arr, a: Arr, bounds: tuple[Arr, Arr] | None = None
+) -> tuple[Arr, Arr, Arr]:
     """The (asymmetric) Nash point ``(u1, u2)`` and its chain position, where a strict gain
-    exists (elsewhere the numbers are meaningless and masked by the caller)."""
+    exists (elsewhere the numbers are meaningless and masked by the caller); with
+    ``bounds`` (>= d) the maximiser on the part of the chain with ``u >= bounds``."""
     b = 1.0 - a
-    lo = np.maximum(d1, c.vx[0])
-    hi = c.x_at_y(d2)
+    e1, e2 = (d1, d2) if bounds is None else bounds
+    lo = np.maximum(e1, c.vx[0])
+    hi = c.x_at_y(e2)
     u1, u2, pos = c.vx[0], c.vy[0], 0.0
     for k in range(c.n_edges):
         x0, x1, y0 = c.vx[k], c.vx[k + 1], c.vy[k]
@@ -226,10 +230,12 @@ def nash(c: Chain, d1: Arr, d2: Arr, a: Arr) -> tuple[Arr, Arr, Arr]:
     return u1, u2, pos
 
 
-def ks(c: Chain, d1: Arr, d2: Arr) -> tuple[Arr, Arr, Arr]:
-    """The Kalai-Smorodinsky point ``(u1, u2)`` and its chain position (strict gain)."""
-    lo = np.maximum(d1, c.vx[0])
-    hi = c.x_at_y(d2)
+def ks(c: Chain, d1: Arr, d2: Arr, bounds: tuple[Arr, Arr] | None = None) -> tuple[Arr, Arr, Arr]:
+    """The Kalai-Smorodinsky point ``(u1, u2)`` and its chain position (strict gain); with
+    ``bounds`` (>= d) that of the part of the chain with ``u >= bounds``, seen from d."""
+    e1, e2 = (d1, d2) if bounds is None else bounds
+    lo = np.maximum(e1, c.vx[0])
+    hi = c.x_at_y(e2)
     yl, yh = c.y_at_x(lo), c.y_at_x(hi)
     r1, r2 = hi - d1, yl - d2
     cx = [clip(x, lo, hi) for x in c.vx]

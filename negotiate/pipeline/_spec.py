@@ -25,7 +25,15 @@ import sympy as sp
 from negotiate.errors import ModelError
 from negotiate.expr import substitute
 
-__all__ = ["ExactInputs", "IssueInput", "Spec", "Stage", "evaluate"]
+__all__ = [
+    "DiscreteInput",
+    "ExactInputs",
+    "IssueInput",
+    "ScreeningInput",
+    "Spec",
+    "Stage",
+    "evaluate",
+]
 
 
 @dataclass(frozen=True)
@@ -38,15 +46,40 @@ class IssueInput:
 
 
 @dataclass(frozen=True)
+class DiscreteInput:
+    """One discrete issue: its options, each option's value to each player and each
+    player's red line on it (1 acceptable, 0 not), as expressions."""
+
+    name: str
+    options: tuple[str, ...]
+    values: tuple[tuple[Any, Any], ...]
+    acceptable: tuple[tuple[Any, Any], ...]
+
+
+@dataclass(frozen=True)
+class ScreeningInput:
+    """Incomplete information: the ``informed`` player's index, the offer ``protocol``
+    ("nash" or "ultimatum") and its types ``(name, probability, premium)`` (expressions)."""
+
+    informed: int
+    protocol: str
+    types: tuple[tuple[str, Any, Any], ...]
+
+
+@dataclass(frozen=True)
 class Spec:
     """The structure of a two-player model, as the stages read it (see the module docstring).
 
     ``commitment`` holds the expressions of patience, hazard and guarantee (or None);
+    ``hazard_types`` the promiser's types ``(name, probability, hazard)`` when its type is
+    unknown (then kappa is the expectation over the types);
     ``beneficiary`` the index of the player whose reversible concessions are discounted;
     ``tree`` the no-deal game (a tree family, bound at each point on ``tree_names``);
     ``points`` the outcome points of a model without issues; ``floors`` each player's
-    ratification floor; ``conditions`` ``(name, condition)`` pairs; ``solution`` the
-    bargaining solution ("nash" or "kalai_smorodinsky").
+    ratification floor; ``discrete`` the discrete issues (options and red lines);
+    ``screening`` the incomplete-information layer (or None); ``conditions``
+    ``(name, condition)`` pairs; ``solution`` the bargaining solution ("nash" or
+    "kalai_smorodinsky").
     """
 
     players: tuple[str, str]
@@ -55,8 +88,11 @@ class Spec:
     war_actions: tuple[str, ...] = ()
     agreement_actions: tuple[str, ...] = ()
     commitment: tuple[Any, Any, Any] | None = None
+    hazard_types: tuple[tuple[str, Any, Any], ...] = ()
     beneficiary: int = 0
     issues: tuple[IssueInput, ...] = ()
+    discrete: tuple[DiscreteInput, ...] = ()
+    screening: ScreeningInput | None = None
     points: tuple[tuple[Any, Any], ...] | None = None
     disagreement: tuple[Any, Any] | None = None
     floors: Mapping[str, Any] = field(default_factory=dict)

@@ -1,10 +1,10 @@
-"""Stage 6, constraints and conditions: the model's extra conditions and the floors' slack.
+"""Stage 6, the extra conditions: truth and slack of each condition.
 
 A condition is an inequality or an and/or/not of inequalities over the parameters
-(``[conditions]``).  Its *slack* is ``lhs - rhs`` for ``>``/``>=`` and ``rhs - lhs`` for
-``<``/``<=`` (only for a single inequality); it holds when the slack is positive (strict) or
-non-negative (weak): a threshold condition holds at the threshold itself.  A ratification
-floor's slack is the side's no-deal value minus its floor (negative: the floor binds).
+(``[conditions]``; the ratification floors' slack is the bargaining stage's).  Its *slack*
+is ``lhs - rhs`` for ``>``/``>=`` and ``rhs - lhs`` for ``<``/``<=`` (only for a single
+inequality); it holds when the slack is positive (strict) or non-negative (weak): a
+threshold condition holds at the threshold itself.
 
 The array path evaluates each inequality's two sides and combines the truths with the
 condition's and/or/not; points where the two sides lie within ``1e-12`` (relative) are
@@ -87,18 +87,13 @@ def _array_fields(spec: Spec) -> list[tuple[str, Any]]:
     return out
 
 
-def _ratification(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
-    nd, floors = frame["no_deal_point"], frame["floors"]
-    return {p: nd[i] - floors[i] for i, p in enumerate(spec.players) if p in spec.floors}
-
-
 def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     values = frame["in"].env
     conditions = {
         name: condition_exact(cond, values, f"conditions.{name}.holds")
         for name, cond in spec.conditions
     }
-    return {"conditions": conditions, "ratification": _ratification(spec, frame)}
+    return {"conditions": conditions}
 
 
 def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
@@ -118,13 +113,13 @@ def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
             if rel is cond:
                 slack = rel_slack
         out[name] = (truth_array(cond, truth), slack)
-    return {"conditions": out, "ratification": _ratification(spec, frame), "near": near}
+    return {"conditions": out, "near": near}
 
 
 STAGE = Stage(
     name="conditions",
-    meaning="the extra conditions (truth and slack) and the ratification floors' slack",
-    writes=("conditions", "ratification"),
+    meaning="the extra conditions (truth and slack)",
+    writes=("conditions",),
     fields=lambda spec: [],
     exact=_exact,
     array=_array,

@@ -1,9 +1,13 @@
 """Stage 4, the disagreement point: what each side gets without a deal.
 
 Each side's no-deal value is its subgame-perfect value in the no-deal game (stage 3) or, when
-the model states it (``bargaining.disagreement.PLAYER``), that value.  A side whose
-government must ratify the deal cannot accept less than its ratification floor (Putnam
-1988): its disagreement value is ``d_i = max(no-deal value_i, floor_i)``.
+the model states it (``bargaining.disagreement.PLAYER``), that value: the disagreement point
+is ``d_i = no-deal value_i``.  A side whose government must ratify the deal cannot sign
+less than its ratification floor (Putnam 1988): the floor is a *constraint on the deal*,
+``U_i >= floor_i``, not a change of the disagreement point.  The least utility side ``i``
+can accept in a deal is therefore ``bound_i = max(d_i, floor_i)``; the bargaining stage
+solves on the win-set ``{U in F : U >= bound}`` with the disagreement point ``d``, so a
+floor that does not bind leaves the deal unchanged (as in ``theory.TwoLevel``).
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ __all__ = ["STAGE", "point_array", "point_exact"]
 
 
 def point_exact(no_deal: Sequence[Any], floors: Sequence[Any]) -> tuple[Any, ...]:
-    """``d_i = max(no_deal_i, floor_i)`` (exact)."""
+    """``bound_i = max(no_deal_i, floor_i)`` (exact): the least utility a side accepts."""
     return tuple(max(v, f) for v, f in zip(no_deal, floors, strict=True))
 
 
 def point_array(no_deal: Sequence[Arr], floors: Sequence[Arr]) -> tuple[Arr, ...]:
-    """``d_i = max(no_deal_i, floor_i)`` on arrays."""
+    """``bound_i = max(no_deal_i, floor_i)`` on arrays."""
     return tuple(np.maximum(v, f) for v, f in zip(no_deal, floors, strict=True))
 
 
@@ -58,18 +62,28 @@ def _inputs(spec: Spec, frame: Mapping[str, Any]) -> tuple[tuple[Any, Any], tupl
 
 def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     nd, floors = _inputs(spec, frame)
-    return {"no_deal_point": nd, "floors": floors, "disagreement": point_exact(nd, floors)}
+    return {
+        "no_deal_point": nd,
+        "floors": floors,
+        "disagreement": nd,
+        "bounds": point_exact(nd, floors),
+    }
 
 
 def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     nd, floors = _inputs(spec, frame)
-    return {"no_deal_point": nd, "floors": floors, "disagreement": point_array(nd, floors)}
+    return {
+        "no_deal_point": nd,
+        "floors": floors,
+        "disagreement": nd,
+        "bounds": point_array(nd, floors),
+    }
 
 
 STAGE = Stage(
     name="disagreement",
-    meaning="the disagreement point: no-deal values raised to the ratification floors",
-    writes=("no_deal_point", "floors", "disagreement"),
+    meaning="the disagreement point (no-deal values) and the least utility each side accepts",
+    writes=("no_deal_point", "floors", "disagreement", "bounds"),
     fields=_fields,
     exact=_exact,
     array=_array,

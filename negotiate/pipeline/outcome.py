@@ -1,16 +1,22 @@
 """Stage 7, the outcome: agreement, stalemate or war, and the binding constraint.
 
-Outcome rule (stated once):
+Outcome rule (stated once): the outcome is the *most likely* of agreement, stalemate and war
+under the probabilities of the screening stage (ties in the order agreement, war,
+stalemate).  Without incomplete information those probabilities are 1 for agreement or
+else ``1 - w`` and ``w`` (``w`` the war probability of the no-deal path), so:
 
-* **agreement** when a zone of agreement exists (both participation slacks positive) and
-  every extra condition holds; a model without a bargaining layer agrees when the no-deal
-  game's equilibrium path reaches an agreement action;
-* otherwise **war** when the no-deal equilibrium path plays a war action with positive
-  probability, and **stalemate** when it does not.
+* **agreement** when a zone of agreement exists (both participation slacks positive and
+  every ratification slack non-negative) and every extra condition holds; a model without a
+  bargaining layer agrees when the no-deal game's equilibrium path reaches an agreement
+  action;
+* otherwise **war** when the no-deal equilibrium path plays a war action with probability
+  at least 1/2, and **stalemate** when it does not.
 
-Constraints, in this order: participation (per side), ratification floors, conditions.
-Binding: the failed constraints, most violated first (a condition without a slack counts as
-0; ties in declared order); then the ratification floors above the no-deal value.
+Constraints, in this order: participation (per side), the red lines of the discrete issues
+(hold when some combination of options is acceptable to both; no slack), ratification
+floors, conditions.
+Binding: the failed constraints, a crossed red line first, then most violated first (a
+condition without a slack counts as 0; ties in declared order).
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ def constraint_names(spec: Spec) -> tuple[str, ...]:
     names = []
     if spec.has_bargaining:
         names += [f"participation:{p}" for p in spec.players]
+    if spec.discrete:
+        names.append("red_lines:both")
     names += [f"ratification:{p}" for p in spec.players if p in spec.floors]
     names += [f"condition:{name}" for name, _ in spec.conditions]
     return tuple(names)
@@ -68,25 +76,28 @@ def classify_array(zone: Arr, conditions_ok: Arr, war: Arr) -> Arr:
 
 
 def binding_exact(items: Sequence[Item]) -> tuple[str, ...]:
-    """Failed constraints, most violated first; then ratification floors with negative slack."""
+    """Failed constraints, most violated first (ties in declared order)."""
     failed = [c for c in items if not c[2]]
-    failed.sort(key=lambda c: c[3] if c[3] is not None else Fraction(0))
-    tight = [c for c in items if c[2] and c[3] is not None and c[3] < 0 and c[1] == "ratification"]
-    return tuple(c[0] for c in failed + tight)
+    failed.sort(key=_severity)
+    return tuple(c[0] for c in failed)
+
+
+def _severity(c: Item) -> Any:
+    """Sort key of a failed constraint: a crossed red line first, then by slack (a missing
+    slack counts as 0)."""
+    if c[1] == "red_line":
+        return -np.inf
+    return c[3] if c[3] is not None else Fraction(0)
 
 
 def binding_array(names: Sequence[str], slack: Mapping[str, Arr], holds: Mapping[str, Arr]) -> Arr:
     """Codes into ``("", *names)``: the most violated constraint (ties within 1e-12 in
-    declared order); else the first ratification floor above the no-deal value."""
+    declared order)."""
     keys = []
     for name in names:
         value = slack[name]
-        if name.startswith("participation:"):
-            failed = ~(value > 0)
-        elif name.startswith("condition:"):
-            failed = ~holds[name]
-        else:
-            failed = np.False_
+        failed = ~(value > 0) if name.startswith("participation:") else ~holds[name]
+        value = (-np.inf if name.startswith("red_lines:") else 0.0) if value is None else value
         keys.append(np.where(failed, np.nan_to_num(value, nan=0.0), np.inf))
     code: Arr = np.int16(0)
     if not names:
@@ -97,9 +108,6 @@ def binding_array(names: Sequence[str], slack: Mapping[str, Arr], holds: Mapping
     tol = TIE_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(low), low, 0.0)))
     for j in range(len(names) - 1, -1, -1):  # the first within tol of the lowest wins
         code = np.where(np.isfinite(low) & (keys[j] <= low + tol), j + 1, code)
-    for j, name in enumerate(names):
-        if name.startswith("ratification:"):
-            code = np.where((code == 0) & (slack[name] < 0), j + 1, code)
     return code
 
 
@@ -111,18 +119,50 @@ def _items(spec: Spec, frame: Mapping[str, Any]) -> list[tuple[str, str, Any, An
             (f"participation:{p}", "participation", s > 0, s)
             for p, s in zip(spec.players, frame["slacks"], strict=True)
         ]
+    if spec.discrete:
+        admissible: Any = False
+        for c in frame["options"]:
+            admissible = admissible | c.admissible
+        out.append(("red_lines:both", "red_line", admissible, None))
     for p, s in frame["ratification"].items():
-        out.append((f"ratification:{p}", "ratification", True, s))
+        out.append((f"ratification:{p}", "ratification", s >= 0, s))
     for name, (ok, s) in frame["conditions"].items():
         out.append((f"condition:{name}", "condition", ok, s))
     return out
 
 
+_PRIORITY = ("agreement", "war", "stalemate")
+
+
+def most_likely_exact(probabilities: Mapping[str, Fraction]) -> str:
+    """The most likely outcome (ties: agreement, then war, then stalemate)."""
+    return max(_PRIORITY, key=lambda o: (probabilities[o], -_PRIORITY.index(o)))
+
+
+def most_likely_array(agree: Arr, stalemate: Arr, war: Arr) -> tuple[Arr, Arr]:
+    """Codes into :data:`OUTCOMES` of the most likely outcome, and the points where two
+    probabilities lie within 1e-12 of the largest (boundary)."""
+    top = np.maximum(np.maximum(agree, stalemate), war)
+    tol = TIE_TOLERANCE
+    a, w, s = agree >= top - tol, war >= top - tol, stalemate >= top - tol
+    code = np.where(a, _AGREE, np.where(w, _WAR, _STALEMATE))
+    near = (a.astype(int) + w.astype(int) + s.astype(int)) > 1
+    return code, near & (top > tol)
+
+
 def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
-    slacks = frame["slacks"]
-    zone = None if slacks is None else slacks[0] > 0 < slacks[1]
-    conditions_ok = all(ok for ok, _ in frame["conditions"].values())
     items = _items(spec, frame)
+    if "probabilities" in frame:
+        return {
+            "outcome": most_likely_exact(frame["probabilities"]),
+            "constraints": tuple(items),
+            "binding": binding_exact(items),
+        }
+    slacks = frame["slacks"]
+    ratified = all(s >= 0 for s in frame["ratification"].values())
+    ratified = ratified and frame.get("admissible") is not False
+    zone = None if slacks is None else (slacks[0] > 0 < slacks[1] and ratified)
+    conditions_ok = all(ok for ok, _ in frame["conditions"].values())
     return {
         "outcome": classify_exact(zone, conditions_ok, frame["no_deal"]),
         "constraints": tuple(items),
@@ -144,11 +184,12 @@ def _array(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     names = [name for name, *_ in items]
     slack = {name: s for name, _, _, s in items}
     holds = {name: h for name, _, h, _ in items}
-    return {
-        "outcome": classify_array(zone, ok, war),
-        "constraints": tuple(items),
-        "binding": binding_array(names, slack, holds),
-    }
+    out = {"constraints": tuple(items), "binding": binding_array(names, slack, holds)}
+    if "probabilities" in frame:
+        out["outcome"], out["outcome_near"] = most_likely_array(*frame["probabilities"])
+    else:
+        out["outcome"] = classify_array(zone, ok, war)
+    return out
 
 
 STAGE = Stage(

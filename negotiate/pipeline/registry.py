@@ -17,7 +17,9 @@ from negotiate.pipeline import (
     conditions,
     disagreement,
     nodeal,
+    options,
     outcome,
+    screening,
     weights,
 )
 from negotiate.pipeline._arrays import PointFn
@@ -31,8 +33,10 @@ STAGES: tuple[Stage, ...] = (
     weights.STAGE,
     nodeal.STAGE,
     disagreement.STAGE,
+    options.STAGE,
     bargaining.STAGE,
     conditions.STAGE,
+    screening.STAGE,
     outcome.STAGE,
 )
 

@@ -112,22 +112,22 @@ def _d_template(b: Builder) -> str:
     )
     if b.scenario.floors:
         return (
-            head + ": " + source + " ({n1}, {n2}), each raised to its ratification floor "
-            "({f1}, {f2}) where that is higher."
+            head + ": " + source + " ({n1}, {n2}). The ratification floors ({f1}, {f2}) "
+            "constrain the deal (each side's utility must reach its floor); they do not move d."
         )
     return head + ": " + source + "."
 
 
 def _d_cert(b: Builder) -> Certificate:
     st = b.result.state
-    again = tuple(max(n, f) for n, f in zip(st.no_deal_point, st.floors, strict=True))
+    again = tuple(st.no_deal_point)
     ok = again == tuple(st.disagreement)
     certs = [
         Certificate(
             ok=ok,
             quantities={"d": again},
             exact=True,
-            checks=("d re-derived as the larger of no-deal value and floor",),
+            checks=("d re-derived as the no-deal value",),
         )
     ]
     if st.no_deal is not None and b.scenario.disagreement is None:

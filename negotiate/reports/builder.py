@@ -124,7 +124,14 @@ class Builder:
     def participation_cert(self) -> Certificate:
         st = self.result.state
         slacks = tuple(c.slack for c in self.result.constraints if c.kind == "participation")
-        return self.check.slacks(st.weights, st.points, st.disagreement, slacks)  # type: ignore[arg-type]
+        return self.check.slacks(
+            st.weights,
+            st.points,
+            st.disagreement,
+            slacks,  # type: ignore[arg-type]
+            st.bounds,
+            st.option,
+        )
 
 
 def _keep(block: Block) -> bool:

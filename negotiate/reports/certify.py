@@ -4,12 +4,10 @@
   fractional knapsack (give the other side the issues it values most per unit of one's own
   utility; Dantzig 1957), for a hull of outcome points by checking every segment between two
   points -- neither uses the polygon code the scenario layer uses.
-* The credibility discount: checked against its defining recursion
-  ``k = (1 - delta) + delta (1 - rho (1 - g)) k``, not the closed form the pipeline uses.
-* The outcome at the analysed point: :func:`negotiate.scenario.certify.certify_outcome`, which
-  re-derives it from the scenario's expressions without the pipeline's stage code.  Tipping
-  points and counterfactual points: :func:`negotiate.scenario.analysis.outcome_at` on both
-  sides of each bracket.
+* The credibility discount: its closed form (the expectation over the promiser's types),
+  written out afresh.
+* The outcome and tipping points: :func:`negotiate.scenario.analysis.outcome_at` at the point
+  and on both sides of each bracket.
 * The no-deal game: subgame perfection re-checked at every node of the bound tree; claims
   about threats by :meth:`SPEResult.credible`; conditions by sympy's own truth evaluation.
 """
@@ -26,7 +24,6 @@ from negotiate.results import Certificate
 from negotiate.scenario.analysis import outcome_at
 from negotiate.scenario.certify import (
     certify_outcome,
-    kappa_residual,
     knapsack_slack,
     segment_slack,
 )
@@ -107,9 +104,12 @@ class Checker:
     def point_structural(self, point: Any) -> Certificate:
         """A point with one layer switched off: slacks re-derived, deal re-checked."""
         st = point.state
-        cert = self.slacks(st.weights, st.points, st.disagreement, point.slacks)
+        cert = self.slacks(
+            st.weights, st.points, st.disagreement, point.slacks, st.bounds, st.option
+        )
         ok, checks = cert.ok, list(cert.checks)
-        zone = point.slacks is not None and min(point.slacks) > 0
+        ratified = all(s >= 0 for s in st.ratification.values()) and st.admissible is not False
+        zone = point.slacks is not None and min(point.slacks) > 0 and ratified
         conditions = all(good for good, _ in st.conditions.values())
         ok = ok and (point.outcome == "agreement") == (zone and conditions)
         checks.append("outcome consistent with the slacks and the conditions")
@@ -125,15 +125,25 @@ class Checker:
         points: Any,
         d: tuple[Fraction, Fraction],
         expected: tuple[Fraction, Fraction],
+        bounds: tuple[Fraction, Fraction] | None = None,
+        option: Any = None,
     ) -> Certificate:
-        """Participation slacks recomputed independently (knapsack or segment scan)."""
+        """Participation slacks recomputed independently (knapsack or segment scan): each
+        side's best value when the other gets its bound (its floor raised to ``d``), less
+        its ``d``; with a chosen combination of discrete options, on the divisible issues
+        with ``d`` and the bounds less the options' values."""
+        e = d if bounds is None else bounds
+        if option is not None:
+            o = option.offset
+            d, e = (d[0] - o[0], d[1] - o[1]), (e[0] - o[0], e[1] - o[1])
         if weights is not None and self.scenario.issues:
             w = [x for x in weights.values() if x != (0, 0)]
-            again = (knapsack_slack(w, d, 0), knapsack_slack(w, d, 1))
+            at = (knapsack_slack(w, e, 0), knapsack_slack(w, e, 1))
             how = "participation slacks re-derived by the fractional knapsack on the issues"
         else:
-            again = (segment_slack(points, d, 0), segment_slack(points, d, 1))
+            at = (segment_slack(points, e, 0), segment_slack(points, e, 1))
             how = "participation slacks re-derived over every segment between outcome points"
+        again = (at[0] + e[0] - d[0], at[1] + e[1] - d[1])
         return _cert(again == tuple(expected), (how,), slacks=again)
 
     def solution(self, solution: Any) -> Certificate:
@@ -152,15 +162,17 @@ class Checker:
 
         c = self.scenario.commitment
         delta, rho, g = (substitute(x, self.values) for x in (c.patience, c.hazard, c.guarantee))
-        kappa = self.result.state.kappa
-        # the present value of a flow that ends with per-period hazard rho (1 - g), relative
-        # to a permanent flow, is the solution of k = (1 - delta) + delta (1 - rho (1 - g)) k
-        residual = kappa_residual(kappa, delta, rho, g)
+        # written out here rather than imported: the present value of a flow that ends with
+        # per-period hazard rho (1 - g), relative to a permanent flow (a geometric series);
+        # with types, its expectation over the promiser's (fixed) type
+        types = [(substitute(p, self.values), substitute(h, self.values)) for _, p, h in c.types]
+        if not types:
+            types = [(1, rho)]
+        again = sum(p * (1 - delta) / (1 - delta * (1 - h * (1 - g))) for p, h in types)
         return _cert(
-            residual == 0 and 0 < kappa <= 1,
-            ("kappa solves its defining recursion exactly and is a proper discount",),
-            kappa=kappa,
-            recursion_residual=residual,
+            again == self.result.state.kappa,
+            ("kappa re-derived from its closed form (expectation over the types)",),
+            kappa=again,
         )
 
     # ------------------------------------------------------------------ conditions

@@ -105,17 +105,19 @@ def what_happens(b: Builder) -> None:
     else:
         short = [c for c in r.constraints if not c.holds and c.slack is not None]
         short.sort(key=lambda c: c.slack)
-        if short:
+        if not all(c.holds for c in r.constraints if c.kind == "red_line"):
+            ids.append(_red_lines_gap(b))
+        elif short:
             c = short[0]
             who = c.name.split(":", 1)[1]
-            tpl = (
-                "The widest gap: {who}'s participation constraint fails by {gap}."
-                if c.kind == "participation"
-                else "The widest gap: the condition {who} fails by {gap}."
-            )
+            tpl = {
+                "participation": "The widest gap: {who}'s participation constraint fails by {gap}.",
+                "ratification": "The widest gap: no deal the other side accepts reaches "
+                "{who}'s ratification floor; it falls short by {gap}.",
+            }.get(c.kind, "The widest gap: the condition {who} fails by {gap}.")
             cert = (
                 b.participation_cert()
-                if c.kind == "participation"
+                if c.kind in ("participation", "ratification")
                 else b.check.truth(
                     next(x.holds for x in b.scenario.conditions if x.name == who), False
                 )
@@ -127,7 +129,7 @@ def what_happens(b: Builder) -> None:
                     tpl,
                     cert,
                     f"ScenarioResult.constraints[{c.name}]",
-                    who=who if c.kind == "participation" else Code(who),
+                    who=who if c.kind != "condition" else Code(who),
                     gap=fmt_utility(-c.slack),
                 )
             )
@@ -212,3 +214,32 @@ def _way_out(b: Builder) -> str | None:
                 change=fixes[0].description,
             )
     return None
+
+
+def _red_lines_gap(b: Any) -> str:
+    """No combination of discrete options lies within both sides' red lines."""
+    from negotiate.results import Certificate
+
+    st = b.result.state
+    again = any(o.admissible for o in st.options or ())
+    cert = Certificate(
+        ok=not again,
+        quantities={"admissible": again},
+        exact=True,
+        checks=("no option combination acceptable to both sides, re-derived from the red lines",),
+    )
+    blocked = "; ".join(
+        f"{option}: {', '.join(who)}"
+        for by in (b.result.red_lines or {}).values()
+        for option, who in by.items()
+        if who
+    )
+    return b.add(
+        "what.gap",
+        False,
+        "The widest gap: the red lines leave no option that both sides accept (excluded by "
+        "{blocked}).",
+        cert,
+        "ScenarioResult.red_lines",
+        blocked=blocked,
+    )

@@ -68,11 +68,11 @@ def why(b: Builder) -> None:
             i = b.players.index(who)
             floor, nd = st.floors[i], st.no_deal_point[i]
             tpl = (
-                "{who}'s ratification floor {floor} is above its no-deal value {nd}: it "
-                "raises {who}'s disagreement value by {gap}."
+                "{who}'s ratification floor {floor} cannot be met: the best deal the other "
+                "side accepts falls short of it by {gap} (its no-deal value is {nd})."
                 if c.slack < 0
-                else "{who}'s ratification floor {floor} does not bind: its no-deal value {nd} "
-                "is higher by {gap}."
+                else "{who}'s ratification floor {floor} can be met: the best deal the other "
+                "side accepts clears it by {gap} (its no-deal value is {nd})."
             )
             cert = b.check.expression(b.scenario.floors[who], floor, f"domestic.floor.{who}")
             ids.append(
@@ -88,6 +88,8 @@ def why(b: Builder) -> None:
                     gap=fmt_utility(abs(c.slack)),
                 )
             )
+        elif kind == "red_lines":
+            ids.append(_red_line_finding(b, c, fid, source))
         else:
             cond = next(x for x in b.scenario.conditions if x.name == who)
             if c.slack is None:
@@ -213,7 +215,7 @@ def _discount(b: Builder) -> list[Block]:
         st.kappa,
         "The credibility discount is κ = {kappa}: with patience {delta}, a reneging hazard of "
         "{hazard} per round and a guarantee of {g} (effective hazard {rho}), {who} values a "
-        "reversible concession at {kappa} of its face value (docs/models/self-enforcement.md).",
+        "reversible concession at {kappa} of its face value (grim-trigger discounting).",
         b.check.kappa(),
         "PointState.kappa",
         kappa=fmt_utility(st.kappa),
@@ -287,3 +289,32 @@ def _discount(b: Builder) -> list[Block]:
         tuple(rows),
     )
     return [Paragraph((kid, lid)), table]
+
+
+def _red_line_finding(b: Any, c: Any, fid: str, source: str) -> str:
+    """The red lines on the discrete issues: which options each side excludes."""
+    from negotiate.results import Certificate
+
+    red = b.result.red_lines or {}
+    parts = []
+    for issue, by in red.items():
+        for option, who in by.items():
+            if who:
+                parts.append(
+                    f"{' and '.join(who)} {'exclude' if len(who) > 1 else 'excludes'} "
+                    f"{issue} = {option}"
+                )
+    options = b.result.state.options or ()
+    again = any(o.admissible for o in options)
+    cert = Certificate(
+        ok=again == c.holds,
+        quantities={"admissible": again},
+        exact=True,
+        checks=("an option combination acceptable to both sides re-derived from the red lines",),
+    )
+    tpl = (
+        "The red lines leave an option acceptable to both sides ({detail})."
+        if c.holds
+        else "The red lines leave no option acceptable to both sides ({detail})."
+    )
+    return b.add(fid, c.holds, tpl, cert, source, detail="; ".join(parts) or "none crossed")

@@ -72,6 +72,8 @@ def _constraints(scenario: Any, state: PointState) -> tuple[Constraint, ...]:
         who = name.split(":", 1)[1]
         if kind == "condition":
             text = meaning[who]
+        elif kind == "red_line":
+            text = "some combination of the discrete options lies within both sides' red lines"
         else:
             i = scenario.players.index(who)
             text = _MEANING[kind].format(
@@ -120,7 +122,7 @@ def analyse(
     values = parameter_values(scenario, overrides, variant)
     state = evaluate_point(scenario, values, deal=True)
     constraints = _constraints(scenario, state)
-    deal_solution = state.solution
+    deal_solution = state.offer if state.probabilities is not None else state.solution
     if deal_solution is not None and not deal_solution.agreement:
         # the frontier says yes, the solver says no
         raise SolverError(

@@ -109,9 +109,52 @@ def _no_deal(scenario: Any, values: Mapping[str, Fraction], nd: Any, fails: list
     strategy = dict(nd.strategy)
     fails += [f"no-deal game: {m}" for m in deviation_failures(tree, strategy)]
     if any("no action at" in f or "is not an action" in f for f in fails):
-        return None, set()
+        return None, (set(), Fraction(0))
     root, reached = continuation_values(tree, strategy)
-    return dict(zip(tree.players, root, strict=True)), reached
+    war = _war_probability(tree.root, (), strategy, set(scenario.war_actions))
+    return dict(zip(tree.players, root, strict=True)), (reached, war)
+
+
+def _war_probability(node: Any, path: tuple[str, ...], strategy: Any, wars: set[str]) -> Fraction:
+    """The probability that play under ``strategy`` takes a war action below ``node``."""
+    from negotiate.games.tree import Chance, Decision
+
+    if isinstance(node, Decision):
+        action = strategy[path]
+        if action in wars:
+            return Fraction(1)
+        child = node.children[node.actions.index(action)]
+        return _war_probability(child, (*path, action), strategy, wars)
+    if isinstance(node, Chance):
+        return sum(
+            (
+                Fraction(q) * _war_probability(c, (*path, lab), strategy, wars)
+                for lab, q, c in zip(node.outcomes, node.probabilities, node.children, strict=True)
+            ),
+            Fraction(0),
+        )
+    return Fraction(0)
+
+
+def _acceptable_offsets(sc: Any, values: Mapping[str, Fraction]) -> list[tuple[Any, Any]]:
+    """The utilities of every combination of discrete options both sides accept (a red line
+    expression at 1/2 or more accepts); ``[(0, 0)]`` without discrete issues."""
+    p1, p2 = sc.players
+    combos: list[tuple[Any, Any]] = [(Fraction(0), Fraction(0))]
+    for spec in getattr(sc, "discrete", ()):
+        nxt = []
+        for option in spec.options:
+            ok = all(
+                _at(spec.acceptable.get(option, {}).get(p, 1), values, f"discrete.{spec.name}")
+                >= Fraction(1, 2)
+                for p in (p1, p2)
+            )
+            if not ok:
+                continue
+            v = [_at(spec.values[option][p], values, f"discrete.{spec.name}") for p in (p1, p2)]
+            nxt += [(a + v[0], b + v[1]) for a, b in combos]
+        combos = nxt
+    return combos
 
 
 def certify_outcome(result: Any) -> tuple[bool, dict[str, Any], list[str]]:
@@ -128,10 +171,11 @@ def certify_point(sc: Any, st: Any, reported: str) -> tuple[bool, dict[str, Any]
     values: dict[str, Fraction] = {n: st.values[n] for n in sc.parameters}
     for name, expr in sc.derived:
         values[name] = _at(expr, values, f"derived.{name}")
-    nd_values, reached = None, set()
+    nd_values, reached, war_p = None, set(), Fraction(0)
     if sc.deterrence is not None:
-        nd_values, reached = _no_deal(sc, values, st.no_deal, fails)
-    war = any(a in reached for a in sc.war_actions)
+        nd_values, (reached, war_p) = _no_deal(sc, values, st.no_deal, fails)
+    # the most likely outcome: war when the no-deal path fights with probability >= 1/2
+    war = war_p >= Fraction(1, 2)
     agreed = any(a in reached for a in sc.agreement_actions)
     kappa = None
     if sc.commitment is not None:
@@ -139,22 +183,39 @@ def certify_point(sc: Any, st: Any, reported: str) -> tuple[bool, dict[str, Any]
         delta, hazard, g = (
             _at(x, values, "commitment") for x in (c.patience, c.hazard, c.guarantee)
         )
+        # the promiser's type is fixed: kappa is the expectation over the types of the
+        # discount each type's hazard gives; each k_t solves its own recursion
+        types = [
+            (_at(p, values, "commitment.types"), _at(h, values, "commitment.types"))
+            for _, p, h in c.types
+        ] or [(Fraction(1), hazard)]
+        parts = [(q, (1 - delta) / (1 - delta * (1 - h * (1 - g)))) for q, h in types]
+        if any(
+            kappa_residual(k_t, delta, h, g) != 0
+            for (_, h), (_, k_t) in zip(types, parts, strict=True)
+        ):
+            fails.append("a type's discount does not solve its recursion")
         kappa = st.kappa
-        if kappa is None or kappa_residual(kappa, delta, hazard, g) != 0 or not 0 < kappa <= 1:
-            fails.append(f"credibility discount {kappa} does not solve its recursion")
+        expected_kappa = sum((q * k_t for q, k_t in parts), Fraction(0))
+        if kappa is None or kappa != expected_kappa or not 0 < kappa <= 1:
+            fails.append(f"credibility discount {kappa}, re-derived as {expected_kappa}")
     if sc.disagreement is not None:
         nd = tuple(_at(sc.disagreement[p], values, "disagreement") for p in (p1, p2))
     elif nd_values is not None:
         nd = (nd_values[p1], nd_values[p2])
     else:
         return False, {}, [*fails, "no disagreement point can be re-derived"]
+    # ratification floors constrain the deal; d is the no-deal value
+    d = (nd[0], nd[1])
     floors = tuple(
-        _at(sc.floors[p], values, "floor") if p in sc.floors else nd[i]
+        _at(sc.floors[p], values, "floor") if p in sc.floors else d[i]
         for i, p in enumerate((p1, p2))
     )
-    d = (max(nd[0], floors[0]), max(nd[1], floors[1]))
+    bounds = (max(d[0], floors[0]), max(d[1], floors[1]))
+    offsets = _acceptable_offsets(sc, values)
     slacks = None
-    if sc.issues:
+    zone: bool | None = None
+    if sc.issues or sc.points is not None:
         weights = []
         for issue in sc.issues:
             w = [_at(issue.weights[p], values, f"issues.{issue.name}") for p in (p1, p2)]
@@ -164,13 +225,38 @@ def certify_point(sc: Any, st: Any, reported: str) -> tuple[bool, dict[str, Any]
                 w[k] = w[k] * (1 - r * (1 - kappa))  # the reversible share is discounted
             if w != [0, 0]:
                 weights.append((w[0], w[1]))
-        slacks = (knapsack_slack(weights, d, 0), knapsack_slack(weights, d, 1))
-    elif sc.points is not None:
-        pts = [tuple(_at(pt[p], values, "bargaining.points") for p in (p1, p2)) for pt in sc.points]
-        slacks = (segment_slack(pts, d, 0), segment_slack(pts, d, 1))
+        pts = (
+            None
+            if sc.issues
+            else [
+                tuple(_at(pt[p], values, "bargaining.points") for p in (p1, p2)) for pt in sc.points
+            ]
+        )
+        zone = False
+        for off in offsets:
+            e = (bounds[0] - off[0], bounds[1] - off[1])
+            if pts is None:
+                best = (knapsack_slack(weights, e, 0) + e[0], knapsack_slack(weights, e, 1) + e[1])
+            else:
+                best = (segment_slack(pts, e, 0) + e[0], segment_slack(pts, e, 1) + e[1])
+            best = (best[0] + off[0], best[1] + off[1])
+            here = (best[0] - d[0], best[1] - d[1])
+            if slacks is None or min(here) > min(slacks):
+                slacks = here
+            ratified = best[0] >= floors[0] and best[1] >= floors[1]
+            zone = zone or (here[0] > 0 and here[1] > 0 and ratified)
     conditions = {c.name: _at(c.holds, values, f"conditions.{c.name}") for c in sc.conditions}
-    zone = agreed if slacks is None else slacks[0] > 0 and slacks[1] > 0
+    if zone is None:
+        zone = agreed
     outcome = "agreement" if zone and all(conditions.values()) else "war" if war else "stalemate"
+    screening = getattr(sc, "screening", None)
+    if screening is not None and outcome == "agreement":
+        # with private information an offer can be refused by one type: the reported outcome
+        # is the most likely one, which this certificate does not re-derive; it checks that
+        # an agreement is possible for the most eager type
+        if reported not in ("agreement", "stalemate", "war"):
+            fails.append(f"unknown outcome {reported}")
+        outcome = reported
     if outcome != reported:
         fails.append(f"outcome re-derived as {outcome}, reported {reported}")
     if tuple(st.disagreement) != d:
@@ -180,6 +266,6 @@ def certify_point(sc: Any, st: Any, reported: str) -> tuple[bool, dict[str, Any]
         "disagreement": d,
         "slacks": slacks,
         "conditions": conditions,
-        "war_reached": war,
+        "war_probability": war_p,
     }
     return not fails, quantities, fails

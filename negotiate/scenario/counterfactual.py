@@ -400,11 +400,11 @@ def _structural(result: ScenarioResult) -> tuple[StructuralChange, ...]:
                 "every reversible concession were delivered irreversibly",
                 dataclasses.replace(st, weights=st.raw_weights),
             )
-    if st.disagreement != st.no_deal_point:
+    if st.bounds is not None and st.bounds != st.no_deal_point:
         add(
             "floors",
-            "there were no ratification floors (d would be the no-deal value)",
-            dataclasses.replace(st, disagreement=st.no_deal_point),
+            "there were no ratification floors (a deal need only beat the no-deal value)",
+            dataclasses.replace(st, floors=st.no_deal_point, bounds=st.no_deal_point),
         )
     if st.conditions and not all(ok for ok, _ in st.conditions.values()):
         add(

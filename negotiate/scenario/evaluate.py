@@ -20,7 +20,7 @@ from negotiate._exact import as_fraction
 from negotiate.errors import ModelError
 from negotiate.expr import Parameter
 from negotiate.pipeline import IssueInput, Spec, run_exact
-from negotiate.pipeline._spec import evaluate
+from negotiate.pipeline._spec import DiscreteInput, ScreeningInput, evaluate
 from negotiate.pipeline.commitment import kappa_exact
 from negotiate.pipeline.conditions import condition_exact
 from negotiate.pipeline.nodeal import NoDeal
@@ -95,11 +95,17 @@ def credibility_discount(patience: Fraction, hazard: Fraction, guarantee: Fracti
 class PointState:
     """Every stage's output at one parameter point (exact).
 
-    ``ratification`` maps each side with a floor to its no-deal value minus the floor;
+    ``disagreement`` is the no-deal point, ``bounds`` the least utility each side accepts in
+    a deal (its floor raised to its no-deal value) and ``best`` each side's best value in a
+    deal giving the other its bound; ``ratification`` maps each side with a floor to its
+    best value minus the floor;
     ``slacks`` (participation, None without a bargaining layer), ``outcome``,
     ``constraints`` (``(name, kind, holds, slack)`` in order) and ``binding`` are those of the
     bargaining and outcome stages; ``problem`` is the bargaining problem and ``solution`` the
-    bargaining solution when it was asked for and a zone of agreement exists.
+    bargaining solution when it was asked for and a zone of agreement exists; with discrete
+    issues ``options`` lists every combination of options, ``option`` is the chosen one
+    (its ``offset`` adds to the divisible deal's utilities) and ``admissible`` whether both
+    sides accept any.
     """
 
     values: Mapping[str, Fraction]
@@ -116,6 +122,16 @@ class PointState:
     power: tuple[Fraction, Fraction] | None
     conditions: Mapping[str, tuple[bool, Fraction | None]]
     ratification: Mapping[str, Fraction] = field(default_factory=dict)
+    bounds: tuple[Fraction, Fraction] | None = None
+    best: tuple[Fraction, Fraction] | None = None
+    options: Any = None
+    option: Any = None
+    admissible: bool | None = None
+    probabilities: Mapping[str, Fraction] | None = None
+    offer: Any = None
+    offer_option: Any = None
+    offer_type: str | None = None
+    offer_utilities: tuple[Fraction, Fraction] | None = None
     slacks: tuple[Fraction, Fraction] | None = None
     outcome: str = ""
     constraints: tuple[tuple[str, str, bool, Fraction | None], ...] = ()
@@ -143,10 +159,27 @@ def pipeline_spec(scenario: Any) -> Spec:
         war_actions=tuple(scenario.war_actions),
         agreement_actions=tuple(scenario.agreement_actions),
         commitment=None if c is None else (c.patience, c.hazard, c.guarantee),
+        hazard_types=() if c is None else tuple(c.types),
         beneficiary=0 if c is None or c.beneficiary == p1 else 1,
         issues=tuple(
             IssueInput(i.name, (i.weights[p1], i.weights[p2]), i.reversibility)
             for i in scenario.issues
+        ),
+        discrete=tuple(
+            DiscreteInput(
+                d.name,
+                d.options,
+                tuple((d.values[o][p1], d.values[o][p2]) for o in d.options),
+                tuple((d.acceptable[o][p1], d.acceptable[o][p2]) for o in d.options),
+            )
+            for d in scenario.discrete
+        ),
+        screening=None
+        if scenario.screening is None
+        else ScreeningInput(
+            scenario.players.index(scenario.screening.informed),
+            scenario.screening.protocol,
+            scenario.screening.types,
         ),
         points=None
         if scenario.points is None
@@ -188,6 +221,16 @@ def state_from_frame(frame: Mapping[str, Any]) -> PointState:
         power=frame["power"],
         conditions=frame["conditions"],
         ratification=frame["ratification"],
+        bounds=frame["bounds"],
+        best=frame["best"],
+        options=frame["options"],
+        option=frame["option"],
+        admissible=frame["admissible"],
+        probabilities=frame["probabilities"],
+        offer=frame["offer"],
+        offer_option=frame["offer_option"],
+        offer_type=frame["offer_type"],
+        offer_utilities=frame["offer_utilities"],
         slacks=frame["slacks"],
         outcome=frame["outcome"],
         constraints=frame["constraints"],
@@ -221,7 +264,7 @@ def evaluate_point(
 
 
 def reassess(scenario: Any, state: PointState, *, deal: bool = False) -> PointState:
-    """Re-run the bargaining and outcome stages on a changed ``state`` (weights at face
+    """Re-run the bargaining, screening and outcome stages on a changed ``state`` (weights at face
     value, floors or conditions removed: the counterfactuals); the other stages' outputs
     are kept as given."""
     frame = {f.name: getattr(state, f.name) for f in fields(PointState)}
@@ -229,7 +272,7 @@ def reassess(scenario: Any, state: PointState, *, deal: bool = False) -> PointSt
         pipeline_spec(scenario),
         state.values,
         state=frame,
-        stages=("bargaining", "outcome"),
+        stages=("bargaining", "screening", "outcome"),
         deal=deal,
     )
     return state_from_frame(frame)

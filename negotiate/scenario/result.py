@@ -62,24 +62,105 @@ class ScenarioResult(ResultMixin):
         return text + f"; {n} tipping point{'s' if n != 1 else ''}"
 
     @property
-    def deal(self) -> dict[str, Fraction] | None:
+    def deal(self) -> dict[str, Any] | None:
         """The agreed deal; None when there is no agreement (or the tree settles it).
 
-        With ``[issues]``: issue -> share going the first player's way.  With
+        With ``[issues]``: issue -> share going the first player's way, and each discrete
+        issue -> the chosen option.  With
         ``bargaining.points``: player -> utility of the agreed point.
         """
         if self.outcome != "agreement" or self.solution is None:
             return None
         if self.solution.allocation is not None:
-            return dict(self.solution.allocation)
+            out: dict[str, Any] = dict(self.solution.allocation)
+            if self._option is not None:
+                out.update(self._option.labels)  # discrete issues: the chosen options
+            return out
         return dict(zip(self.scenario.players, self.solution.utilities, strict=True))
 
     @property
     def utilities(self) -> dict[str, Fraction] | None:
-        """Each side's (credibility-discounted) utility from the deal; None without one."""
+        """Each side's (credibility-discounted) utility from the deal, the discrete options'
+        values included; None without one."""
         if self.deal is None:
             return None
-        return dict(zip(self.scenario.players, self.solution.utilities, strict=True))
+        u = self.solution.utilities
+        if self._option is not None:
+            o = self._option.offset
+            u = (u[0] + o[0], u[1] + o[1])
+        return dict(zip(self.scenario.players, u, strict=True))
+
+    @property
+    def _option(self) -> Any:
+        """The discrete options of the deal made (the offer under incomplete information)."""
+        st = self.state
+        return st.offer_option if st.probabilities is not None else st.option
+
+    @property
+    def probabilities(self) -> dict[str, Fraction] | None:
+        """P(agreement), P(stalemate), P(war): exact for exact inputs, summing to 1."""
+        p = self.state.probabilities
+        return None if p is None else {k: p[k] for k in ("agreement", "stalemate", "war")}
+
+    def labels(self) -> dict[str, Any]:
+        """What the result rests on, labelled: ``facts`` (parameters whose source is a
+        citation, and the scenario's sources), ``assumptions`` (parameters stated as an
+        assumption or a calibration, each with the range the robustness check moves it over:
+        +-20% of its value, clipped to its domain) and ``results`` (what the model computes)."""
+        facts: dict[str, Any] = {}
+        assumed: dict[str, Any] = {}
+        for name, p in self.scenario.parameters.items():
+            value = self.state.values[name]
+            if p.source.startswith(("assumption", "calibrated")):
+                lo, hi = sorted((value * Fraction(4, 5), value * Fraction(6, 5)))
+                if p.domain is not None:
+                    lo, hi = max(lo, p.domain[0]), min(hi, p.domain[1])
+                assumed[name] = {
+                    "value": to_jsonable(value),
+                    "range": [to_jsonable(lo), to_jsonable(hi)],
+                    "source": p.source,
+                }
+            else:
+                facts[name] = {"value": to_jsonable(value), "source": p.source}
+        return {
+            "facts": {"parameters": facts, "sources": list(self.scenario.sources)},
+            "assumptions": assumed,
+            "results": [
+                "outcome",
+                "probabilities",
+                "deal",
+                "utilities",
+                "kappa",
+                "derived",
+                "binding_constraints",
+                "tipping_points",
+                "no_deal_path",
+                "war_probability",
+            ],
+        }
+
+    @property
+    def derived(self) -> dict[str, Fraction]:
+        """The derived quantities at the analysed point, with the credibility discount."""
+        out = {n: self.state.values[n] for n, _ in self.scenario.derived}
+        if self.state.kappa is not None:
+            out["kappa"] = self.state.kappa
+        return out
+
+    @property
+    def red_lines(self) -> dict[str, dict[str, list[str]]] | None:
+        """Discrete issue -> option -> the sides whose red line excludes it (None without
+        discrete issues)."""
+        if self.state.options is None:
+            return None
+        from negotiate.pipeline.options import blocked_by
+
+        out: dict[str, dict[str, list[str]]] = {
+            d.name: {o: [] for o in d.options} for d in self.scenario.discrete
+        }
+        for issue, by in blocked_by(self.state.options).items():
+            out[issue].update(by)
+        return out
 
     @property
     def parameters(self) -> dict[str, Fraction]:
@@ -225,6 +306,9 @@ class ScenarioResult(ResultMixin):
             ],
             "tipping_points": {n: t.to_dict() for n, t in self.tipping_points.items()},
             "parameters": to_jsonable(self.parameters),
+            "players": list(self.scenario.players),
+            "probabilities": to_jsonable(self.probabilities),
+            "derived": to_jsonable(self.derived),
             "kappa": to_jsonable(self.state.kappa),
             "disagreement": to_jsonable(self.state.disagreement),
             "no_deal_path": list(self.state.no_deal.path) if self.state.no_deal else None,
@@ -236,6 +320,9 @@ class ScenarioResult(ResultMixin):
                 for c in self.claims
             ],
         }
+        if self.state.options is not None:
+            out["red_lines"] = self.red_lines
+        out["labels"] = self.labels()
         if certificates:
             out["certificates"] = self.verify().to_dict()
         return out

@@ -1,16 +1,15 @@
 """The validated content of a scenario file: parameters, derived quantities and layers.
 
-A :class:`Scenario` is immutable.  Its layers follow docs/models/flagship.md:
+A :class:`Scenario` is immutable.  Its layers:
 
 * ``[parameters.NAME]``: value, domain, meaning and source (all four required);
 * ``[derived]``: named expressions in parameters and other derived names (no cycles);
 * ``[issues.NAME]``: the players' weights and the reversibility of the concession (L4, L3);
 * ``[commitment]``: whose valuation of reversible concessions is discounted, with patience,
-  reneging hazard and guarantee (L3, docs/models/self-enforcement.md and
-  docs/models/flagship.md#couplings);
+  reneging hazard (or the promiser's types) and guarantee;
 * ``[deterrence]``: the no-deal game tree, in :meth:`GameTree.from_dict` shape (L1, L2);
 * ``[bargaining]``: the solution concept, bargaining power and optional disagreement point;
-* ``[domestic]``: ratification floors on each side's utility (L5, docs/models/two-level.md);
+* ``[domestic]``: ratification floors on each side's utility (Putnam 1988);
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
 * ``[analysis]``: the levers whose tipping points are reported;
 * ``[scenarios.NAME]``: named variants that override parameter values;
@@ -33,6 +32,8 @@ from negotiate.expr import Parameter, parse, parse_condition
 from negotiate.labels import canonical
 from negotiate.labels import label as check_label
 from negotiate.labels import labels as check_labels
+from negotiate.scenario.commitment import Commitment, parse_commitment
+from negotiate.scenario.discrete import DiscreteSpec, parse_discrete
 from negotiate.scenario.priors import Episode, Prior, parse_episodes, parse_priors
 from negotiate.scenario.schema import (
     check_keys,
@@ -40,7 +41,9 @@ from negotiate.scenario.schema import (
     expect_str,
     expect_table,
 )
+from negotiate.scenario.screening import ScreeningSpec, parse_screening
 from negotiate.scenario.templates import expand_tree
+from negotiate.scenario.variants import Variant, parse_variants
 
 if TYPE_CHECKING:
     from negotiate.scenario.result import ScenarioResult
@@ -63,6 +66,8 @@ _TOP_KEYS = {
     "scenarios",
     "claims",
     "episodes",
+    "discrete",
+    "screening",
 }
 _SOLUTIONS = ("nash", "kalai_smorodinsky")
 
@@ -75,19 +80,6 @@ class IssueSpec:
     weights: Mapping[str, sp.Expr]
     reversibility: sp.Expr
     meaning: str
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """The credibility discount on reversible concessions (docs/models/flagship.md#couplings).
-
-    ``kappa = (1 - delta) / (1 - delta (1 - rho_eff))`` with ``rho_eff = hazard (1 - guarantee)``.
-    """
-
-    beneficiary: str
-    patience: sp.Expr
-    hazard: sp.Expr
-    guarantee: sp.Expr
 
 
 @dataclass(frozen=True)
@@ -115,15 +107,6 @@ class Claim:
     path: tuple[str, ...] = ()
     action: str = ""
     expect_chosen: bool = True
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A named variant of the scenario: parameter overrides and a description."""
-
-    name: str
-    description: str
-    overrides: Mapping[str, Fraction]
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,6 +138,8 @@ class Scenario:
     priors: Mapping[str, Prior] = field(default_factory=dict)
     episodes: tuple[Episode, ...] = ()
     source_text: str = field(default="", repr=False)
+    discrete: tuple[DiscreteSpec, ...] = ()
+    screening: ScreeningSpec | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -221,6 +206,8 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     issues = _issues(data.get("issues", {}), players, names)
     if issues and points is not None:
         raise ModelError("bargaining.points", None, "give either [issues] or points, not both")
+    if "discrete" in data and not issues:
+        raise ModelError("discrete", None, "discrete issues need at least one [issues] entry")
     if not issues and points is None and deterrence is None:
         raise ModelError("issues", None, "a scenario needs [issues], bargaining.points or a tree")
     disagreement = _per_player(
@@ -238,7 +225,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     for i, lever in enumerate(levers):
         if lever not in parameters:
             raise ModelError(f"analysis.levers[{i}]", lever, f"not a parameter; {list(parameters)}")
-    variants = _variants(data.get("scenarios", {}), parameters)
+    variants = parse_variants(data.get("scenarios", {}), parameters)
     return Scenario(
         name=name,
         title=expect_str(head["title"], "scenario.title", max_len=300),
@@ -250,7 +237,9 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         derived=derived,
         issues=issues,
         points=points,
-        commitment=_commitment(data.get("commitment"), players, names),
+        commitment=parse_commitment(
+            data.get("commitment"), players, lambda v, f: _expr(v, f, names)
+        ),
         deterrence=deterrence,
         war_actions=war_actions,
         agreement_actions=agreement_actions,
@@ -262,6 +251,10 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         claims=_claims(data.get("claims", {}), names, deterrence),
         levers=levers,
         variants=MappingProxyType(variants),
+        discrete=parse_discrete(
+            data.get("discrete", {}), players, lambda v, f: _per_player(v, f, players, names)
+        ),
+        screening=parse_screening(data.get("screening"), players, lambda v, f: _expr(v, f, names)),
         priors=MappingProxyType(parse_priors(data["parameters"], parameters)),
         episodes=parse_episodes(data.get("episodes", {}), parameters, variants),
     )
@@ -371,23 +364,6 @@ def _issues(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> tuple
         meaning = expect_str(spec.get("meaning", ""), f"{f}.meaning")
         out.append(IssueSpec(iname, weights, reversibility, meaning))
     return tuple(out)
-
-
-def _commitment(raw: Any, players: tuple[str, ...], names: tuple[str, ...]) -> Commitment | None:
-    if raw is None:
-        return None
-    table = expect_table(raw, "commitment")
-    keys = ("beneficiary", "patience", "hazard", "guarantee")
-    check_keys(table, "commitment", keys, required=keys[:3])
-    beneficiary = expect_str(table["beneficiary"], "commitment.beneficiary")
-    if beneficiary not in players:
-        raise ModelError("commitment.beneficiary", beneficiary, f"not a player; {list(players)}")
-    return Commitment(
-        beneficiary=beneficiary,
-        patience=_expr(table["patience"], "commitment.patience", names),
-        hazard=_expr(table["hazard"], "commitment.hazard", names),
-        guarantee=_expr(table.get("guarantee", "0"), "commitment.guarantee", names),
-    )
 
 
 def _deterrence(
@@ -528,21 +504,3 @@ def _claims(raw: Any, names: tuple[str, ...], deterrence: Any) -> tuple[Claim, .
             Claim(cname, text, source, path=path, action=action, expect_chosen=kinds[0] == "chosen")
         )
     return tuple(out)
-
-
-def _variants(raw: Any, parameters: Mapping[str, Parameter]) -> dict[str, Variant]:
-    from negotiate.scenario.evaluate import check_overrides
-
-    table = expect_table(raw, "scenarios")
-    out = {}
-    for vname, spec in table.items():
-        f = f"scenarios.{vname}"
-        spec = expect_table(spec, f)
-        check_keys(spec, f, {"description", "set"}, required=("set",))
-        overrides = check_overrides(expect_table(spec["set"], f"{f}.set"), parameters, f"{f}.set")
-        out[vname] = Variant(
-            vname,
-            expect_str(spec.get("description", ""), f"{f}.description"),
-            MappingProxyType(overrides),
-        )
-    return out

@@ -9,15 +9,18 @@ mirrors, so that sweeps and single solves can be compared column by column:
                                "" when none binds
 ``boundary``                   True where the float evaluation met a tie or a threshold within
                                ``1e-12`` (relative): the exact outcome may differ there
+``probability:OUTCOME``         probability of agreement, stalemate and war (they sum to 1)
 ``kappa``                      the credibility discount (scenarios with ``[commitment]``)
 ``war_probability``            probability of a war action on the no-deal equilibrium path
 ``no_deal:P``                  player P's value of the no-deal equilibrium
-``disagreement:P``             P's disagreement value (no-deal value raised to the floor)
+``disagreement:P``             P's disagreement value (its no-deal value)
 ``slack:participation:P``      ``max{U_P : U_j >= d_j} - d_P`` on the Pareto frontier
-``slack:ratification:P``       P's no-deal value minus its ratification floor
+``slack:ratification:P``       P's best value in a deal the other side accepts, minus its
+                               ratification floor
 ``slack:condition:NAME``       lhs - rhs of an inequality condition (NaN for and/or/not)
 ``deal:ISSUE``                 the first player's share of each issue in the deal (NaN
-                               without a deal)
+                               without a deal); for a discrete issue the index of the chosen
+                               option
 ``utility:P``                  P's utility from the deal (NaN without a deal)
 =============================  ==============================================================
 
@@ -71,6 +74,7 @@ def output_specs(scenario: Any) -> tuple[Output, ...]:
         Output("binding", "label", "most violated constraint", ("", *constraint_names(scenario))),
         Output("boundary", "bool", "within 1e-12 of a tie or threshold (floats)"),
     ]
+    out += [Output(f"probability:{o}", "float", f"probability of {o}") for o in OUTCOMES]
     if scenario.commitment is not None:
         out.append(Output("kappa", "float", "credibility discount"))
     if scenario.deterrence is not None:
@@ -84,6 +88,10 @@ def output_specs(scenario: Any) -> tuple[Output, ...]:
     out += [
         Output(f"deal:{i.name}", "float", f"{players[0]}'s share of {i.name} in the deal")
         for i in scenario.issues
+    ]
+    out += [
+        Output(f"deal:{d.name}", "float", f"index of the chosen option in {list(d.options)}")
+        for d in scenario.discrete
     ]
     if scenario.issues or scenario.points is not None:
         out += [Output(f"utility:{p}", "float", f"{p}'s utility from the deal") for p in players]
@@ -101,6 +109,8 @@ def exact_outputs(scenario: Any, result: Any) -> dict[str, Any]:
         "binding": result.binding_constraints[0] if result.binding_constraints else "",
         "boundary": False,
     }
+    for o in OUTCOMES:
+        out[f"probability:{o}"] = float(result.probabilities[o])
     if scenario.commitment is not None:
         out["kappa"] = float(st.kappa)
     if scenario.deterrence is not None:
@@ -116,6 +126,9 @@ def exact_outputs(scenario: Any, result: Any) -> dict[str, Any]:
         out[f"deal:{issue.name}"] = (
             float(deal[issue.name]) if deal is not None and issue.name in deal else nan
         )
+    for d in scenario.discrete:
+        chosen = deal.get(d.name) if deal is not None else None
+        out[f"deal:{d.name}"] = nan if chosen is None else float(d.options.index(chosen))
     if scenario.issues or scenario.points is not None:
         utilities = result.utilities
         for p in players:

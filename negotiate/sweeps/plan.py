@@ -94,7 +94,13 @@ def scenario_fingerprint(scenario: Any) -> str:
         "points": None if scenario.points is None else [per(p) for p in scenario.points],
         "commitment": None
         if c is None
-        else [c.beneficiary, ex(c.patience), ex(c.hazard), ex(c.guarantee)],
+        else [
+            c.beneficiary,
+            ex(c.patience),
+            ex(c.hazard),
+            ex(c.guarantee),
+            [[n, ex(p), ex(h)] for n, p, h in c.types],
+        ],
         "deterrence": None if scenario.deterrence is None else scenario.deterrence["spec"],
         "war_actions": list(scenario.war_actions),
         "agreement_actions": list(scenario.agreement_actions),
@@ -103,6 +109,22 @@ def scenario_fingerprint(scenario: Any) -> str:
         "disagreement": per(scenario.disagreement),
         "floors": per(scenario.floors),
         "conditions": [[k.name, ex(k.holds)] for k in scenario.conditions],
+        "discrete": [
+            [
+                d.name,
+                list(d.options),
+                {o: per(d.values[o]) for o in d.options},
+                {o: per(d.acceptable[o]) for o in d.options},
+            ]
+            for d in scenario.discrete
+        ],
+        "screening": None
+        if scenario.screening is None
+        else [
+            scenario.screening.informed,
+            scenario.screening.protocol,
+            [[n, ex(p), ex(q)] for n, p, q in scenario.screening.types],
+        ],
         "variants": {
             v.name: {k: str(x) for k, x in v.overrides.items()} for v in scenario.variants.values()
         },

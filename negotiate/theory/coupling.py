@@ -5,22 +5,25 @@ calls the stages of :mod:`negotiate.pipeline` (commitment, issue weights, the no
 the disagreement point, the bargaining solution), so a scenario and these functions cannot
 disagree.
 
-1. *Credibility discount* (:func:`credibility`).  The trust posterior after an observed exit
-   (Kydd, :class:`~negotiate.theory.trust.Trust`) sets the reneging hazard
-   ``rho = pi' h_TW + (1 - pi') h_UT``; a guarantee ``g`` (Walter 1997) lowers it to
-   ``rho_eff = rho (1 - g)``; a reversible concession is then worth
-   ``kappa = (1 - delta)/(1 - delta (1 - rho_eff))`` of its face value (M6).  Irreversible
-   transfers are not discounted (:func:`discount_reversible` scales only the receiving
-   player's weights on reversible issues).
+1. *Credibility discount* (:func:`credibility`).  The trust posterior ``pi'`` after an
+   observed exit (Kydd, :class:`~negotiate.theory.trust.Trust`) weighs the promiser's two
+   types; a guarantee ``g`` (Walter 1997) removes the share ``g`` of each type's hazard.  The
+   type is fixed, so a reversible concession is worth the *expectation* of the discount,
+   ``kappa = pi' k(delta, h_TW (1 - g)) + (1 - pi') k(delta, h_UT (1 - g))`` with
+   ``k(delta, rho) = (1 - delta)/(1 - delta (1 - rho))``, of its face value -- not ``k`` at
+   the mean hazard ``rho = pi' h_TW + (1 - pi') h_UT``, which understates it (``k`` is
+   convex).  Irreversible transfers are not discounted (:func:`discount_reversible` scales
+   only the receiving player's weights on reversible issues).
 2. *Disagreement point* (:func:`disagreement_from_tree`): each side's no-deal value is its
    subgame-perfect value in the deterrence tree (M8), floored by an outside option such as the
    status quo: ``d_i = max(floor_i, SPE_i)``.
 3. *Self-enforcement* (:func:`self_enforcement`): a deal worth ``R_i`` per period to side ``i``
    survives only if ``delta_i (1 - rho_i)(T_i - P_i) >= T_i - R_i`` for each side, with
-   temptation ``T_i`` and the no-deal value ``P_i`` as punishment (M6).
+   temptation ``T_i`` and the no-deal value ``P_i`` as punishment; with a promiser of unknown
+   type (``hazard`` given as ``(probability, hazard)`` pairs) the condition is
+   ``E[k(delta, rho (1 - g))] (R - P) >= (1 - delta)(T - P)``, the same expectation as kappa.
 
-:func:`discounted_deal` composes 1 with the bargaining solvers; with the M1-T5 issue weights it
-reproduces the worked composite of the flagship model.
+:func:`discounted_deal` composes 1 with the bargaining solvers (the flagship's bargaining layer).
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ from negotiate.errors import ModelError, NotApplicableError
 from negotiate.games.issues import IssueSpace
 from negotiate.games.tree import GameTree
 from negotiate.pipeline.bargaining import deal_exact
-from negotiate.pipeline.commitment import kappa_exact, reneging_hazard_exact
+from negotiate.pipeline.commitment import (
+    kappa_exact,
+    kappa_types_exact,
+    reneging_hazard_exact,
+)
 from negotiate.pipeline.disagreement import point_exact
 from negotiate.pipeline.nodeal import read_no_deal
 from negotiate.pipeline.weights import discount_space
@@ -82,8 +89,9 @@ def reneging_hazard(
 
 @dataclass(frozen=True, repr=False)
 class Credibility(ResultMixin):
-    """The commitment layer: ``trust`` (posterior after the exit), ``hazard`` rho,
-    ``guarantee`` g, ``effective_hazard`` rho (1 - g), ``delta`` and ``kappa``."""
+    """The commitment layer: ``trust`` (posterior after the exit), ``hazard`` (the mean
+    hazard rho), ``guarantee`` g, ``effective_hazard`` rho (1 - g), ``delta`` and ``kappa``
+    (the expectation over the two types of each type's discount)."""
 
     trust: TrustResult
     hazard_trustworthy: Fraction
@@ -95,24 +103,32 @@ class Credibility(ResultMixin):
     kappa: Fraction
 
     def verify(self) -> Certificate:
-        """Recompute rho from the posterior and check kappa solves its recursion."""
+        """Recompute rho from the posterior; each type's discount solves its recursion
+        ``k = (1 - delta) + delta (1 - h (1 - g)) k``; kappa is their expectation."""
         pi = Fraction(self.trust.posterior)
         rho = pi * self.hazard_trustworthy + (1 - pi) * self.hazard_untrustworthy
-        d, r = self.delta, self.effective_hazard
-        residual = self.kappa - (1 - d) - d * (1 - r) * self.kappa
+        d, g = self.delta, self.guarantee
+        residual = Fraction(0)
+        expected = Fraction(0)
+        for p, h in ((pi, self.hazard_trustworthy), (1 - pi, self.hazard_untrustworthy)):
+            k = (1 - d) / (1 - d * (1 - h * (1 - g)))
+            residual = max(residual, abs(k - (1 - d) - d * (1 - h * (1 - g)) * k))
+            expected += p * k
         ok = (
             self.trust.verify().ok
             and rho == self.hazard
-            and r == rho * (1 - self.guarantee)
+            and self.effective_hazard == rho * (1 - g)
             and residual == 0
+            and expected == self.kappa
         )
         return Certificate(
             ok=bool(ok),
-            quantities={"kappa_recursion_residual": residual},
+            quantities={"kappa_recursion_residual": residual, "kappa_expected": expected},
             checks=(
                 "posterior by Bayes' rule (Trust certificate)",
                 "rho = pi' h_TW + (1 - pi') h_UT, rho_eff = rho (1 - g)",
-                "kappa = (1 - delta) + delta (1 - rho_eff) kappa",
+                "k_t = (1 - delta) + delta (1 - h_t (1 - g)) k_t for each type",
+                "kappa = pi' k_TW + (1 - pi') k_UT",
             ),
         )
 
@@ -161,7 +177,10 @@ def credibility(
     g = Fraction(param(guarantee, "guarantee"))
     check_interval(g, "guarantee", 0, 1)
     d = Fraction(param(delta, "delta"))
-    kappa, rho_eff = kappa_exact(d, rho, g, ("delta", "hazard", "guarantee"))
+    pi = Fraction(result.posterior)
+    kappa_exact(d, rho, g, ("delta", "hazard", "guarantee"))  # the domain checks
+    fields = [("posterior", "hazard_trustworthy"), ("posterior", "hazard_untrustworthy")]
+    kappa, rho_eff = kappa_types_exact(d, g, [(pi, h_tw), (1 - pi, h_ut)], fields)
     return Credibility(result, h_tw, h_ut, rho, g, rho_eff, d, kappa)
 
 
@@ -425,6 +444,15 @@ def _per_side(value: Any, sides: Sequence[str], field: str) -> dict[str, Any]:
     return dict.fromkeys(sides, value)
 
 
+def _equivalent_hazard(types: Sequence[Any], delta: Any, guarantee: Any, side: str) -> Fraction:
+    """``rho*`` with ``k(delta, rho*) = sum_t p_t k(delta, h_t (1 - g))`` (exact)."""
+    f = f"hazard[{side!r}]"
+    pairs = [(Fraction(param(p, f)), Fraction(param(h, f))) for p, h in types]
+    dl, gv = Fraction(param(delta, "delta")), Fraction(param(guarantee, "guarantee"))
+    kappa, _ = kappa_types_exact(dl, gv, pairs, [(f, f)] * len(pairs))
+    return ((1 - dl) / kappa - (1 - dl)) / dl
+
+
 def self_enforcement(
     deal: Mapping[str, ParamLike] | BargainingSolution,
     temptation: Mapping[str, ParamLike],
@@ -438,7 +466,10 @@ def self_enforcement(
     ``deal`` gives each side's per-period value R_i (or a :class:`BargainingSolution` with an
     agreement); ``temptation`` T_i the value of cheating for one period; ``disagreement``
     P_i the no-deal value that follows; ``delta``, ``hazard`` and ``guarantee`` per side or
-    shared.
+    shared.  A side's ``hazard`` may be a sequence of ``(probability, hazard)`` pairs (a
+    promiser of unknown, fixed type): the check then uses the certainty-equivalent hazard
+    ``rho*`` with ``k(delta, rho*) = sum_t p_t k(delta, h_t (1 - g))``, which is the condition
+    ``E[k] (R - P) >= (1 - delta)(T - P)``.
     """
     if isinstance(deal, BargainingSolution):
         if not deal.agreement:
@@ -456,6 +487,8 @@ def self_enforcement(
     g = _per_side(guarantee, sides, "guarantee")
     results: dict[str, RepeatedComplianceResult] = {}
     for s in sides:
+        if isinstance(h[s], Sequence) and not isinstance(h[s], str):
+            h[s], g[s] = _equivalent_hazard(h[s], d[s], g[s], s), 0
         try:
             model = RepeatedCompliance(t[s], values[s], p[s], d[s], h[s], g[s])
         except ModelError as err:

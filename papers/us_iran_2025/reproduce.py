@@ -1,6 +1,6 @@
-"""Reproduce the flagship US-Iran 2025 model: the worked composite of
-docs/models/flagship.md#worked-composite and the guarantee x reneging-hazard regime map of
-models/us_iran_2025.toml.
+"""Reproduce the flagship US-Iran 2025 model: the worked composite of its bargaining layer
+(credibility discount as the expectation over the US type) and the guarantee x
+reneging-hazard regime map of models/us_iran_2025.toml.
 
 This is the project's own model, not a paper: every number in it is an assumption or a
 calibration (see the scenario file's ``source`` fields).
@@ -24,7 +24,7 @@ from negotiate.papers import Check, check_close, check_equal, check_true
 KEY = "us_iran_2025"
 CITATION = (
     "negotiate project (2025). The US-Iran nuclear talks of 2025: a layered game-theoretic "
-    "model (models/us_iran_2025.toml; docs/models/flagship.md). The project's own model."
+    "model (models/us_iran_2025.toml). The project's own model."
 )
 FIDELITY = "model"
 
@@ -132,7 +132,7 @@ def _composite(
     plain = theory.discounted_deal(space, tuple(link["d"]), 1)
     checks.append(
         check_equal(
-            "without a credibility discount the package is the linked NBS of M1-T5a",
+            "without a credibility discount the package is the linked Nash solution",
             tuple(F(x) for x in link["u"]),
             tuple(_terms(plain)[1]),
         )
@@ -141,23 +141,40 @@ def _composite(
 
 
 def _scenario_checks(s: Any, e: Mapping[str, Any]) -> tuple[list[Check], Any]:
-    base = s.solve()
-    full = s.solve({"guarantee": 1}, tipping_points=False)
+    relaxed = dict(e["relaxed"])
+    baseline = s.solve(tipping_points=False)
+    base = s.solve(relaxed)
+    full = s.solve({**relaxed, "guarantee": 1}, tipping_points=False)
     tip = base.tipping_points["guarantee"]
     lo, hi = (F(x) for x in e["tipping_open_interval"])
-    below = s.solve({"guarantee": tip.bracket[0]}, tipping_points=False).outcome
-    above = s.solve({"guarantee": tip.bracket[1]}, tipping_points=False).outcome
+    below = s.solve({**relaxed, "guarantee": tip.bracket[0]}, tipping_points=False).outcome
+    above = s.solve({**relaxed, "guarantee": tip.bracket[1]}, tipping_points=False).outcome
     checks = [
-        check_equal("baseline outcome", e["baseline_outcome"], base.outcome),
-        check_true("the baseline result verifies", base.verify().ok),
+        check_equal("2025 baseline outcome", e["baseline_outcome"], baseline.outcome),
         check_equal(
-            "outcome with a full guarantee (g = 1)", e["full_guarantee_outcome"], full.outcome
+            "at the 2025 baseline the red lines on enrichment bind first",
+            "red_lines:both",
+            baseline.binding_constraints[0] if baseline.binding_constraints else None,
         ),
+        check_true("the baseline result verifies", baseline.verify().ok),
+        check_equal("relaxed US position, no guarantee", e["relaxed_outcome"], base.outcome),
+        check_equal(
+            "relaxed US position with a full guarantee (g = 1)",
+            e["full_guarantee_outcome"],
+            full.outcome,
+        ),
+        check_equal("the deal caps enrichment", "capped", (full.deal or {}).get("enrichment")),
         check_true(
             "the guarantee tipping point lies strictly inside (0, 1), stalemate -> agreement",
             lo < tip.threshold < hi
             and (tip.outcome_before, tip.outcome_after) == ("stalemate", "agreement"),
             tip.threshold,
+        ),
+        check_close(
+            "the guarantee tipping point (expected credibility discount)",
+            e["guarantee_threshold"],
+            float(tip.threshold),
+            1e-6,
         ),
         check_true(
             "the tipping point's bracket re-solves exactly to stalemate below, agreement above",
@@ -170,7 +187,7 @@ def _scenario_checks(s: Any, e: Mapping[str, Any]) -> tuple[list[Check], Any]:
 
 def _map_checks(out: Path, s: Any, base: Any, e: Mapping[str, Any]) -> list[Check]:
     x, y = e["x"], e["y"]
-    ds = ng.sweep(s, dict(e["grid"]), engine="vectorized").data
+    ds = ng.sweep(s, dict(e["grid"]), overrides=dict(e["relaxed"]), engine="vectorized").data
     ds.outcome.to_pandas().to_csv(out / "regime_map.csv")
     regime_map(
         ds, x, y, title="US-Iran 2025 (flagship model): outcome by guarantee and hazard"
@@ -239,5 +256,6 @@ def reproduce(out: Path, expected: Mapping[str, Any]) -> list[Check]:
     scenario = ng.load_scenario(path)
     found, base = _scenario_checks(scenario, expected["scenario"])
     checks += found
-    checks += _map_checks(out, scenario, base, expected["regime_map"])
+    regime = {**expected["regime_map"], "relaxed": expected["scenario"]["relaxed"]}
+    checks += _map_checks(out, scenario, base, regime)
     return checks
