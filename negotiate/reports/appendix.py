@@ -68,6 +68,7 @@ def appendix(b: Builder) -> None:
             ("parameter", "value", "low", "high", "meaning", "source"),
             ("name", "value", "lo", "hi", "meaning", "source"),
             tuple(rows),
+            collapsed=True,
         )
     )
     drows = [
@@ -90,6 +91,7 @@ def appendix(b: Builder) -> None:
                 ("name", "definition", "value"),
                 ("name", "expr", "value"),
                 tuple(drows),
+                collapsed=True,
             )
         )
     if sc.sources:

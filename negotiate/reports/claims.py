@@ -23,7 +23,7 @@ def claims(b: Builder) -> None:
     if not r.claims:
         b.section(
             "claims",
-            "The seed's claims, checked",
+            "Claims checked",
             [Note("This scenario records no claims of a source text.")],
         )
         return
@@ -96,13 +96,17 @@ def claims(b: Builder) -> None:
         )
     b.section(
         "claims",
-        "The seed's claims, checked",
+        "Claims checked",
         [
+            Note(
+                "Claims checked: statements the scenario's source text makes, each recorded in "
+                "the scenario file with a test and checked here against the model's result."
+            ),
             TableBlock(
                 "Claims of the source text against the model",
                 ("claim", "source", "supported", "why"),
                 ("text", "source", "supported", "why"),
                 tuple(rows),
-            )
+            ),
         ],
     )

@@ -33,6 +33,7 @@ __all__ = [
     "Seq",
     "TableBlock",
     "exact_text",
+    "scrub",
 ]
 
 #: A number as it appears in rendered text (unsigned; decimals, ratios and dotted versions).
@@ -153,6 +154,16 @@ class Finding:
         }
 
 
+_PRIVATE_CITATION = re.compile(r"[,;]?\s*\(?\bMODELS\.md\b(?:\s+section)?\s*[\w.\-]*\)?")
+
+
+def scrub(text: str) -> str:
+    """Scenario text without citations of documents that are not shipped to readers (the
+    model citations a reader can follow are the literature and the docs/ pages)."""
+    out = _PRIVATE_CITATION.sub("", text)
+    return re.sub(r"\s+([,;:.)])", r"\1", out).replace("()", "").strip()
+
+
 def plain(value: Any) -> str:
     """Plain-text rendering of a field."""
     if isinstance(value, tuple | list):
@@ -191,6 +202,7 @@ class TableBlock:
     headers: tuple[str, ...]
     columns: tuple[str, ...]
     findings: tuple[str, ...]
+    collapsed: bool = False
     kind: str = "table"
 
 

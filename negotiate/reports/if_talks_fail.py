@@ -1,4 +1,5 @@
-"""Findings of the section "If the talks fail": the no-deal game, its path and every threat."""
+"""Findings of the section "What are the threats worth?": the no-deal game, its path and
+every threat."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from negotiate.reports.findings import (
     TableBlock,
 )
 
-__all__ = ["condition_text", "if_talks_fail", "node_label", "on_path_findings"]
+__all__ = ["condition_text", "if_talks_fail", "node_label", "on_path_findings", "readable"]
 
 
 def condition_text(expr: sp.Expr) -> str:
@@ -27,9 +28,15 @@ def condition_text(expr: sp.Expr) -> str:
     terms = sp.Add.make_args(sp.expand(expr))
     pos = [x for x in terms if not x.could_extract_minus_sign()]
     neg = [-x for x in terms if x.could_extract_minus_sign()]
-    lhs = sp.Add(*pos) if pos else sp.Integer(0)
-    rhs = sp.Add(*neg) if neg else sp.Integer(0)
-    return f"{sp.sstr(lhs)} >= {sp.sstr(rhs)}"
+    lhs = sp.factor_terms(sp.Add(*pos)) if pos else sp.Integer(0)
+    rhs = sp.factor_terms(sp.Add(*neg)) if neg else sp.Integer(0)
+    return readable(f"{sp.sstr(lhs)} >= {sp.sstr(rhs)}")
+
+
+def readable(text: str) -> str:
+    """Maths as a reader writes it: ``·`` for products, ``≥``/``≤``, spaced operators."""
+    out = text.replace("**", "^").replace(">=", "≥").replace("<=", "≤").replace("*", "·")
+    return out
 
 
 def node_label(path: tuple[str, ...]) -> Code | str:
@@ -54,7 +61,7 @@ def if_talks_fail(b: Builder) -> None:
     if st.no_deal is None:
         b.section(
             "fail",
-            "If the talks fail",
+            "What are the threats worth?",
             [
                 Note(
                     "This scenario has no no-deal game: its disagreement point is given in "
@@ -138,9 +145,10 @@ def if_talks_fail(b: Builder) -> None:
                 ("node", "player", "action", "margin", "credible if"),
                 ("node", "player", "action", "margin", "condition"),
                 tuple(rows),
+                collapsed=True,
             )
         )
-    b.section("fail", "If the talks fail", blocks)
+    b.section("fail", "What are the threats worth?", blocks)
 
 
 def on_path_findings(b: Builder) -> tuple[str, ...]:

@@ -160,7 +160,7 @@ def what_happens(b: Builder) -> None:
                 kappa=fmt_utility(st.kappa),
             )
         )
-    b.section("what", "What happens", [Paragraph(tuple(ids), style="prose")])
+    b.section("what", "What happens?", [Paragraph(tuple(ids), style="prose")])
 
 
 def _way_out(b: Builder) -> str | None:

@@ -156,7 +156,7 @@ def why(b: Builder) -> None:
         )
     if cf_ids:
         blocks.append(Paragraph(tuple(cf_ids)))
-    b.section("why", "Why", blocks)
+    b.section("why", "Why?", blocks)
 
 
 def _sentence(text: str) -> str:
@@ -212,13 +212,16 @@ def _discount(b: Builder) -> list[Block]:
         "why.kappa",
         st.kappa,
         "The credibility discount is κ = {kappa}: with patience {delta}, a reneging hazard of "
-        "{hazard} per round and a guarantee of {g} (effective hazard {rho}), {who} values a "
-        "reversible concession at {kappa} of its face value (MODELS.md M6).",
+        "{hazard} per round (the scenario's {hexpr}, the risk the history implies, not the "
+        "hazard of one type alone) and a guarantee of {g} (effective hazard {rho}), {who} "
+        "values a reversible concession at {kappa} of its face value ({cite}).",
         b.check.kappa(),
         "PointState.kappa",
         kappa=fmt_utility(st.kappa),
         delta=fmt_utility(delta),
         hazard=fmt_utility(hazard),
+        hexpr=Code(str(c.hazard)),
+        cite="Kydd 2005 on trust; Walter 1997 on guarantees",
         g=fmt_utility(g),
         rho=fmt_utility(st.rho_eff),
         who=c.beneficiary,

@@ -11,7 +11,8 @@ A :class:`Scenario` is immutable.  Its layers follow MODELS.md section 3:
 * ``[bargaining]``: the solution concept, bargaining power and optional disagreement point;
 * ``[domestic]``: ratification floors on each side's utility (L5, MODELS.md M10);
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
-* ``[analysis]``: the levers whose tipping points are reported;
+* ``[analysis]``: the levers whose tipping points are reported, and (``policy``) those a
+  government can choose;
 * ``[scenarios.NAME]``: named variants that override parameter values;
 * ``prior = {...}`` in a parameter and ``[episodes.NAME]``: priors and dated observations
   (:mod:`negotiate.scenario.priors`).
@@ -150,6 +151,7 @@ class Scenario:
     claims: tuple[Claim, ...] = ()
     priors: Mapping[str, Prior] = field(default_factory=dict)
     episodes: tuple[Episode, ...] = ()
+    policy_levers: tuple[str, ...] = ()
     source_text: str = field(default="", repr=False)
 
     @property
@@ -229,11 +231,15 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     domestic = expect_table(data.get("domestic", {}), "domestic")
     check_keys(domestic, "domestic", {"floor"})
     analysis = expect_table(data.get("analysis", {}), "analysis")
-    check_keys(analysis, "analysis", {"levers"})
+    check_keys(analysis, "analysis", {"levers", "policy"})
     levers = expect_list_of_str(analysis.get("levers", []), "analysis.levers")
     for i, lever in enumerate(levers):
         if lever not in parameters:
             raise ModelError(f"analysis.levers[{i}]", lever, f"not a parameter; {list(parameters)}")
+    policy = expect_list_of_str(analysis.get("policy", []), "analysis.policy")
+    for i, lever in enumerate(policy):
+        if lever not in parameters:
+            raise ModelError(f"analysis.policy[{i}]", lever, f"not a parameter; {list(parameters)}")
     variants = _variants(data.get("scenarios", {}), parameters)
     return Scenario(
         name=name,
@@ -257,6 +263,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         conditions=_conditions(data.get("conditions", {}), names),
         claims=_claims(data.get("claims", {}), names, deterrence),
         levers=levers,
+        policy_levers=policy,
         variants=MappingProxyType(variants),
         priors=MappingProxyType(parse_priors(data["parameters"], parameters)),
         episodes=parse_episodes(data.get("episodes", {}), parameters, variants),
