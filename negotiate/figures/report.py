@@ -90,7 +90,7 @@ def meaning(findings: FindingsView, name: str, width: int = 60) -> str:
 
 def outcome_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
     """Outcome probabilities as bars: under the prior, and under the posterior if present."""
-    fig = Figure(figsize=(7.2, 2.6))
+    fig = Figure(figsize=(7.2, 0.55 * 2 + 1.0))
     ax = fig.add_subplot()
     outcomes = ("agreement", "stalemate", "war")
     colours = {"agreement": "#1d7a38", "stalemate": "#c9a227", "war": "#a51d1d"}
@@ -122,7 +122,7 @@ def sobol_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
         if fid.startswith("sure.sobol.") and not fid.endswith("_")
     ]
     rows.sort(key=lambda f: -float(f.value["total"]))
-    fig = Figure(figsize=(7.2, 0.5 * len(rows) + 1.2))
+    fig = Figure(figsize=(7.2, 0.36 * len(rows) + 0.9))
     ax = fig.add_subplot()
     ys = np.arange(len(rows))
     total = [float(f.value["total"]) for f in rows]
@@ -140,7 +140,7 @@ def sobol_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
 def frontier_figure(findings: FindingsView) -> Figure:
     """Both Pareto frontiers, d, and the Nash and Kalai-Smorodinsky points."""
     p1, p2 = (_label(p) for p in findings.meta["players"])
-    fig = Figure(figsize=(7, 5))
+    fig = Figure(figsize=(7, 4.2))
     ax = fig.add_subplot()
     styles = {
         "discounted": ("tab:red", "-", "with the credibility discount"),
@@ -218,7 +218,7 @@ def tornado_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
         span=None,
     )
     fig = draw(data, title="Each lever alone, at the ends of its domain")
-    fig.set_size_inches(7.2, fig.get_size_inches()[1] + 0.3 * len(rows))
+    fig.set_size_inches(7.2, 0.3 * len(rows) + 1.2)
     fig.tight_layout()
     return fig
 
@@ -245,7 +245,7 @@ def regime_figure(findings: FindingsView) -> Figure:
     ax = fig.axes[0]
     ax.set_xlabel(meaning(findings, x))
     ax.set_ylabel(meaning(findings, y, 45))
-    fig.set_size_inches(7.2, 5.4)
+    fig.set_size_inches(7.2, 4.3)
     fig.tight_layout()
     return fig
 

@@ -73,7 +73,7 @@ def how_sure(b: Builder, unc: Any = None, cal: Any = None) -> None:
         )
     blocks.append(Paragraph(tuple(ids)))
     blocks.append(Figure("outcomes", "How likely each outcome is", (ids[-1],)))
-    top = sorted(unc.sobol.items(), key=lambda kv: -kv[1]["total"])[:8]
+    top = sorted(unc.sobol.items(), key=lambda kv: -kv[1]["total"])[:6]
     sob = []
     for name, v in top:
         if v["total"] <= 0:

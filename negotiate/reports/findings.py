@@ -160,6 +160,8 @@ _PRIVATE_CITATION = re.compile(r"[,;]?\s*\(?\bMODELS\.md\b(?:\s+section)?\s*[\w.
 def scrub(text: str) -> str:
     """Scenario text without citations of documents that are not shipped to readers (the
     model citations a reader can follow are the literature and the docs/ pages)."""
+    if "MODELS.md" not in text:
+        return text
     out = _PRIVATE_CITATION.sub("", text)
     return re.sub(r"\s+([,;:.)])", r"\1", out).replace("()", "").strip()
 

@@ -51,13 +51,25 @@ def what_would_change(b: Builder, regime: Any = None, regime_failed: Any = None)
             sens_ids.append(_sensitivity(b, eff))
     blocks: list[Block] = []
     if lever_ids:
-        blocks.append(Paragraph(tuple(lever_ids)))
+        moving = [i for i in lever_ids if b.items[i].value is not None]
+        still = [i for i in lever_ids if b.items[i].value is None]
+        blocks.append(Paragraph(tuple(moving or lever_ids)))
+        if moving and still:
+            blocks.append(
+                Note(
+                    "Alone, {} do not change the outcome anywhere in their domains (the table "
+                    "below gives each one's ends).".format(
+                        ", ".join(b.items[i].fields["lever"].text for i in still)
+                    )
+                )
+            )
         blocks.append(
             TableBlock(
                 "Levers: tipping points",
                 ("lever", "kind", "choice", "now", "threshold", "direction", "then"),
                 ("lever", "category", "policy", "base", "thr", "direction", "after"),
                 tuple(lever_ids),
+                collapsed=True,
             )
         )
     else:

@@ -288,5 +288,6 @@ def _discount(b: Builder) -> list[Block]:
         ("issue", "face value", "discounted", "removed", "reversible share"),
         ("issue", "raw", "disc", "removed", "rev"),
         tuple(rows),
+        collapsed=True,
     )
     return [Paragraph((kid, lid)), table]
