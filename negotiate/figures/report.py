@@ -69,10 +69,26 @@ def svg_text(fig: Figure, name: str) -> str:
     for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "set_fontsize")):
         if text.get_fontsize() < MIN_FONT_PT:  # type: ignore[attr-defined]
             text.set_fontsize(MIN_FONT_PT)  # type: ignore[attr-defined]
+    _fit_page_width(fig)
     buf = io.StringIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": f"negotiate-{name}"}):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     return buf.getvalue()
+
+
+def _fit_page_width(fig: Figure) -> None:
+    """Narrow ``fig`` until its tight bounding box (text included) fits the page's width, so
+    that the page shows its text at full size."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    target = PAGE_WIDTH_PT / 72 - 0.1  # inches, with room for the tight bbox's padding
+    for _ in range(6):
+        box = fig.get_tightbbox(canvas.get_renderer())
+        if box is None or box.width <= target:
+            return
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(max(w - (box.width - target) - 0.05, 1.0), h)
 
 
 def _label(text: str) -> str:
@@ -80,12 +96,14 @@ def _label(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
-def meaning(findings: FindingsView, name: str, width: int = 60) -> str:
-    """A parameter's ``meaning`` (from the report's metadata) for an axis, wrapped."""
+def meaning(findings: FindingsView, name: str, width: int = 60, lines: int = 3) -> str:
+    """A parameter's ``meaning`` (from the report's metadata) for an axis: wrapped at
+    ``width`` characters, at most ``lines`` lines (shortened with an ellipsis)."""
     import textwrap
 
     text = str(findings.meta.get("meanings", {}).get(name) or name)
-    return _label("\n".join(textwrap.wrap(text, width)) or name)
+    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder=" …")
+    return _label("\n".join(wrapped) or name)
 
 
 def outcome_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
@@ -129,7 +147,7 @@ def sobol_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
     first = [max(float(f.value["first"]), 0.0) for f in rows]
     ax.barh(ys, total, color="#8fb3d9", height=0.7, label="total (with interactions)")
     ax.barh(ys, first, color="#2b5d8a", height=0.4, label="first order (alone)")
-    ax.set_yticks(ys, [meaning(findings, f.fields["name"].text, 38) for f in rows])
+    ax.set_yticks(ys, [meaning(findings, f.fields["name"].text, 46, 1) for f in rows])
     ax.invert_yaxis()
     ax.set_xlabel("share of the outcome's variance")
     ax.legend(loc="lower right")
@@ -140,7 +158,7 @@ def sobol_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
 def frontier_figure(findings: FindingsView) -> Figure:
     """Both Pareto frontiers, d, and the Nash and Kalai-Smorodinsky points."""
     p1, p2 = (_label(p) for p in findings.meta["players"])
-    fig = Figure(figsize=(7, 4.2))
+    fig = Figure(figsize=(7, 3.8))
     ax = fig.add_subplot()
     styles = {
         "discounted": ("tab:red", "-", "with the credibility discount"),
@@ -196,7 +214,7 @@ def tornado_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
         lo, hi = f.fields["lo"].value, f.fields["hi"].value
         rows.append(
             SensitivityRow(
-                parameter=meaning(findings, f.fields["lever"].text, 40),
+                parameter=meaning(findings, f.fields["lever"].text, 46, 1),
                 low=float(lo),
                 high=float(hi),
                 value_low=float(f.value["low"]),
@@ -245,7 +263,7 @@ def regime_figure(findings: FindingsView) -> Figure:
     ax = fig.axes[0]
     ax.set_xlabel(meaning(findings, x))
     ax.set_ylabel(meaning(findings, y, 45))
-    fig.set_size_inches(7.2, 4.3)
+    fig.set_size_inches(7.2, 3.9)
     fig.tight_layout()
     return fig
 

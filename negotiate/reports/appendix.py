@@ -17,6 +17,7 @@ from negotiate.reports.findings import (
     Quote,
     TableBlock,
 )
+from negotiate.reports.if_talks_fail import readable
 from negotiate.results import Certificate
 
 __all__ = ["appendix"]
@@ -79,7 +80,7 @@ def appendix(b: Builder) -> None:
             b.check.expression(expr, r.state.values[name], f"derived.{name}"),
             f"derived.{name}",
             name=Code(name),
-            expr=Code(sp.sstr(expr)),
+            expr=Code(readable(sp.sstr(expr))),
             value=Num(r.state.values[name], 4),
         )
         for name, expr in sc.derived

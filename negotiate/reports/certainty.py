@@ -126,6 +126,7 @@ def how_sure(b: Builder, unc: Any = None, cal: Any = None) -> None:
                 ("episode", "date", "observed", "share of draws reproducing it"),
                 ("name", "date", "observed", "share"),
                 tuple(rows),
+                collapsed=True,
             )
         )
         blocks.append(

@@ -122,7 +122,7 @@ def report(
     variant: str | None = None,
     *,
     regime: bool | tuple[str, str] = True,
-    resolution: int = 41,
+    resolution: int = 81,
     progress: Progress | None = None,
     draws: int = 2000,
 ) -> Report:

@@ -15,6 +15,7 @@ from negotiate.reports.builder import (
     slug,
 )
 from negotiate.reports.findings import Block, Code, Note, Num, Paragraph, TableBlock
+from negotiate.reports.if_talks_fail import readable
 from negotiate.results import Certificate
 
 __all__ = ["structural_finding", "why"]
@@ -220,7 +221,7 @@ def _discount(b: Builder) -> list[Block]:
         kappa=fmt_utility(st.kappa),
         delta=fmt_utility(delta),
         hazard=fmt_utility(hazard),
-        hexpr=Code(str(c.hazard)),
+        hexpr=Code(readable(str(c.hazard))),
         cite="Kydd 2005 on trust; Walter 1997 on guarantees",
         g=fmt_utility(g),
         rho=fmt_utility(st.rho_eff),
