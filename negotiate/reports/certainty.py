@@ -27,6 +27,18 @@ def _share(x: float) -> Num:
 def how_sure(b: Builder, unc: Any = None, cal: Any = None) -> None:
     """Outcome probabilities under the prior (and the posterior), Sobol' bars, episodes."""
     blocks: list[Block] = []
+    calibrated = [
+        n
+        for n, p in b.scenario.parameters.items()
+        if str(p.source).strip().lower().startswith("calibrated")
+    ]
+    if calibrated:
+        blocks.append(
+            Note(
+                "Set by calibration, to reproduce what was observed (the appendix gives each "
+                "one's source): " + ", ".join(calibrated) + "."
+            )
+        )
     if unc is None:
         blocks.append(
             Note(

@@ -171,6 +171,10 @@ def _chain(b: Builder) -> str | None:
         if b.result.outcome != "agreement"
         else ", and an agreement survives it."
     )
+    assumed = _chain_assumptions(b, names)
+    if assumed:
+        tpl += " Assumed rather than observed: {assumed}."
+        fields["assumed"] = tuple(Code(n) for n in assumed)
     return b.add(
         "summary.chain",
         {n: st.values.get(n) for n in names},
@@ -179,6 +183,17 @@ def _chain(b: Builder) -> str | None:
         "PointState.values, PointState.kappa",
         **fields,
     )
+
+
+def _chain_assumptions(b: Builder, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The parameters the chain and the discount rest on whose ``source`` is an assumption."""
+    c = b.scenario.commitment
+    derived = dict(b.scenario.derived)
+    exprs = [derived[n] for n in names]
+    if c is not None:
+        exprs += [c.patience, c.hazard, c.guarantee]
+    used = sorted({s.name for e in exprs for s in e.free_symbols})
+    return tuple(n for n in used if n in b.scenario.parameters and _assumed(b, n))
 
 
 def _step(b: Builder, name: str) -> Any:

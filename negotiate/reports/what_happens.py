@@ -170,7 +170,12 @@ def _way_out(b: Builder) -> str | None:
     tips = list(r.tipping_points.values())
     if r.outcome != "agreement":
         tips = [tp for tp in tips if tp.outcome_after == "agreement"]
-    design = [tp for tp in tips if category(b, tp.parameter) != "other"]
+    policy = set(getattr(b.scenario, "policy_levers", ()))
+    design = (
+        [tp for tp in tips if tp.parameter in policy]
+        if policy
+        else [tp for tp in tips if category(b, tp.parameter) != "other"]
+    )
     tips = design or tips
     if tips:
 
@@ -197,7 +202,7 @@ def _way_out(b: Builder) -> str | None:
             thr=fmt_threshold(tp.threshold),
             base=fmt_exact(tp.baseline),
             after=OUTCOME_PHRASE[tp.outcome_after],
-            kind="design " if design else "",
+            kind=("policy " if policy else "design ") if design else "",
         )
     if r.outcome != "agreement":
         fixes = [c for c in b.cf.structural if c.point.outcome == "agreement"]
