@@ -57,6 +57,8 @@ def what_happens(b: Builder) -> None:
             ", and if the talks fail a war action is played with probability {war}."
             if r.outcome == "war"
             else ", and if the talks fail neither side goes to war."
+            if st.no_deal is not None
+            else "."
         )
     elif r.outcome == "war":
         tpl = (
