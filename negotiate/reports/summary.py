@@ -113,6 +113,19 @@ def _assumed(b: Builder, name: str) -> bool:
 def _outcome(b: Builder, unc: Any) -> str:
     r = b.result
     cert = b.items["what.outcome"].certificate
+    given = getattr(r, "probabilities", None)  # a solve that reports outcome probabilities
+    if (unc is None or unc.draws == 0) and isinstance(given, dict) and given:
+        exact = {k: Fraction(v).limit_denominator(10**6) for k, v in given.items()}
+        return b.add(
+            "summary.outcome",
+            exact,
+            "At the values the scenario file gives, the model predicts {outcome}; the solve "
+            "puts its probability at {p}.",
+            cert,
+            "ScenarioResult.probabilities",
+            outcome=OUTCOME_PHRASE[r.outcome],
+            p=Num(exact.get(r.outcome, Fraction(0)), 2),
+        )
     if unc is None or unc.draws == 0:
         return b.add(
             "summary.outcome",
