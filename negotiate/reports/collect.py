@@ -52,7 +52,7 @@ def collect(
     left_out(b)
     glossary(b)
     appendix(b)
-    summary(b, uncertainty)
+    summary(b, uncertainty, calibration)
     b.sections.insert(0, b.sections.pop())
     if b.has("summary.chain"):  # "Why?" opens with the causal chain
         k = next(i for i, s in enumerate(b.sections) if s.key == "why")

@@ -75,10 +75,10 @@ def levers_ranked(b: Builder, outcome: str) -> list[Any]:
     return sorted(tips, key=dist)
 
 
-def summary(b: Builder, uncertainty: Any = None) -> None:
+def summary(b: Builder, uncertainty: Any = None, calibration: Any = None) -> None:
     """Add the section ``Summary`` (placed first by :func:`collect`)."""
     r = b.result
-    ids: list[str] = [_outcome(b, uncertainty)]
+    ids: list[str] = [_outcome(b, uncertainty, calibration)]
     chain = _chain(b)
     if chain:
         ids.append(chain)
@@ -110,7 +110,7 @@ def _assumed(b: Builder, name: str) -> bool:
     return p is not None and str(p.source).strip().lower().startswith("assumption")
 
 
-def _outcome(b: Builder, unc: Any) -> str:
+def _outcome(b: Builder, unc: Any, cal: Any = None) -> str:
     r = b.result
     cert = b.items["what.outcome"].certificate
     given = getattr(r, "probabilities", None)  # a solve that reports outcome probabilities
@@ -136,20 +136,32 @@ def _outcome(b: Builder, unc: Any) -> str:
             outcome=OUTCOME_PHRASE[r.outcome],
         )
     shares = {k: Fraction(int(unc.counts.get(k, 0)), unc.draws) for k in OUTCOME_PHRASE}
-    return b.add(
-        "summary.outcome",
-        {k: v for k, v in shares.items()},
+    tpl = (
         "At the values the scenario file gives, the model predicts {outcome}; over the "
         "ranges its priors allow ({n} random draws), {outcome} comes out in {p} of cases "
-        "(agreement {pa}, stalemate {ps}, war {pw}).",
-        all_ok(cert, unc.verify()),
-        "UncertaintyResult.counts",
+        "(agreement {pa}, stalemate {ps}, war {pw})"
+    )
+    fields: dict[str, Any] = dict(
         outcome=OUTCOME_PHRASE[r.outcome],
         n=Num(Fraction(unc.draws), 0),
         p=Num(shares[r.outcome], 2),
         pa=Num(shares["agreement"], 2),
         ps=Num(shares["stalemate"], 2),
         pw=Num(shares["war"], 2),
+    )
+    certs = [cert, unc.verify()]
+    if cal is not None:
+        post = Fraction(cal.posterior_probabilities.get(r.outcome, 0.0)).limit_denominator(10**6)
+        tpl += ", and in {q} of the draws that also reproduce the dated episodes"
+        fields["q"] = Num(post, 2)
+        certs.append(cal.verify())
+    return b.add(
+        "summary.outcome",
+        dict(shares),
+        tpl + ".",
+        all_ok(*certs),
+        "UncertaintyResult.counts",
+        **fields,
     )
 
 
