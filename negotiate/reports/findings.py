@@ -154,13 +154,15 @@ class Finding:
         }
 
 
-_PRIVATE_CITATION = re.compile(r"[,;]?\s*\(?\bMODELS\.md\b(?:\s+section)?\s*[\w.\-]*\)?")
+#: A citation of a Markdown document by a bare upper-case file name ("NOTES.md section 2"):
+#: such documents are not shipped with the package, so a reader cannot follow them.
+_PRIVATE_CITATION = re.compile(r"[,;]?\s*\(?\b[A-Z][A-Z_]*\.md\b(?:\s+section)?\s*[\w.\-]*\)?")
 
 
 def scrub(text: str) -> str:
     """Scenario text without citations of documents that are not shipped to readers (the
     model citations a reader can follow are the literature and the docs/ pages)."""
-    if "MODELS.md" not in text:
+    if _PRIVATE_CITATION.search(text) is None:
         return text
     out = _PRIVATE_CITATION.sub("", text)
     return re.sub(r"\s+([,;:.)])", r"\1", out).replace("()", "").strip()
