@@ -65,7 +65,7 @@ def test_threats(flagship) -> None:
     assert not hormuz.credible and hormuz.margin == Fraction(-27, 50)
     # retaliation_value - hormuz_self_cost - escalation_damage - limited_value, exactly
     assert condition_text(hormuz.condition) == (
-        "retaliation_value >= escalation_damage + hormuz_self_cost + limited_value"
+        "retaliation_value ≥ escalation_damage + hormuz_self_cost + limited_value"
     )
     # nodes reached with at most one deviation only: no deviation below a retaliation
     assert all(t.deviations <= 1 for t in cf.threats)

@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         resolution: Annotated[
             int,
             typer.Option("--resolution", metavar="N", help="Regime-map points per axis."),
-        ] = 21,
+        ] = 81,
         force: Annotated[
             bool,
             typer.Option(

@@ -6,7 +6,12 @@
   (``change.sens.*``);
 * ``tree`` -- the no-deal game with its subgame-perfect path (``fail.path``), pruned to
   what a reader needs (:mod:`negotiate.figures.tree_view`);
-* ``regime`` -- the outcome over two levers (``change.regime``), the analysed point marked.
+* ``regime`` -- the outcome over two levers (``change.regime``), the analysed point marked;
+* ``outcomes`` and ``sobol`` -- outcome probabilities over the priors and the Sobol' indices
+  (``sure.*``).
+
+Axes name each parameter by its ``meaning``; figures are at most the page's width and no text
+is smaller than 9 points.
 
 SVG is written with text as text (``svg.fonttype = "none"``), no date, and ids salted with
 the figure's name, so several figures can be inlined in one page without clashing ids.
@@ -25,8 +30,11 @@ from matplotlib.figure import Figure
 __all__ = [
     "FindingsView",
     "frontier_figure",
+    "meaning",
+    "outcome_figure",
     "regime_figure",
     "report_tree_figure",
+    "sobol_figure",
     "svg_text",
     "tornado_figure",
 ]
@@ -48,12 +56,39 @@ class FindingsView(Protocol):
     def __getitem__(self, fid: str) -> Any: ...
 
 
+#: The page's text column in points (the report's CSS column, 944 CSS px); figures are drawn
+#: no wider, so their text keeps its size on the page.
+PAGE_WIDTH_PT = 708.0
+#: Smallest font size (points) of any text in a report figure.
+MIN_FONT_PT = 9.0
+
+
 def svg_text(fig: Figure, name: str) -> str:
-    """``fig`` as an SVG document (deterministic ids, text kept as text)."""
+    """``fig`` as an SVG document (deterministic ids, text kept as text); every text at least
+    :data:`MIN_FONT_PT` points."""
+    for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "set_fontsize")):
+        if text.get_fontsize() < MIN_FONT_PT:  # type: ignore[attr-defined]
+            text.set_fontsize(MIN_FONT_PT)  # type: ignore[attr-defined]
+    _fit_page_width(fig)
     buf = io.StringIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": f"negotiate-{name}"}):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     return buf.getvalue()
+
+
+def _fit_page_width(fig: Figure) -> None:
+    """Narrow ``fig`` until its tight bounding box (text included) fits the page's width, so
+    that the page shows its text at full size."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    target = PAGE_WIDTH_PT / 72 - 0.1  # inches, with room for the tight bbox's padding
+    for _ in range(6):
+        box = fig.get_tightbbox(canvas.get_renderer())
+        if box is None or box.width <= target:
+            return
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(max(w - (box.width - target) - 0.05, 1.0), h)
 
 
 def _label(text: str) -> str:
@@ -61,10 +96,69 @@ def _label(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
+def meaning(findings: FindingsView, name: str, width: int = 60, lines: int = 3) -> str:
+    """A parameter's ``meaning`` (from the report's metadata) for an axis: wrapped at
+    ``width`` characters, at most ``lines`` lines (shortened with an ellipsis)."""
+    import textwrap
+
+    text = str(findings.meta.get("meanings", {}).get(name) or name)
+    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder=" …")
+    return _label("\n".join(wrapped) or name)
+
+
+def outcome_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
+    """Outcome probabilities as bars: under the prior, and under the posterior if present."""
+    fig = Figure(figsize=(7.2, 0.55 * 2 + 1.0))
+    ax = fig.add_subplot()
+    outcomes = ("agreement", "stalemate", "war")
+    colours = {"agreement": "#1d7a38", "stalemate": "#c9a227", "war": "#a51d1d"}
+    rows = [("prior", findings["sure.prior"].value)]
+    if "sure.posterior" in findings.items:
+        rows.append(("calibrated (posterior)", findings["sure.posterior"].value))
+    for k, (_name, shares) in enumerate(rows):
+        left = 0.0
+        for o in outcomes:
+            w = float(shares.get(o, 0))
+            ax.barh(k, w, left=left, color=colours[o], label=o if k == 0 else None)
+            if w >= 0.06:
+                ax.text(left + w / 2, k, f"{w:.2f}", ha="center", va="center", color="white")
+            left += w
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of random draws")
+    ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def sobol_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
+    """Sobol' total and first-order indices of the outcome, largest first."""
+    rows = [
+        findings[fid]
+        for fid in sorted(findings.items)
+        if fid.startswith("sure.sobol.") and not fid.endswith("_")
+    ]
+    rows.sort(key=lambda f: -float(f.value["total"]))
+    fig = Figure(figsize=(7.2, 0.36 * len(rows) + 0.9))
+    ax = fig.add_subplot()
+    ys = np.arange(len(rows))
+    total = [float(f.value["total"]) for f in rows]
+    first = [max(float(f.value["first"]), 0.0) for f in rows]
+    ax.barh(ys, total, color="#8fb3d9", height=0.7, label="total (with interactions)")
+    ax.barh(ys, first, color="#2b5d8a", height=0.4, label="first order (alone)")
+    ax.set_yticks(ys, [meaning(findings, f.fields["name"].text, 46, 1) for f in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel("share of the outcome's variance")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
 def frontier_figure(findings: FindingsView) -> Figure:
     """Both Pareto frontiers, d, and the Nash and Kalai-Smorodinsky points."""
     p1, p2 = (_label(p) for p in findings.meta["players"])
-    fig = Figure(figsize=(6, 5))
+    fig = Figure(figsize=(7, 3.8))
     ax = fig.add_subplot()
     styles = {
         "discounted": ("tab:red", "-", "with the credibility discount"),
@@ -103,7 +197,7 @@ def frontier_figure(findings: FindingsView) -> Figure:
     ax.axhline(float(d[1]), color="0.6", lw=0.8, ls=":")
     ax.set_xlabel(f"utility of {p1}")
     ax.set_ylabel(f"utility of {p2}")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=9, loc="lower left")
     ax.grid(alpha=0.3)
     return fig
 
@@ -120,7 +214,7 @@ def tornado_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
         lo, hi = f.fields["lo"].value, f.fields["hi"].value
         rows.append(
             SensitivityRow(
-                parameter=_label(f.fields["lever"].text),
+                parameter=meaning(findings, f.fields["lever"].text, 46, 1),
                 low=float(lo),
                 high=float(hi),
                 value_low=float(f.value["low"]),
@@ -141,7 +235,10 @@ def tornado_figure(findings: FindingsView, ids: tuple[str, ...]) -> Figure:
         variant=None,
         span=None,
     )
-    return draw(data, title="Each lever alone, at the ends of its domain")
+    fig = draw(data, title="Each lever alone, at the ends of its domain")
+    fig.set_size_inches(7.2, 0.3 * len(rows) + 1.2)
+    fig.tight_layout()
+    return fig
 
 
 def regime_figure(findings: FindingsView) -> Figure:
@@ -162,7 +259,13 @@ def regime_figure(findings: FindingsView) -> Figure:
         },
         attrs={"mode": "grid"},
     )
-    return regime_map(ds, x, y, title=f"Outcome by {_label(x)} and {_label(y)}")
+    fig = regime_map(ds, x, y, title=f"Outcome by {_label(x)} and {_label(y)}")
+    ax = fig.axes[0]
+    ax.set_xlabel(meaning(findings, x))
+    ax.set_ylabel(meaning(findings, y, 45))
+    fig.set_size_inches(7.2, 3.9)
+    fig.tight_layout()
+    return fig
 
 
 def report_tree_figure(

@@ -96,7 +96,7 @@ def regime_map(
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(title or f"{ds.attrs.get('title', '')}: outcome by {x} and {y}", fontsize=10)
-    ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.9)
+    ax.legend(handles=handles, loc="best", fontsize=9, framealpha=0.9)
     return fig
 
 
@@ -146,18 +146,16 @@ def tornado_figure(sensitivity: Any, *, title: str | None = None) -> Figure:
     for yk, r in zip(ys, rows, strict=True):
         ax.barh(yk, r.value_low - b, left=b, color="#8fb3d9", height=0.6)
         ax.barh(yk, r.value_high - b, left=b, color="#2b5d8a", height=0.6)
-    ax.set_yticks(ys, [f"{r.parameter} [{r.low:.3g}, {r.high:.3g}]" for r in rows], fontsize=8)
-    ax.axvline(b, color="black", lw=1)
+    ax.set_yticks(ys, [f"{r.parameter} [{r.low:.3g}, {r.high:.3g}]" for r in rows], fontsize=9)
+    base_line = ax.axvline(b, color="black", lw=1, label="baseline value")
+    handles: list[Any] = [
+        Patch(color="#8fb3d9", label="parameter at low end"),
+        Patch(color="#2b5d8a", label="parameter at high end"),
+        base_line,
+    ]
     if sensitivity.output.startswith("slack:"):
-        ax.axvline(0.0, color="#c8553d", lw=1, ls="--")
-    ax.legend(
-        handles=[
-            Patch(color="#8fb3d9", label="parameter at low end"),
-            Patch(color="#2b5d8a", label="parameter at high end"),
-        ],
-        fontsize=8,
-        loc="lower right",
-    )
+        handles.append(ax.axvline(0.0, color="#c8553d", lw=1, ls="--", label="zero slack"))
+    ax.legend(handles=handles, fontsize=9, loc="best")
     ax.set_xlabel(sensitivity.output)
     ax.set_title(title or f"One-at-a-time sensitivity of {sensitivity.output}", fontsize=10)
     fig.tight_layout()

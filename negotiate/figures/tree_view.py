@@ -104,12 +104,13 @@ def _depth(node: ViewNode) -> int:
 def tree_figure(root: ViewNode, players: tuple[str, ...], label: Any = str) -> Figure:
     """Draw a :func:`tree_view` left to right; ``label`` makes text safe for matplotlib."""
     n, depth = _leaves(root), _depth(root)
-    fig = Figure(figsize=(2.1 * depth + 3.2, 0.32 * n + 0.8))
+    # at most the page's width (9.4 in), so that 9 pt text stays 9 pt on the page
+    fig = Figure(figsize=(min(2.1 * depth + 3.2, 9.4), 0.34 * n + 0.9))
     ax = fig.add_subplot()
     ax.set_axis_off()
     counter = [0]
 
-    def place(node: ViewNode, x: int, on_path: bool) -> float:
+    def place(node: ViewNode, x: int, on_path: bool, edge: str = "") -> float:
         if not node.children:
             y = float(counter[0])
             counter[0] += 1
@@ -118,15 +119,17 @@ def tree_figure(root: ViewNode, players: tuple[str, ...], label: Any = str) -> F
             )
             if node.note:
                 text = f"{label(node.note)}  ({text})"
-            ax.text(x + 0.05, y, text, va="center", fontsize=7, color="0.1" if on_path else "0.35")
+            if edge:  # a leaf carries the name of the action that leads to it
+                text = f"{label(edge)}: {text}"
+            ax.text(x + 0.05, y, text, va="center", fontsize=9, color="0.1" if on_path else "0.35")
             return y
         ys = []
         for edge, child, chosen in node.children:
             path_edge = on_path and (chosen or node.kind == "chance")
-            yc = place(child, x + 1, path_edge)
-            ys.append((edge, yc, chosen, path_edge))
-        y = sum(yc for _, yc, _, _ in ys) / len(ys)
-        for edge, yc, chosen, path_edge in ys:
+            yc = place(child, x + 1, path_edge, "" if child.children else edge)
+            ys.append((edge, yc, chosen, path_edge, bool(child.children)))
+        y = sum(item[1] for item in ys) / len(ys)
+        for edge, yc, chosen, path_edge, inner in ys:
             style: dict[str, Any] = (
                 {"color": "tab:red", "lw": 2.6}
                 if path_edge
@@ -135,11 +138,13 @@ def tree_figure(root: ViewNode, players: tuple[str, ...], label: Any = str) -> F
                 else {"color": "0.6", "lw": 0.9, "ls": "--"}
             )
             ax.plot([x, x + 1], [y, yc], **style)
+            if not inner:  # the leaf's own text names the action
+                continue
             ax.text(
                 x + 0.62,
                 y + 0.62 * (yc - y),
                 label(edge),
-                fontsize=6.5,
+                fontsize=9,
                 ha="center",
                 va="center",
                 color="0.15",
@@ -147,15 +152,10 @@ def tree_figure(root: ViewNode, players: tuple[str, ...], label: Any = str) -> F
             )
         marker = "o" if node.kind == "decision" else "s"
         ax.plot(x, y, marker, color="tab:red" if on_path else "0.3", ms=6, zorder=3)
-        ax.text(
-            x,
-            y + 0.35,
-            label(node.label),
-            fontsize=7,
-            ha="center",
-            va="bottom",
-            weight="bold" if node.kind == "decision" else "normal",
-        )
+        if node.kind == "decision":  # a chance move is its square marker (see the legend)
+            ax.text(
+                x, y + 0.35, label(node.label), fontsize=9, ha="center", va="bottom", weight="bold"
+            )
         return y
 
     place(root, 0, True)
@@ -164,5 +164,7 @@ def tree_figure(root: ViewNode, players: tuple[str, ...], label: Any = str) -> F
     ax.plot([], [], color="tab:red", lw=2.6, label="equilibrium path")
     ax.plot([], [], color="0.2", lw=1.2, label="equilibrium choice off the path")
     ax.plot([], [], color="0.6", lw=0.9, ls="--", label="action not chosen")
-    ax.legend(fontsize=7, loc="lower left", frameon=False)
+    ax.plot([], [], "o", color="0.3", ms=6, label="decision (the mover named above it)")
+    ax.plot([], [], "s", color="0.3", ms=6, label="chance move (probabilities on its branches)")
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
     return fig

@@ -17,6 +17,7 @@ from negotiate.reports.findings import (
     Quote,
     TableBlock,
 )
+from negotiate.reports.if_talks_fail import readable
 from negotiate.results import Certificate
 
 __all__ = ["appendix"]
@@ -68,6 +69,7 @@ def appendix(b: Builder) -> None:
             ("parameter", "value", "low", "high", "meaning", "source"),
             ("name", "value", "lo", "hi", "meaning", "source"),
             tuple(rows),
+            collapsed=True,
         )
     )
     drows = [
@@ -78,7 +80,7 @@ def appendix(b: Builder) -> None:
             b.check.expression(expr, r.state.values[name], f"derived.{name}"),
             f"derived.{name}",
             name=Code(name),
-            expr=Code(sp.sstr(expr)),
+            expr=Code(readable(sp.sstr(expr))),
             value=Num(r.state.values[name], 4),
         )
         for name, expr in sc.derived
@@ -90,6 +92,7 @@ def appendix(b: Builder) -> None:
                 ("name", "definition", "value"),
                 ("name", "expr", "value"),
                 tuple(drows),
+                collapsed=True,
             )
         )
     if sc.sources:

@@ -68,6 +68,7 @@ def bargaining_space(b: Builder) -> None:
                 ),
                 ("issue", "meaning", "w1", "w2", "rev", "disc"),
                 tuple(rows),
+                collapsed=True,
             )
         )
     d_cert = _d_cert(b)

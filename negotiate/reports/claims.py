@@ -12,7 +12,7 @@ from negotiate.reports.findings import (
     Seq,
     TableBlock,
 )
-from negotiate.reports.if_talks_fail import condition_text, node_label
+from negotiate.reports.if_talks_fail import condition_text, node_label, readable
 from negotiate.results import Certificate
 
 __all__ = ["claims"]
@@ -23,7 +23,7 @@ def claims(b: Builder) -> None:
     if not r.claims:
         b.section(
             "claims",
-            "The seed's claims, checked",
+            "Claims checked",
             [Note("This scenario records no claims of a source text.")],
         )
         return
@@ -40,13 +40,13 @@ def claims(b: Builder) -> None:
 
             truth, margin = evaluate_condition(spec, r.state.values)
             fields |= dict(
-                condition=Code(str(spec.holds)),
+                condition=Code(readable(str(spec.holds))),
                 truth="true" if truth else "false",
                 margin=Num(margin, 3, signed=True) if margin is not None else "",
             )
             tpl = "{text} Supported: {supported}; {condition} is {truth} here"
             tpl += " (margin {margin})." if margin is not None else "."
-            why: tuple[Any, ...] = (Code(str(spec.holds)), f" is {fields['truth']}")
+            why: tuple[Any, ...] = (Code(readable(str(spec.holds))), f" is {fields['truth']}")
             if margin is not None:
                 why += (" (margin ", fields["margin"], ")")
             fields["why"] = Seq(why)
@@ -96,13 +96,17 @@ def claims(b: Builder) -> None:
         )
     b.section(
         "claims",
-        "The seed's claims, checked",
+        "Claims checked",
         [
+            Note(
+                "Claims checked: statements the scenario's source text makes, each recorded in "
+                "the scenario file with a test and checked here against the model's result."
+            ),
             TableBlock(
                 "Claims of the source text against the model",
                 ("claim", "source", "supported", "why"),
                 ("text", "source", "supported", "why"),
                 tuple(rows),
-            )
+            ),
         ],
     )

@@ -13,8 +13,10 @@ from matplotlib.figure import Figure
 
 from negotiate.figures.report import (
     frontier_figure,
+    outcome_figure,
     regime_figure,
     report_tree_figure,
+    sobol_figure,
     svg_text,
     tornado_figure,
 )
@@ -24,7 +26,9 @@ from negotiate.reports.findings import Findings
 __all__ = ["figure_svgs"]
 
 
-def figure_svgs(findings: Findings, result: Any, threats: tuple[Any, ...] = ()) -> dict[str, str]:
+def figure_svgs(
+    findings: Findings, result: Any, threats: tuple[Any, ...] = (), uncertainty: Any = None
+) -> dict[str, str]:
     """Every figure the findings' sections ask for, as SVG text (name -> SVG)."""
     wanted: Mapping[str, tuple[str, ...]] = {
         b.name: b.findings
@@ -43,6 +47,10 @@ def figure_svgs(findings: Findings, result: Any, threats: tuple[Any, ...] = ()) 
             fig = report_tree_figure(findings, result, threats)
         elif name == "regime":
             fig = regime_figure(findings)
+        elif name == "outcomes":
+            fig = outcome_figure(findings, ids)
+        elif name == "sobol":
+            fig = sobol_figure(findings, ids)
         else:
             fig = None
         if fig is not None:

@@ -33,6 +33,7 @@ __all__ = [
     "Seq",
     "TableBlock",
     "exact_text",
+    "scrub",
 ]
 
 #: A number as it appears in rendered text (unsigned; decimals, ratios and dotted versions).
@@ -153,6 +154,20 @@ class Finding:
         }
 
 
+#: A citation of a Markdown document by a bare upper-case file name ("NOTES.md section 2"):
+#: such documents are not shipped with the package, so a reader cannot follow them.
+_PRIVATE_CITATION = re.compile(r"[,;]?\s*\(?\b[A-Z][A-Z_]*\.md\b(?:\s+section)?\s*[\w.\-]*\)?")
+
+
+def scrub(text: str) -> str:
+    """Scenario text without citations of documents that are not shipped to readers (the
+    model citations a reader can follow are the literature and the docs/ pages)."""
+    if _PRIVATE_CITATION.search(text) is None:
+        return text
+    out = _PRIVATE_CITATION.sub("", text)
+    return re.sub(r"\s+([,;:.)])", r"\1", out).replace("()", "").strip()
+
+
 def plain(value: Any) -> str:
     """Plain-text rendering of a field."""
     if isinstance(value, tuple | list):
@@ -191,6 +206,7 @@ class TableBlock:
     headers: tuple[str, ...]
     columns: tuple[str, ...]
     findings: tuple[str, ...]
+    collapsed: bool = False
     kind: str = "table"
 
 

@@ -1,4 +1,5 @@
-"""Findings of the section "If the talks fail": the no-deal game, its path and every threat."""
+"""Findings of the section "What are the threats worth?": the no-deal game, its path and
+every threat."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from negotiate.reports.findings import (
     TableBlock,
 )
 
-__all__ = ["condition_text", "if_talks_fail", "node_label", "on_path_findings"]
+__all__ = [
+    "condition_text",
+    "if_talks_fail",
+    "node_label",
+    "on_path_findings",
+    "readable",
+    "threat_words",
+]
 
 
 def condition_text(expr: sp.Expr) -> str:
@@ -27,9 +35,15 @@ def condition_text(expr: sp.Expr) -> str:
     terms = sp.Add.make_args(sp.expand(expr))
     pos = [x for x in terms if not x.could_extract_minus_sign()]
     neg = [-x for x in terms if x.could_extract_minus_sign()]
-    lhs = sp.Add(*pos) if pos else sp.Integer(0)
-    rhs = sp.Add(*neg) if neg else sp.Integer(0)
-    return f"{sp.sstr(lhs)} >= {sp.sstr(rhs)}"
+    lhs = sp.factor_terms(sp.Add(*pos)) if pos else sp.Integer(0)
+    rhs = sp.factor_terms(sp.Add(*neg)) if neg else sp.Integer(0)
+    return readable(f"{sp.sstr(lhs)} >= {sp.sstr(rhs)}")
+
+
+def readable(text: str) -> str:
+    """Maths as a reader writes it: ``·`` for products, ``≥``/``≤``, spaced operators."""
+    out = text.replace("**", "^").replace(">=", "≥").replace("<=", "≤").replace("*", "·")
+    return out
 
 
 def node_label(path: tuple[str, ...]) -> Code | str:
@@ -54,7 +68,7 @@ def if_talks_fail(b: Builder) -> None:
     if st.no_deal is None:
         b.section(
             "fail",
-            "If the talks fail",
+            "What are the threats worth?",
             [
                 Note(
                     "This scenario has no no-deal game: its disagreement point is given in "
@@ -98,6 +112,17 @@ def if_talks_fail(b: Builder) -> None:
             )
         )
     blocks: list[Block] = [Paragraph(tuple(ids))]
+    words = threat_words(b)
+    if words:
+        blocks.append(Paragraph(words))
+        blocks.append(
+            Note(
+                "A threat the model finds not credible may still have been carried out in the "
+                "past (the scenario's sources may record it): at the file's values the costs "
+                "of carrying it out outweigh its gains, so either those values or the one-shot "
+                "reading of the event differ from what the actors believed at the time."
+            )
+        )
     blocks.append(
         Figure("tree", "The no-deal game, the subgame-perfect path highlighted", ("fail.path",))
     )
@@ -121,12 +146,15 @@ def if_talks_fail(b: Builder) -> None:
     )
     if node_ids:
         blocks.append(
-            Note(
-                "Who does what at each decision reached with at most one deviation "
-                "from the equilibrium path:"
+            TableBlock(
+                "Who does what at each decision (the action played, its worth to the mover, "
+                "and how much less the next best gives)",
+                ("decision", "where", "player", "plays", "worth", "next best", "less by"),
+                ("node", "where", "player", "chosen", "v", "alt", "gap"),
+                tuple(node_ids),
+                collapsed=True,
             )
         )
-        blocks.append(Paragraph(tuple(node_ids)))
     if discussed:
         blocks.append(Note("The threats the source text discusses:"))
         blocks.append(Paragraph(discussed))
@@ -138,9 +166,62 @@ def if_talks_fail(b: Builder) -> None:
                 ("node", "player", "action", "margin", "credible if"),
                 ("node", "player", "action", "margin", "condition"),
                 tuple(rows),
+                collapsed=True,
             )
         )
-    b.section("fail", "If the talks fail", blocks)
+    b.section("fail", "What are the threats worth?", blocks)
+
+
+def threat_words(b: Builder) -> tuple[str, ...]:
+    """Each war action, at the decisions reached with at most one deviation, in words:
+    credible because it beats the next best by a margin, or not credible and what would make
+    it so (its condition)."""
+    war = set(b.scenario.war_actions)
+    out: list[str] = []
+    seen: set[tuple[str, bool]] = set()
+    for c in sorted(b.cf.threats, key=lambda t: (t.deviations, len(t.node))):
+        if c.action not in war or c.deviations > 1 or (c.action, c.deviations == 0) in seen:
+            continue
+        if c.deviations and not c.credible:  # off the path, only the threats carried out
+            continue
+        seen.add((c.action, c.deviations == 0))
+        at = node_label(c.node)
+        fields: dict[str, Any] = dict(
+            action=Code(c.action), player=c.player, node=at, chosen=Code(c.chosen)
+        )
+        if c.credible:
+            rivals = [
+                t
+                for t in b.cf.threats
+                if t.node == c.node and t.player == c.player and not t.credible
+            ]
+            if not rivals:
+                continue
+            best = max(rivals, key=lambda t: t.margin)
+            tpl = (
+                "At {node}, {action} by {player} is credible because it gives {player} {gap} "
+                "more than the next best, {alt}: {player} would carry it out."
+            )
+            fields |= dict(alt=Code(best.action), gap=fmt_utility(-best.margin))
+            cert = all_ok(b.check.threat(c), b.check.threat(best))
+        else:
+            tpl = (
+                "At {node}, {action} by {player} is not credible: it gives {player} {gap} less "
+                "than {chosen}; it would become credible only if {condition}."
+            )
+            fields |= dict(gap=fmt_utility(-c.margin), condition=Code(condition_text(c.condition)))
+            cert = b.check.threat(c)
+        out.append(
+            b.add(
+                f"fail.words.{slug('_'.join(c.node) or 'root')}.{slug(c.action)}",
+                c.margin,
+                tpl,
+                cert,
+                f"Counterfactuals.threats[{'/'.join(c.node)}:{c.action}]",
+                **fields,
+            )
+        )
+    return tuple(out)
 
 
 def on_path_findings(b: Builder) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from negotiate.reports.findings import (
     Quote,
     Seq,
     TableBlock,
+    scrub,
 )
 
 __all__ = ["render_html"]
@@ -58,7 +59,7 @@ def field_html(value: Any) -> Markup:
         return Markup(", ").join(field_html(v) for v in value)
     if isinstance(value, Seq):
         return Markup("").join(field_html(v) for v in value.parts)
-    return escape(str(value))
+    return escape(scrub(str(value)))
 
 
 def sentence_html(f: Finding) -> Markup:
@@ -97,11 +98,17 @@ def _view(findings: Findings, figures: Mapping[str, str]) -> list[dict[str, Any]
                     for i in b.findings
                 ]
                 blocks.append(
-                    {"kind": "table", "caption": b.caption, "headers": b.headers, "rows": rows}
+                    {
+                        "kind": "table",
+                        "caption": b.caption,
+                        "headers": b.headers,
+                        "rows": rows,
+                        "collapsed": b.collapsed,
+                    }
                 )
             elif isinstance(b, Figure):
                 if b.name in figures:
-                    refs = [{"anchor": findings[i].anchor, "id": i} for i in b.findings]
+                    refs = [{"anchor": findings[i].anchor, "id": i} for i in b.findings[:1]]
                     blocks.append(
                         {
                             "kind": "figure",

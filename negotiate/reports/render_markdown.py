@@ -1,9 +1,10 @@
 """Render :class:`Findings` as Markdown, with figures as files beside it.
 
-Each sentence is one line (Markdown joins them into a paragraph) ending in a link to its
-finding, and each table row ends in one, so every number on a line can be traced to the
-finding it came from.  Text from the scenario file is escaped: HTML becomes entities and
-Markdown syntax is backslashed, so a title cannot inject markup.
+The file begins with the section ``Summary``.  Each sentence is one line (Markdown joins them
+into a paragraph) ending in one link to its finding, and each table row ends in one, so every
+number on a line can be traced to the finding it came from.  Text from the scenario file is
+escaped: HTML becomes entities and Markdown syntax is backslashed, so a title cannot inject
+markup.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from negotiate.reports.findings import (
     Quote,
     Seq,
     TableBlock,
+    scrub,
 )
 
 __all__ = ["md_code", "md_text", "render_markdown"]
@@ -55,7 +57,7 @@ def field_md(value: Any) -> str:
         return ", ".join(field_md(v) for v in value)
     if isinstance(value, Seq):
         return "".join(field_md(v) for v in value.parts)
-    return md_text(str(value))
+    return md_text(scrub(str(value)))
 
 
 def sentence_md(f: Finding) -> str:
@@ -68,18 +70,29 @@ def render_markdown(
     """The report as Markdown; ``figures`` maps figure names to files written beside it."""
     figures = figures or {}
     meta = findings.meta
-    lines = [f"# {md_text(findings.title)}", ""]
-    head = [f"Scenario file: {md_code(str(meta.get('scenario', '')))}"]
+    sections = list(findings.sections)
+    first = sections.pop(0) if sections and sections[0].key == "summary" else None
+    head = (
+        f"> **{md_text(findings.title)}** · scenario file {md_code(str(meta.get('scenario', '')))}"
+    )
     if meta.get("variant"):
-        head.append(f"variant {md_code(str(meta['variant']))}")
-    lines += [", ".join(head) + ".", ""]
-    if meta.get("description"):
-        lines += [f"> {md_text(line)}" for line in str(meta["description"]).strip().splitlines()]
-        lines.append("")
-    lines.append("Contents: " + ", ".join(f"[{s.title}](#{s.key})" for s in findings.sections))
+        head += f", variant {md_code(str(meta['variant']))}"
+    lines: list[str] = []
+    if first is not None:
+        lines += [f"## {first.title}", "", head, ""]
+        for block in first.blocks:
+            lines += _block(findings, block, figures, figure_dir)
+            lines.append("")
+    else:
+        lines += [head, ""]
+    lines.append("Contents: " + ", ".join(f"[{s.title}](#{s.key})" for s in sections))
     lines.append("")
-    for section in findings.sections:
+    for k, section in enumerate(sections):
         lines += [f'<a id="{section.key}"></a>', "", f"## {section.title}", ""]
+        if k == 0 and meta.get("description"):
+            text = str(meta["description"]).strip().splitlines()
+            lines += [f"> {md_text(line)}" for line in text]
+            lines.append("")
         for block in section.blocks:
             lines += _block(findings, block, figures, figure_dir)
             lines.append("")
@@ -110,7 +123,7 @@ def _block(
     if isinstance(block, Figure):
         if block.name not in figures:
             return []
-        refs = " ".join(f"[{LINK}](#{findings[fid].anchor})" for fid in block.findings)
+        refs = " ".join(f"[{LINK}](#{findings[fid].anchor})" for fid in block.findings[:1])
         return [
             f"![{md_text(block.caption)}]({figure_dir}/{figures[block.name]})",
             "",

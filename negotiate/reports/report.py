@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from negotiate.errors import ModelError, NegotiateWarning
+from negotiate.errors import InconsistentEpisodesError, ModelError, NegotiateWarning
 from negotiate.reports.findings import Findings
 from negotiate.results import Certificate, ResultMixin, Summary, Table, to_jsonable
 
@@ -94,7 +94,7 @@ class Report(ResultMixin):
                 Table(
                     "What happens",
                     ("finding", "statement"),
-                    tuple((i, f[i].text()) for i in f.sections[0].blocks[0].findings),
+                    tuple((i, f[i].text()) for i in _what(f)),
                 ),
             ),
         )
@@ -122,8 +122,9 @@ def report(
     variant: str | None = None,
     *,
     regime: bool | tuple[str, str] = True,
-    resolution: int = 21,
+    resolution: int = 81,
     progress: Progress | None = None,
+    draws: int = 2000,
 ) -> Report:
     """The report that explains ``scenario``'s outcome (a scenario file path, a
     :class:`~negotiate.scenario.Scenario`, or an already analysed
@@ -133,7 +134,9 @@ def report(
     pair of parameter names for the regime map, ``True`` for the first two levers with a
     tipping point, ``False`` for none; ``resolution`` points per axis.  When the automatic
     regime map meets a point where the model is undefined, the report says so and a
-    :class:`NegotiateWarning` carries the error; asked-for axes raise it.
+    :class:`NegotiateWarning` carries the error; asked-for axes raise it.  When the scenario
+    has priors, ``draws`` Monte Carlo draws (seed 0) give the outcome probabilities, and
+    dated episodes a calibration (``draws=0``: neither).
     """
     from negotiate.reports.collect import collect
     from negotiate.reports.figures_block import figure_svgs
@@ -179,12 +182,39 @@ def report(
             regime_failed = axes
             warnings.warn(f"no regime map over {axes}: {exc}", NegotiateWarning, stacklevel=2)
         lap("regime map")
+    unc, cal = _uncertainty(result, draws)
+    if unc is not None:
+        lap("uncertainty")
     tick("findings", 0, 1)
-    findings = collect(result, cf, regime_map, regime_failed)
+    findings = collect(result, cf, regime_map, regime_failed, unc, cal)
     tick("findings", 1, 1)
     lap("findings")
     tick("figures", 0, 1)
-    figures = figure_svgs(findings, result, cf.threats)
+    figures = figure_svgs(findings, result, cf.threats, unc)
     tick("figures", 1, 1)
     lap("figures")
     return Report(result, cf, findings, figures, regime_map, timings)
+
+
+def _uncertainty(result: Any, draws: int) -> tuple[Any, Any]:
+    """Outcome probabilities over the priors, and the calibration on dated episodes, of the
+    analysed point's scenario and variant (``None`` when there are no priors, no draws or
+    the point carries overrides the draws would ignore)."""
+    sc = result.scenario
+    if draws <= 0 or not sc.priors or result.overrides:
+        return None, None
+    from negotiate.uncertainty import calibrate, uncertainty
+
+    unc = uncertainty(sc, draws=draws, seed=0, variant=result.variant)
+    cal: Any = None
+    if sc.episodes:
+        try:
+            cal = calibrate(sc, draws=draws, seed=0, variant=result.variant)
+        except InconsistentEpisodesError as exc:  # reported as a finding of its own
+            cal = exc
+    return unc, cal
+
+
+def _what(f: Findings) -> tuple[str, ...]:
+    section = next((s for s in f.sections if s.key == "what"), f.sections[0])
+    return section.blocks[0].findings if section.blocks else ()

@@ -57,6 +57,8 @@ def what_happens(b: Builder) -> None:
             ", and if the talks fail a war action is played with probability {war}."
             if r.outcome == "war"
             else ", and if the talks fail neither side goes to war."
+            if st.no_deal is not None
+            else "."
         )
     elif r.outcome == "war":
         tpl = (
@@ -162,7 +164,7 @@ def what_happens(b: Builder) -> None:
                 kappa=fmt_utility(st.kappa),
             )
         )
-    b.section("what", "What happens", [Paragraph(tuple(ids), style="prose")])
+    b.section("what", "What happens?", [Paragraph(tuple(ids), style="prose")])
 
 
 def _way_out(b: Builder) -> str | None:
@@ -172,7 +174,12 @@ def _way_out(b: Builder) -> str | None:
     tips = list(r.tipping_points.values())
     if r.outcome != "agreement":
         tips = [tp for tp in tips if tp.outcome_after == "agreement"]
-    design = [tp for tp in tips if category(b, tp.parameter) != "other"]
+    policy = set(getattr(b.scenario, "policy_levers", ()))
+    design = (
+        [tp for tp in tips if tp.parameter in policy]
+        if policy
+        else [tp for tp in tips if category(b, tp.parameter) != "other"]
+    )
     tips = design or tips
     if tips:
 
@@ -199,7 +206,7 @@ def _way_out(b: Builder) -> str | None:
             thr=fmt_threshold(tp.threshold),
             base=fmt_exact(tp.baseline),
             after=OUTCOME_PHRASE[tp.outcome_after],
-            kind="design " if design else "",
+            kind=("policy " if policy else "design ") if design else "",
         )
     if r.outcome != "agreement":
         fixes = [c for c in b.cf.structural if c.point.outcome == "agreement"]

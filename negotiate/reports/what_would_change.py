@@ -1,4 +1,4 @@
-"""Findings of the section "What would change it": levers, deals, relief design, regime map,
+"""Findings of the section "What would change it?": levers, deals, concession design, regime map,
 sensitivity."""
 
 from __future__ import annotations
@@ -51,13 +51,25 @@ def what_would_change(b: Builder, regime: Any = None, regime_failed: Any = None)
             sens_ids.append(_sensitivity(b, eff))
     blocks: list[Block] = []
     if lever_ids:
-        blocks.append(Paragraph(tuple(lever_ids)))
+        moving = [i for i in lever_ids if b.items[i].value is not None]
+        still = [i for i in lever_ids if b.items[i].value is None]
+        blocks.append(Paragraph(tuple(moving or lever_ids)))
+        if moving and still:
+            blocks.append(
+                Note(
+                    "Alone, {} do not change the outcome anywhere in their domains (the table "
+                    "below gives each one's ends).".format(
+                        ", ".join(b.items[i].fields["lever"].text for i in still)
+                    )
+                )
+            )
         blocks.append(
             TableBlock(
                 "Levers: tipping points",
-                ("lever", "kind", "now", "threshold", "direction", "then"),
-                ("lever", "category", "base", "thr", "direction", "after"),
+                ("lever", "kind", "choice", "now", "threshold", "direction", "then"),
+                ("lever", "category", "policy", "base", "thr", "direction", "after"),
                 tuple(lever_ids),
+                collapsed=True,
             )
         )
     else:
@@ -77,14 +89,15 @@ def what_would_change(b: Builder, regime: Any = None, regime_failed: Any = None)
                 ("lever", "at", "outcome", p1, p2, *issues),
                 ("lever", "x", "outcome", "u1", "u2", *(f"x_{slug(i)}" for i in issues)),
                 tuple(deal_ids),
+                collapsed=True,
             )
         )
     design = [c for c in b.cf.structural if c.name.startswith("irreversible:")]
     if design:
         blocks.append(
             Note(
-                "Relief design: each reversible concession delivered irreversibly "
-                "(escrowed or front-loaded), all else as analysed."
+                "Design of the concessions: each reversible concession delivered "
+                "irreversibly (escrowed or front-loaded), all else as analysed."
             )
         )
         blocks.append(Paragraph(tuple(structural_finding(b, c) for c in design)))
@@ -113,10 +126,11 @@ def what_would_change(b: Builder, regime: Any = None, regime_failed: Any = None)
                 ("lever", "low end", "slack there", "high end", "slack there", "now"),
                 ("lever", "lo", "m_lo", "hi", "m_hi", "m_base"),
                 tuple(sens_ids),
+                collapsed=True,
             )
         )
     del r
-    b.section("change", "What would change it", blocks)
+    b.section("change", "What would change it?", blocks)
 
 
 def _lever(b: Builder, eff: Any) -> str:
@@ -133,6 +147,7 @@ def _lever(b: Builder, eff: Any) -> str:
         direction="",
         after="",
     )
+    fields |= _plain_words(b, eff.lever)
     if tp is None:
         tpl = (
             "{lever} alone does not change the outcome: {outcome} at both ends of its "
@@ -157,7 +172,17 @@ def _lever(b: Builder, eff: Any) -> str:
         "stalemate": "The talks stall",
         "war": "War follows",
     }[tp.outcome_after]
-    tpl = head + " when {lever} {verb} {thr} (now {base}; its domain runs from {lo} to {hi})."
+    tpl = head + " when {lever} {verb} {thr} (now {base}; its domain runs from {lo} to {hi})"
+    tpl += ": {meaning}; {choice}{basis}."
+    fields |= _plain_words(b, eff.lever)
+    c = b.scenario.commitment
+    if c is not None and eff.lever in {s.name for s in c.patience.free_symbols}:
+        tpl += (
+            " A more patient side loses more from a concession taken back in the future, so "
+            "less patience raises the value it puts on reversible concessions."
+            if tp.direction == "down"
+            else ""
+        )
     return b.add(
         f"change.lever.{eff.lever}",
         tp.threshold,
@@ -165,6 +190,20 @@ def _lever(b: Builder, eff: Any) -> str:
         all_ok(b.check.tipping(tp), *certs),
         f"ScenarioResult.tipping_points[{eff.lever}]",
         **fields,
+    )
+
+
+def _plain_words(b: Builder, lever: str) -> dict[str, Any]:
+    """The lever's meaning, whether a government can choose it, and whether its value is an
+    assumption (its ``source`` starts with "assumption")."""
+    p = b.scenario.parameters[lever]
+    policy = lever in getattr(b.scenario, "policy_levers", ())
+    assumed = str(p.source).strip().lower().startswith("assumption")
+    return dict(
+        meaning=str(p.meaning or lever),
+        choice="a policy choice" if policy else "not something a government sets directly",
+        basis=" (the current value is an assumption)" if assumed else "",
+        policy="policy" if policy else "condition",
     )
 
 

@@ -15,6 +15,7 @@ from negotiate.reports.builder import (
     slug,
 )
 from negotiate.reports.findings import Block, Code, Note, Num, Paragraph, TableBlock
+from negotiate.reports.if_talks_fail import readable
 from negotiate.results import Certificate
 
 __all__ = ["structural_finding", "why"]
@@ -158,7 +159,7 @@ def why(b: Builder) -> None:
         )
     if cf_ids:
         blocks.append(Paragraph(tuple(cf_ids)))
-    b.section("why", "Why", blocks)
+    b.section("why", "Why?", blocks)
 
 
 def _sentence(text: str) -> str:
@@ -214,13 +215,16 @@ def _discount(b: Builder) -> list[Block]:
         "why.kappa",
         st.kappa,
         "The credibility discount is κ = {kappa}: with patience {delta}, a reneging hazard of "
-        "{hazard} per round and a guarantee of {g} (effective hazard {rho}), {who} values a "
-        "reversible concession at {kappa} of its face value (grim-trigger discounting).",
+        "{hazard} per round (the scenario's {hexpr}, the risk the history implies, not the "
+        "hazard of one type alone) and a guarantee of {g} (effective hazard {rho}), {who} "
+        "values a reversible concession at {kappa} of its face value ({cite}).",
         b.check.kappa(),
         "PointState.kappa",
         kappa=fmt_utility(st.kappa),
         delta=fmt_utility(delta),
         hazard=fmt_utility(hazard),
+        hexpr=Code(readable(str(c.hazard))),
+        cite="Kydd 2005 on trust; Walter 1997 on guarantees",
         g=fmt_utility(g),
         rho=fmt_utility(st.rho_eff),
         who=c.beneficiary,
@@ -287,6 +291,7 @@ def _discount(b: Builder) -> list[Block]:
         ("issue", "face value", "discounted", "removed", "reversible share"),
         ("issue", "raw", "disc", "removed", "rev"),
         tuple(rows),
+        collapsed=True,
     )
     return [Paragraph((kid, lid)), table]
 

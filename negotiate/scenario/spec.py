@@ -11,7 +11,8 @@ A :class:`Scenario` is immutable.  Its layers:
 * ``[bargaining]``: the solution concept, bargaining power and optional disagreement point;
 * ``[domestic]``: ratification floors on each side's utility (Putnam 1988);
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
-* ``[analysis]``: the levers whose tipping points are reported;
+* ``[analysis]``: the levers whose tipping points are reported, and (``policy``) those a
+  government can choose;
 * ``[scenarios.NAME]``: named variants that override parameter values;
 * ``prior = {...}`` in a parameter and ``[episodes.NAME]``: priors and dated observations
   (:mod:`negotiate.scenario.priors`).
@@ -112,6 +113,7 @@ class Scenario:
     claims: tuple[Claim, ...] = ()
     priors: Mapping[str, Prior] = field(default_factory=dict)
     episodes: tuple[Episode, ...] = ()
+    policy_levers: tuple[str, ...] = ()
     source_text: str = field(default="", repr=False)
     discrete: tuple[DiscreteSpec, ...] = ()
     screening: ScreeningSpec | None = None
@@ -195,11 +197,15 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     domestic = expect_table(data.get("domestic", {}), "domestic")
     check_keys(domestic, "domestic", {"floor"})
     analysis = expect_table(data.get("analysis", {}), "analysis")
-    check_keys(analysis, "analysis", {"levers"})
+    check_keys(analysis, "analysis", {"levers", "policy"})
     levers = expect_list_of_str(analysis.get("levers", []), "analysis.levers")
     for i, lever in enumerate(levers):
         if lever not in parameters:
             raise ModelError(f"analysis.levers[{i}]", lever, f"not a parameter; {list(parameters)}")
+    policy = expect_list_of_str(analysis.get("policy", []), "analysis.policy")
+    for i, lever in enumerate(policy):
+        if lever not in parameters:
+            raise ModelError(f"analysis.policy[{i}]", lever, f"not a parameter; {list(parameters)}")
     variants = parse_variants(data.get("scenarios", {}), parameters)
     return Scenario(
         name=name,
@@ -225,6 +231,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         conditions=_conditions(data.get("conditions", {}), names),
         claims=_claims(data.get("claims", {}), names, deterrence),
         levers=levers,
+        policy_levers=policy,
         variants=MappingProxyType(variants),
         discrete=parse_discrete(
             data.get("discrete", {}), players, lambda v, f: _per_player(v, f, players, names)
