@@ -36,6 +36,8 @@ def test_solve_flagship_human_output_and_overrides(cli) -> None:
     flagship = str(MODELS / "us_iran_2025.toml")
     code, out, _ = cli("solve", flagship)
     assert code == 0 and "stalemate" in out and "certificates: all verified" in out
+    # labels are printed as written: rich would turn ":Iran:" into a flag emoji
+    assert "ratification:Iran" in out and "\U0001f1ee" not in out
     args = ("--set", "guarantee=1", "--set", "us_accepts_capped=1", "--json")
     code, out, _ = cli("solve", flagship, *args)
     data = json.loads(out)

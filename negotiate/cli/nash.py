@@ -64,7 +64,7 @@ def _print_equilibria(result: Any, certificate: Any) -> None:
     from rich.table import Table
 
     game = result.game
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
     title = "Nash equilibria" + (f" of {game.title}" if game.title else "")
     n = len(result.equilibria)
     if result.complete:

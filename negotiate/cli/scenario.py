@@ -50,7 +50,7 @@ def parse_sets(items: list[str] | None) -> dict[str, str]:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, markup=False)  # scenario text is never read as markup
+    return Console(highlight=False, markup=False, emoji=False)  # scenario text is plain text
 
 
 def _table(title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> Any:
@@ -82,14 +82,11 @@ def render_summary(summary: Summary) -> None:
 
 
 def _constraint_row(c: Any) -> tuple[str, str, str]:
-    """``constraint | status | slack`` with one sign convention for every kind.
-
-    A ratification floor raises a side's disagreement value to the floor, so the constraint
-    "disagreement value >= floor" always holds; its slack is ``max(0, no-deal value - floor)``
-    and it binds exactly when the floor is above the no-deal value."""
+    """``constraint | status | slack`` with one sign convention for every kind: a positive
+    slack holds with room, 0 binds, a negative one is violated.  A ratification floor
+    constrains the deal: its slack is the side's best value in any deal the other side accepts
+    less the floor."""
     slack = c.slack
-    if c.kind == "ratification" and slack is not None:
-        slack = max(slack, 0)
     if not c.holds:
         status = "violated"
     elif slack is not None and slack == 0:
@@ -117,8 +114,8 @@ def _why(result: Any) -> list[str]:
         if c.kind == "ratification" and c.slack is not None and c.slack < 0:
             side = c.name.partition(":")[2]
             lines.append(
-                f"{c.name} binds: {side}'s ratification floor is {float(-c.slack):.4f} above "
-                f"its no-deal value and raises its disagreement point to the floor"
+                f"{c.name}: no deal the other side accepts reaches {side}'s ratification "
+                f"floor (short by {float(-c.slack):.4f})"
             )
     return lines
 
