@@ -355,7 +355,7 @@ def _no_deal() -> tuple[Any, list[tuple[str, Any]]]:
     ]
 
 
-@case("theory.coupling.SelfEnforcement")
+@case("theory.self_enforcement.SelfEnforcement")
 def _self_enforcement() -> tuple[Any, list[tuple[str, Any]]]:
     from negotiate.theory import self_enforcement
 

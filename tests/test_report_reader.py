@@ -143,14 +143,16 @@ def test_flagship_summary_names_the_first_link_of_the_chain(flagship: Report) ->
     from negotiate.reports.builder import Builder
 
     b = Builder(flagship.result, flagship.counterfactuals)
-    assert causal_chain(b) == ("trust_posterior", "hazard_after_2018")
+    assert causal_chain(b)[0] == "trust_posterior"
     assert "exit_if_trustworthy" in history_parameters(b)
     summary = _summary(flagship.to_markdown())
     assert "2018" in summary and "trust" in summary
     # with priors, the outcome's probability is given, and the policy levers come first
     assert "random draws" in summary
     changes = flagship.findings["summary.changes"].text()
-    assert changes.index("a policy choice") < changes.index("not a choice")
+    # no lever alone breaks the 2025 stalemate: the summary names two policy choices together
+    assert "No single lever" in changes and "us_accepts_capped" in changes
+    assert "a policy choice" in changes
 
 
 def test_trade_report_reads_in_its_own_words(trade: Report) -> None:
@@ -201,7 +203,11 @@ def test_flagship_uncertainty_figures(flagship: Report) -> None:
     f = flagship.findings
     shares = f["sure.prior"].value
     assert sum(shares.values()) == 1
-    assert "sure.posterior" in f.items and any(i.startswith("sure.episode.") for i in f.items)
+    # the flagship cannot yet produce the June 2025 war (its no-deal game has no Israeli
+    # strike), so the calibration conflicts and the report says which episode and why
+    md = flagship.to_markdown()
+    assert "sure.posterior" not in f.items
+    assert "cannot reproduce that history" in md and "june_war_2025" in md
 
 
 def test_conditions_read_as_maths(flagship: Report) -> None:

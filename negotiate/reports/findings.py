@@ -154,7 +154,7 @@ class Finding:
         }
 
 
-#: A citation of a Markdown document by a bare upper-case file name ("NOTES.md section 2"):
+#: A citation of a Markdown document by a bare upper-case file name (a file name in capitals):
 #: such documents are not shipped with the package, so a reader cannot follow them.
 _PRIVATE_CITATION = re.compile(r"[,;]?\s*\(?\b[A-Z][A-Z_]*\.md\b(?:\s+section)?\s*[\w.\-]*\)?")
 

@@ -119,7 +119,7 @@ def _view(findings: Findings, figures: Mapping[str, str]) -> list[dict[str, Any]
                         }
                     )
             elif isinstance(b, Note):
-                blocks.append({"kind": "note", "text": b.text})
+                blocks.append({"kind": "note", "text": b.text.format(*b.codes)})
             elif isinstance(b, Quote):
                 blocks.append({"kind": "quote", "lines": b.lines})
         sections.append({"key": s.key, "title": s.title, "blocks": blocks})

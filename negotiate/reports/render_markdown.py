@@ -107,8 +107,13 @@ def _block(
     if isinstance(block, Paragraph):
         bullet = "- " if block.style == "list" else ""
         return [bullet + sentence_md(findings[fid]) for fid in block.findings]
-    if isinstance(block, Note):
-        return [md_text(block.text)]
+    if isinstance(block, Note):  # "{}" in the text stands for each of its codes, in order
+        pieces = block.text.split("{}")
+        codes = [f"`{c}`" for c in block.codes] + [""] * (len(pieces) - 1 - len(block.codes))
+        text = md_text(pieces[0]) + "".join(
+            code + md_text(piece) for code, piece in zip(codes, pieces[1:], strict=True)
+        )
+        return [text]
     if isinstance(block, Quote):
         return [f"> {md_text(line)}  " for line in block.lines]
     if isinstance(block, TableBlock):

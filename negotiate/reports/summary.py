@@ -19,10 +19,11 @@ from negotiate.reports.builder import (
     VERB,
     Builder,
     all_ok,
+    fmt_exact,
     fmt_threshold,
     fmt_utility,
 )
-from negotiate.reports.findings import Code, Note, Num, Paragraph
+from negotiate.reports.findings import Code, Note, Num, Paragraph, Seq
 
 __all__ = ["causal_chain", "history_parameters", "levers_ranked", "summary"]
 
@@ -272,7 +273,7 @@ def _changes(b: Builder) -> str | None:
     other = [tp for tp in tips if not is_policy(b, tp.parameter)]
     tips = (policy[:2] + other[:1]) if policy else other[:3]
     if not tips:
-        return None
+        return _two_step_changes(b)
     parts = []
     for tp in tips:
         kind = (
@@ -300,6 +301,61 @@ def _changes(b: Builder) -> str | None:
         all_ok(*(b.check.tipping(tp) for tp in tips)),
         "ScenarioResult.tipping_points",
         parts=tuple(p.seq() for p in parts),
+    )
+
+
+def _two_step_changes(b: Builder) -> str | None:
+    """When no lever alone changes the outcome: each policy lever set at the other end of its
+    domain, and the nearest lever that then tips the outcome (re-solved exactly)."""
+    r, sc = b.result, b.scenario
+    found: list[tuple[str, Fraction, Any, Any]] = []
+    for lever in getattr(sc, "policy_levers", ()):
+        domain = sc.parameters[lever].domain
+        base = r.parameters[lever]
+        if domain is None or base not in domain:
+            continue
+        other_end = domain[1] if base == domain[0] else domain[0]
+        moved = sc.solve({**r.overrides, lever: other_end}, variant=r.variant)
+        if moved.outcome != r.outcome:
+            found.append((lever, other_end, moved, None))
+        elif moved.tipping_points:
+            tp = min(
+                moved.tipping_points.values(),
+                key=lambda t: (not is_policy(b, t.parameter), abs(t.threshold - t.baseline)),
+            )
+            found.append((lever, other_end, moved, tp))
+        if len(found) == 2:
+            break
+    if not found:
+        return None
+    parts = []
+    for lever, end, moved, tp in found:
+        if tp is None:
+            parts.append(Seq((Code(lever), " set to ", fmt_exact(end), f" gives {moved.outcome}")))
+        else:
+            kind = "a policy choice" if is_policy(b, tp.parameter) else "not a choice"
+            parts.append(
+                Seq(
+                    (
+                        Code(lever),
+                        " set to ",
+                        fmt_exact(end),
+                        ", and then ",
+                        Code(tp.parameter),
+                        f" {VERB[tp.direction]} ",
+                        fmt_threshold(tp.threshold),
+                        f" ({kind})",
+                    )
+                )
+            )
+    return b.add(
+        "summary.changes",
+        [lever for lever, *_ in found],
+        "No single lever changes the outcome within its range; two policy choices together "
+        "would: {parts}.",
+        all_ok(*(moved.verify() for _, _, moved, _ in found)),
+        "Scenario.solve at the other end of each policy lever",
+        parts=tuple(parts),
     )
 
 
