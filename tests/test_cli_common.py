@@ -66,8 +66,9 @@ def test_numbers_beside_names() -> None:
         ("participation", False, Fraction(-1, 10), ("violated", "-0.1000")),
         ("participation", False, Fraction(0), ("violated", "0")),  # strict: needs a gain
         ("condition", True, Fraction(0), ("binds", "0")),
-        # a floor above the no-deal value raises the disagreement point to it: it binds
-        ("ratification", True, Fraction(-1, 20), ("binds", "0")),
+        # a floor constrains the deal: short of it is violated, exactly at it binds
+        ("ratification", False, Fraction(-1, 20), ("violated", "-0.0500")),
+        ("ratification", True, Fraction(0), ("binds", "0")),
         ("ratification", True, Fraction(1, 20), ("holds", "+0.0500")),
     ],
 )
