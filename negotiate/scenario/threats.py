@@ -16,6 +16,7 @@ from typing import Any
 
 import sympy as sp
 
+from negotiate._exact import to_sympy
 from negotiate.errors import ModelError
 from negotiate.expr import substitute
 
@@ -73,10 +74,10 @@ def threat_checks(result: Any) -> tuple[ThreatCheck, ...]:
             return memo[path]
         node = family.node(path)
         if isinstance(node, Terminal):
-            out = tuple(_sym(v) for v in node.payoffs)
+            out = tuple(to_sympy(v) for v in node.payoffs)
         elif isinstance(node, Chance):
             parts = [
-                tuple(_sym(q) * v for v in value((*path, lab)))
+                tuple(to_sympy(q) * v for v in value((*path, lab)))
                 for lab, q in zip(node.outcomes, node.probabilities, strict=True)
             ]
             out = tuple(sp.Add(*col) for col in zip(*parts, strict=True))
@@ -107,9 +108,3 @@ def threat_checks(result: Any) -> tuple[ThreatCheck, ...]:
             if devs + extra <= 1:
                 stack.append(((*path, action), devs + extra))
     return tuple(checks)
-
-
-def _sym(v: Any) -> sp.Expr:
-    if isinstance(v, Fraction):
-        return sp.Rational(v.numerator, v.denominator)
-    return v

@@ -29,6 +29,7 @@ from typing import Any, TypeAlias
 import sympy as sp
 from sympy.polys.polyfuncs import rational_interpolate
 
+from negotiate._exact import to_sympy
 from negotiate.expr import symbol
 from negotiate.scenario.evaluate import PointState, evaluate_point
 
@@ -40,10 +41,6 @@ _CHECKS = 3  # further nodes a reconstructed slack must predict exactly
 _CONFIRM = 2**24  # a threshold is confirmed within (bracket width) / _CONFIRM
 
 Value: TypeAlias = Fraction | sp.Expr
-
-
-def _sym(v: Fraction | sp.Expr) -> sp.Expr:
-    return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
 
 
 def _approx(v: Fraction | sp.Expr) -> Fraction:
@@ -99,8 +96,15 @@ def exact_threshold(
     return None
 
 
+def _sym(value: Any) -> Any:
+    """An exact number (int or Fraction) or a sympy object as a sympy object; never text."""
+    if isinstance(value, sp.Basic):
+        return value
+    return to_sympy(Fraction(value))
+
+
 def _equal(a: Value, b: Value) -> bool:
-    return bool(sp.simplify(sp.sympify(a) - sp.sympify(b)) == 0)
+    return bool(sp.simplify(_sym(a) - _sym(b)) == 0)
 
 
 def _candidates(
@@ -190,11 +194,11 @@ def _value(tree: Any, path: tuple[str, ...], strategy: Mapping[Any, str], i: int
     if isinstance(node, Chance):
         return sp.Add(
             *(
-                sp.sympify(q) * _value(tree, (*path, o), strategy, i)
+                _sym(q) * _value(tree, (*path, o), strategy, i)
                 for o, q in zip(node.outcomes, node.probabilities, strict=True)
             )
         )
-    return sp.sympify(node.payoffs[i])
+    return _sym(node.payoffs[i])
 
 
 def _slack(scenario: Any, state: PointState, k: int) -> Fraction:
@@ -226,12 +230,12 @@ def _reconstruct(
             except (ZeroDivisionError, ValueError):  # pragma: no cover - singular system
                 continue
             if all(_at(r, t, s) == v for s, v in checks):
-                return sp.sympify(r).xreplace({t: (x - sp.Rational(lo)) / sp.Rational(hi - lo)})
+                return _sym(r).xreplace({t: (x - sp.Rational(lo)) / sp.Rational(hi - lo)})
     return None
 
 
 def _at(r: Any, t: sp.Symbol, s: Fraction) -> Fraction | None:
-    out = sp.sympify(r).xreplace({t: sp.Rational(s)})
+    out = _sym(r).xreplace({t: sp.Rational(s)})
     if not out.is_Rational:
         return None
     return Fraction(int(out.p), int(out.q))
