@@ -329,16 +329,16 @@ def test_report_with_slash_in_action_label(tmp_path: Path) -> None:
     from negotiate.reports import report
 
     text = (ROOT / "models" / "us_iran_2025.toml").read_text(encoding="utf-8")
-    text = text.replace('"strike_joint"', '"strike/joint"')
-    text = text.replace("actions.strike_joint]", 'actions."strike/joint"]')
-    assert text.count("strike/joint") >= 5
+    text = text.replace('"join"', '"strike/join"')
+    text = text.replace("actions.join]", 'actions."strike/join"]')
+    assert text.count("strike/join") >= 5
     path = tmp_path / "slash.toml"
     path.write_text(text, encoding="utf-8")
     rep = report(path, regime=False)
     assert "tree" in rep.figures
     entries = rep.findings["fail.path"].value["strategy"]
     assert {
-        "node": ["hold_threshold", "strike/joint", "set_back"],
+        "node": ["strike", "strike/join", "set_back"],
         "action": "limited_prewarned",
     } in entries
     assert rep.verify().ok

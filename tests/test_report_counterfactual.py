@@ -59,7 +59,7 @@ def test_discount_loss(flagship) -> None:
 def test_threats(flagship) -> None:
     _, cf = flagship
     at = {(t.node, t.action): t for t in cf.threats}
-    node = ("hold_threshold", "strike_joint", "set_back")
+    node = ("strike", "stay_out", "set_back")
     hormuz, limited = at[(node, "hormuz")], at[(node, "limited_prewarned")]
     assert limited.credible and limited.margin == 0
     assert not hormuz.credible and hormuz.margin == Fraction(-27, 50)
@@ -70,11 +70,13 @@ def test_threats(flagship) -> None:
     # nodes reached with at most one deviation only: no deviation below a retaliation
     assert all(t.deviations <= 1 for t in cf.threats)
     assert ((*node, "hormuz"), "absorb") not in at
-    # the US would strike a detected breakout, and contains otherwise: an Israeli strike alone
-    # is worth 0.27 to the US against containment's 0.30
-    assert at[(("breakout", "detected"), "strike_joint")].credible
-    alone = at[(("hold_threshold",), "israel_alone")]
-    assert not alone.credible and alone.margin == Fraction(-3, 100)
+    # Israel's preventive strike falls 51/4000 short of restraint at the April round; the US
+    # would stay out of it (joining is worth 17/400 less); a detected breakout is struck
+    strike = at[((), "strike")]
+    assert not strike.credible and strike.margin == Fraction(-51, 4000)
+    join = at[(("strike",), "join")]
+    assert not join.credible and join.margin == Fraction(-17, 400)
+    assert at[(("restrain", "breakout", "detected"), "strike")].credible
 
 
 def test_lever_points() -> None:

@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +47,15 @@ def test_flagship_baseline_is_a_stalemate_the_red_lines_explain(baseline) -> Non
         "enrichment": {"zero": ["Iran"], "capped": ["US"], "unrestricted": ["US"]}
     }
     assert baseline.state.no_deal.war_probability == 0
-    assert baseline.state.no_deal.path[:2] == ("hold_threshold", "contain")
+    # Israel holds back and Iran keeps its threshold programme: no strike at the April round
+    assert baseline.state.no_deal.path == ("restrain", "hold_threshold")
+    # the no-deal values come from the tree's primitives, not from status-quo constants
+    v = baseline.state.values
+    assert baseline.state.no_deal_point == (v["threshold_iran"], v["threshold_us"])
+    assert v["threshold_us"] == sum(
+        v[w] for w in ("w_energy_us", "w_banking_us", "w_assets_us", "w_guarantees_us")
+    )
+    assert "status_quo_iran" not in baseline.parameters
 
 
 def test_flagship_2015_terms_give_agreement_with_capped_enrichment(flagship) -> None:
@@ -63,7 +72,8 @@ def test_flagship_2015_terms_give_agreement_with_capped_enrichment(flagship) -> 
 
 def test_flagship_guarantee_tipping_point(relaxed) -> None:
     tp = relaxed.tipping_points["guarantee"]
-    assert 0 < tp.threshold < 1 and abs(float(tp.threshold) - 0.469) < 1e-3
+    assert 0 < tp.threshold < 1 and abs(float(tp.threshold) - 0.456664) < 1e-6
+    assert tp.exact == sp.Rational(11024, 3933) - sp.sqrt(85154881) / 3933
     assert tp.direction == "up" and tp.outcome_after == "agreement"
     assert tp.bracket[0] <= tp.threshold <= tp.bracket[1]
 
@@ -93,10 +103,13 @@ def test_flagship_dated_variants(flagship) -> None:
     june = flagship.solve(variant="june_2025", tipping_points=False)
     jcpoa = flagship.solve(variant="jcpoa_2015", tipping_points=False)
     assert april.outcome == "stalemate" and april.binding_constraints[0] == "red_lines:both"
-    assert june.outcome == "stalemate" and june.state.no_deal.path[0] == "breakout"
-    assert june.probabilities["war"] == Fraction(3, 10)
+    # after the IAEA finding, with 408.6 kg of 60% uranium: Israel strikes, the US joins
+    assert june.outcome == "war" and june.state.no_deal.path[:2] == ("strike", "join")
+    assert june.probabilities["war"] == 1
+    assert june.state.no_deal.values["Israel"] > april.state.no_deal.values["Israel"] - 1
     assert jcpoa.outcome == "agreement" and jcpoa.deal["enrichment"] == "capped"
-    assert 0 < jcpoa.probabilities["stalemate"] < Fraction(1, 2)  # the US risks a breakdown
+    # without a 60% stockpile Iran's latent deterrent is worth nothing: both types accept
+    assert jcpoa.probabilities == {"agreement": 1, "stalemate": 0, "war": 0}
 
 
 @settings(max_examples=25, deadline=None)
@@ -170,9 +183,9 @@ def test_flagship_every_parameter_has_a_source() -> None:
 def test_flagship_seed_claims_come_out_of_the_tree(flagship, baseline) -> None:
     tree = flagship.deterrence["tree"].bind(dict(baseline.state.values))
     spe = subgame_perfect(tree)
-    for strike in ("strike_joint", "israel_alone"):
+    for us in ("join", "stay_out"):
         for outcome in ("set_back", "survives"):
-            node = ("hold_threshold", strike, outcome)
+            node = ("strike", us, outcome)
             # a Hormuz closure is not credible; neither is hitting Gulf infrastructure
             assert not spe.credible(node, "hormuz")
             assert not spe.credible(node, "gulf_infrastructure")
@@ -184,18 +197,25 @@ def test_flagship_seed_claims_come_out_of_the_tree(flagship, baseline) -> None:
     # even a costless closure would not be credible: the US counter-escalation answers it
     cheap = flagship.solve({"hormuz_self_cost": 0}, tipping_points=False)
     tree0 = flagship.deterrence["tree"].bind(dict(cheap.state.values))
-    assert not subgame_perfect(tree0).credible(
-        ("hold_threshold", "strike_joint", "set_back"), "hormuz"
-    )
+    assert not subgame_perfect(tree0).credible(("strike", "join", "set_back"), "hormuz")
 
 
-def test_flagship_low_detection_means_a_breakout(flagship) -> None:
-    """Below the detection threshold Iran breaks out; a detected breakout is struck, so war
-    has probability ``detection`` -- the most likely outcome only when that is >= 1/2."""
+def test_flagship_low_detection_means_a_preventive_strike(flagship) -> None:
+    """When a breakout would likely go unseen, Israel's expected cost of a threshold Iran
+    exceeds the cost of a strike: it strikes first, alone (the US stays out in April)."""
     res = flagship.solve({"detection": "0.1"}, tipping_points=False)
-    assert res.state.no_deal.path[0] == "breakout"
-    assert res.state.no_deal.war_probability == Fraction(1, 10)
-    assert res.probabilities["war"] == Fraction(1, 10) and res.outcome == "stalemate"
+    assert res.state.no_deal.path[:2] == ("strike", "stay_out")
+    assert res.state.no_deal.war_probability == 1
+    assert res.probabilities["war"] == 1 and res.outcome == "war"
+    # Iran would break out if left alone, which is why Israel does not leave it alone
+    restrain = res.state.no_deal.strategy[("restrain",)]
+    assert restrain == "breakout"
+
+
+def test_flagship_has_israel_as_a_third_player(flagship, baseline) -> None:
+    assert flagship.players == ("Iran", "US") and flagship.third_parties == ("Israel",)
+    assert baseline.to_dict()["players"] == ["Iran", "US", "Israel"]
+    assert set(baseline.state.no_deal.values) == {"Iran", "US", "Israel"}
 
 
 def test_overrides_are_validated(flagship) -> None:

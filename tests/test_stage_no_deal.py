@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,13 +17,14 @@ from hypothesis import strategies as st
 
 from negotiate.pipeline import Spec
 from negotiate.scenario import load_scenario
-from negotiate.scenario.evaluate import pipeline_spec
+from negotiate.scenario.evaluate import derived_values, pipeline_spec
+from negotiate.scenario.influence import tree_parameters
 from tests.stages import close, first, run_both
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
-def _tree_spec(model: str) -> tuple[Spec, dict[str, tuple[Fraction, Fraction]]]:
+def _tree_spec(model: str) -> tuple[Spec, dict[str, tuple[Fraction, Fraction]], Any]:
     scenario = load_scenario(MODELS / f"{model}.toml")
     full = pipeline_spec(scenario)
     spec = Spec(
@@ -33,21 +35,22 @@ def _tree_spec(model: str) -> tuple[Spec, dict[str, tuple[Fraction, Fraction]]]:
         agreement_actions=full.agreement_actions,
     )
     domains = {}
-    for n in full.tree_names:
+    for n in tree_parameters(scenario):  # derived names in the tree follow from these
         p = scenario.parameters[n]
         domains[n] = p.domain if p.domain is not None else (p.value - 1, p.value + 1)
-    return spec, domains
+    return spec, domains, scenario
 
 
 @pytest.mark.parametrize("model", ["deterrence_game", "chicken_crisis", "us_iran_2025"])
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_no_deal(model: str, data: st.DataObject) -> None:
-    spec, domains = _tree_spec(model)
-    values = {}
+    spec, domains, scenario = _tree_spec(model)
+    values = dict(scenario.values())
     for n, (lo, hi) in domains.items():
-        k = data.draw(st.integers(0, int((hi - lo) * 4)), label=n)
+        k = data.draw(st.integers(0, min(int((hi - lo) * 4), 400)), label=n)
         values[n] = lo + Fraction(k, 4)
+    values.update(derived_values(scenario, values))
     exact, array = run_both("no_deal", spec, values)
     nd, tv = exact["no_deal"], array["no_deal"]
     for i, p in enumerate(spec.players):
@@ -57,7 +60,7 @@ def test_no_deal(model: str, data: st.DataObject) -> None:
 
 
 def test_exact_tie_is_settled_as_the_exact_path_does() -> None:
-    spec, _ = _tree_spec("deterrence_game")
+    spec, _, _ = _tree_spec("deterrence_game")
     # win * credibility + conflict * (1 - credibility) = status_quo: the challenger is indifferent
     values = {
         "win": Fraction(1),

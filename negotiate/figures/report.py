@@ -279,4 +279,4 @@ def report_tree_figure(
         tuple(entry["node"]): entry["action"] for entry in findings["fail.path"].value["strategy"]
     }
     view = tree_view(result, threats, strategy)
-    return tree_figure(view, tuple(result.scenario.players), _label)
+    return tree_figure(view, tuple(result.scenario.all_players), _label)

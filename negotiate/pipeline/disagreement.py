@@ -52,7 +52,11 @@ def _inputs(spec: Spec, frame: Mapping[str, Any]) -> tuple[tuple[Any, Any], tupl
         no_deal = frame["no_deal"]
         assert no_deal is not None
         values = no_deal.values
-        nd = tuple(values[p] for p in spec.players) if isinstance(values, Mapping) else values
+        if isinstance(values, Mapping):
+            nd = tuple(values[p] for p in spec.players)
+        else:  # the array kernel's values, in the tree's order of players
+            order = spec.tree.players if spec.tree is not None else spec.players
+            nd = tuple(values[order.index(p)] for p in spec.players)
     floors = tuple(
         inp[f"domestic.floor.{p}"] if p in spec.floors else nd[i]
         for i, p in enumerate(spec.players)

@@ -125,7 +125,7 @@ def _exact(spec: Spec, frame: Mapping[str, Any]) -> dict[str, Any]:
     if cache is not None and key in cache:
         return {"no_deal": cache[key]}
     tree = spec.tree.bind({n: values[n] for n in spec.tree_names})
-    out = no_deal_exact(tree, spec.players, spec.war_actions, spec.agreement_actions)
+    out = no_deal_exact(tree, tree.players, spec.war_actions, spec.agreement_actions)
     if cache is not None:
         cache[key] = out
     return {"no_deal": out}

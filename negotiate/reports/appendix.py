@@ -95,6 +95,7 @@ def appendix(b: Builder) -> None:
                 collapsed=True,
             )
         )
+    blocks += _inert(b)
     if sc.sources:
         blocks.append(Note("Sources cited by the scenario file:"))
         blocks.append(Quote(tuple(sc.sources)))
@@ -103,6 +104,43 @@ def appendix(b: Builder) -> None:
         Note("Certificates: every finding of this report, with the checks that re-derived it.")
     )
     b.section("appendix", "Appendix", blocks)
+
+
+def _inert(b: Builder) -> list[Block]:
+    """The no-deal-game parameters the file lists as inert, each checked at this report's
+    point: moved over its domain, alone or along any lever, it changes no outcome."""
+    from negotiate.scenario.influence import witnesses
+
+    r, sc = b.result, b.scenario
+    if not sc.inert:
+        return []
+    moved = witnesses(sc, list(sc.inert), r.variant, r.overrides)
+    rows = tuple(
+        b.add(
+            f"inert.{name}",
+            reason,
+            "{name} moves no outcome and no tipping point: {reason}.",
+            Certificate(
+                ok=name not in moved,
+                quantities={"witness": moved.get(name)},
+                checks=(
+                    "moved over its domain grid, alone and along every lever, it changes "
+                    "no outcome at this point (vectorised scan; witnesses confirmed exactly)",
+                ),
+            ),
+            f"analysis.inert.{name}",
+            name=Code(name),
+            reason=reason.rstrip("."),
+        )
+        for name, reason in sc.inert.items()
+    )
+    return [
+        Note(
+            "Parameters of the no-deal game that move neither the outcome nor a tipping point "
+            "anywhere in their domain, and why:"
+        ),
+        TableBlock("Inert parameters", ("parameter", "why"), ("name", "reason"), rows),
+    ]
 
 
 def _versions(b: Builder) -> str:

@@ -306,12 +306,16 @@ class ScenarioResult(ResultMixin):
             ],
             "tipping_points": {n: t.to_dict() for n, t in self.tipping_points.items()},
             "parameters": to_jsonable(self.parameters),
-            "players": list(self.scenario.players),
+            "players": list(self.scenario.all_players),
             "probabilities": to_jsonable(self.probabilities),
             "derived": to_jsonable(self.derived),
             "kappa": to_jsonable(self.state.kappa),
             "disagreement": to_jsonable(self.state.disagreement),
             "no_deal_path": list(self.state.no_deal.path) if self.state.no_deal else None,
+            "no_deal_values": (
+                to_jsonable(dict(self.state.no_deal.values)) if self.state.no_deal else None
+            ),
+            "inert_parameters": dict(self.scenario.inert),
             "war_probability": to_jsonable(
                 self.state.no_deal.war_probability if self.state.no_deal else None
             ),

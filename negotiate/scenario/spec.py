@@ -8,11 +8,14 @@ A :class:`Scenario` is immutable.  Its layers:
 * ``[commitment]``: whose valuation of reversible concessions is discounted, with patience,
   reneging hazard (or the promiser's types) and guarantee;
 * ``[deterrence]``: the no-deal game tree, in :meth:`GameTree.from_dict` shape (L1, L2);
-* ``[bargaining]``: the solution concept, bargaining power and optional disagreement point;
+* ``[bargaining]``: the solution concept, bargaining power, optional disagreement point and,
+  when ``scenario.players`` names more than two players, the two ``parties`` who bargain (the
+  others are *third parties*: they move only in the no-deal game);
 * ``[domestic]``: ratification floors on each side's utility (Putnam 1988);
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
-* ``[analysis]``: the levers whose tipping points are reported, and (``policy``) those a
-  government can choose;
+* ``[analysis]``: the levers whose tipping points are reported, (``policy``) those a
+  government can choose, and (``inert``) the no-deal-game parameters that move neither the
+  outcome nor a tipping point, each with its reason (:mod:`negotiate.scenario.influence`);
 * ``[scenarios.NAME]``: named variants that override parameter values;
 * ``prior = {...}`` in a parameter and ``[episodes.NAME]``: priors and dated observations
   (:mod:`negotiate.scenario.priors`).
@@ -54,6 +57,7 @@ from negotiate.scenario.claims import Claim, Condition, _claims, _conditions
 __all__ = ["Claim", "Commitment", "Condition", "IssueSpec", "Scenario", "Variant", "build_scenario"]
 
 _MAX_PARAMETERS = 500
+_MAX_PLAYERS = 8
 _MAX_ISSUES = 100
 _TOP_KEYS = {
     "scenario",
@@ -117,6 +121,14 @@ class Scenario:
     source_text: str = field(default="", repr=False)
     discrete: tuple[DiscreteSpec, ...] = ()
     screening: ScreeningSpec | None = None
+    third_parties: tuple[str, ...] = ()
+    inert: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def all_players(self) -> tuple[str, ...]:
+        """Every player: the two bargaining parties, then the players who only move in the
+        no-deal game (``third_parties``)."""
+        return self.players + self.third_parties
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -162,22 +174,22 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         {"title", "description", "date", "sources", "players"},
         required=("title", "players"),
     )
-    players = check_labels(
+    everyone = check_labels(
         expect_list_of_str(head["players"], "scenario.players", unique=False),
         "scenario.players",
     )
-    if len(players) != 2:
-        raise ModelError("scenario.players", list(players), "exactly two players are supported")
     parameters = _parameters(data["parameters"])
     derived = _derived(data.get("derived", {}), tuple(parameters))
     names = tuple(parameters) + tuple(n for n, _ in derived)
     bargaining = expect_table(data.get("bargaining", {}), "bargaining")
-    check_keys(bargaining, "bargaining", {"solution", "power", "disagreement", "points"})
+    check_keys(bargaining, "bargaining", {"solution", "power", "disagreement", "points", "parties"})
+    players = _parties(everyone, bargaining.get("parties"))
+    third_parties = tuple(p for p in everyone if p not in players)
     solution = expect_str(bargaining.get("solution", "nash"), "bargaining.solution")
     if solution not in _SOLUTIONS:
         raise ModelError("bargaining.solution", solution, f"expected one of {_SOLUTIONS}")
     deterrence, war_actions, agreement_actions = _deterrence(
-        data.get("deterrence"), players, parameters, names
+        data.get("deterrence"), everyone, parameters, names
     )
     points = _points(bargaining.get("points"), players, names)
     issues = _issues(data.get("issues", {}), players, names)
@@ -197,7 +209,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     domestic = expect_table(data.get("domestic", {}), "domestic")
     check_keys(domestic, "domestic", {"floor"})
     analysis = expect_table(data.get("analysis", {}), "analysis")
-    check_keys(analysis, "analysis", {"levers", "policy"})
+    check_keys(analysis, "analysis", {"levers", "policy", "inert"})
     levers = expect_list_of_str(analysis.get("levers", []), "analysis.levers")
     for i, lever in enumerate(levers):
         if lever not in parameters:
@@ -206,6 +218,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     for i, lever in enumerate(policy):
         if lever not in parameters:
             raise ModelError(f"analysis.policy[{i}]", lever, f"not a parameter; {list(parameters)}")
+    inert = _inert(analysis.get("inert", {}), parameters)
     variants = parse_variants(data.get("scenarios", {}), parameters)
     return Scenario(
         name=name,
@@ -214,6 +227,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         date=expect_str(head.get("date", ""), "scenario.date", max_len=100),
         sources=expect_list_of_str(head.get("sources", []), "scenario.sources", unique=False),
         players=(players[0], players[1]),
+        third_parties=third_parties,
         parameters=MappingProxyType(parameters),
         derived=derived,
         issues=issues,
@@ -232,6 +246,7 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         claims=_claims(data.get("claims", {}), names, deterrence),
         levers=levers,
         policy_levers=policy,
+        inert=MappingProxyType(inert),
         variants=MappingProxyType(variants),
         discrete=parse_discrete(
             data.get("discrete", {}), players, lambda v, f: _per_player(v, f, players, names)
@@ -240,6 +255,46 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
         priors=MappingProxyType(parse_priors(data["parameters"], parameters)),
         episodes=parse_episodes(data.get("episodes", {}), parameters, variants),
     )
+
+
+def _inert(raw: Any, parameters: Mapping[str, Parameter]) -> dict[str, str]:
+    """``[analysis] inert``: no-deal-game parameters that move nothing, with the reason."""
+    table = expect_table(raw, "analysis.inert")
+    out = {}
+    for name, reason in table.items():
+        if name not in parameters:
+            raise ModelError(f"analysis.inert.{name}", name, f"not a parameter; {list(parameters)}")
+        out[name] = expect_str(reason, f"analysis.inert.{name}", max_len=500)
+        if not out[name].strip():
+            raise ModelError(f"analysis.inert.{name}", reason, "give the reason it is inert")
+    return out
+
+
+def _parties(everyone: tuple[str, ...], raw: Any) -> tuple[str, ...]:
+    """The two players who bargain: ``bargaining.parties``, or both players of a two-player
+    scenario.  Further players move only in the no-deal game."""
+    if not 2 <= len(everyone) <= _MAX_PLAYERS:
+        raise ModelError(
+            "scenario.players", list(everyone), f"expected 2 to {_MAX_PLAYERS} players"
+        )
+    if raw is None:
+        if len(everyone) == 2:
+            return everyone
+        raise ModelError(
+            "bargaining.parties",
+            None,
+            f"is required when scenario.players names {len(everyone)} players: "
+            "the two who bargain (the others move only in the no-deal game)",
+        )
+    parties = check_labels(
+        expect_list_of_str(raw, "bargaining.parties", unique=False), "bargaining.parties"
+    )
+    if len(parties) != 2:
+        raise ModelError("bargaining.parties", list(parties), "expected exactly two players")
+    for i, p in enumerate(parties):
+        if p not in everyone:
+            raise ModelError(f"bargaining.parties[{i}]", p, f"not a player; {list(everyone)}")
+    return parties
 
 
 def _parameters(raw: Any) -> dict[str, Parameter]:
