@@ -156,3 +156,29 @@ def test_forced_float_failures_still_return_a_verified_equilibrium(
         assert "exact integer pivoting" in result.notes[-1]
     monkeypatch.setattr(lh, "_float_path_hook", None)
     assert "float pivoting" in lemke_howson(game).notes[-1]
+
+
+# ------------------------------------------------------- integer payoffs
+@pytest.mark.parametrize(
+    ("scale", "shift"),
+    [
+        (Fraction(1), Fraction(0)),
+        (Fraction(10**40), Fraction(3, 7)),
+        (Fraction(1, 10**40), -(10**50)),
+    ],
+    ids=["int64 passes", "huge", "tiny over a huge shift"],
+)
+def test_integer_payoffs_do_not_depend_on_the_scale(scale: Fraction, shift: Fraction) -> None:
+    rnd = random.Random(5)
+    a = [
+        [Fraction(rnd.randint(-999, 999), rnd.choice([1, 8, 1000])) for _ in range(4)]
+        for _ in range(3)
+    ]
+    b = [[Fraction(rnd.randint(-9, 9)) for _ in range(4)] for _ in range(3)]
+    base = integer_game(NormalFormGame.from_arrays(a, b))
+    moved = [[v * scale + shift for v in row] for row in a]
+    data = integer_game(NormalFormGame.from_arrays(moved, b))
+    assert (data.a, data.b) == (base.a, base.b)
+    assert data.fa.tolist() == [[float(v) for v in row] for row in base.a]
+    assert min(v for row in data.a for v in row) == 1
+    assert lemke_howson(NormalFormGame.from_arrays(moved, b)).equilibria[0].max_regret() == 0
