@@ -6,16 +6,24 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from negotiate import ModelError, NormalFormGame
 from negotiate.solvers.nash import lemke_howson as lh
 from negotiate.solvers.nash._bimatrix import integer_game
-from negotiate.solvers.nash._lh_float import loop_path, numba_kernel, numpy_path
+from negotiate.solvers.nash._lh_float import (
+    loop_path,
+    numba_kernel,
+    numpy_path,
+    state_keys,
+    tableaux,
+)
 from negotiate.solvers.nash.lemke_howson import (
     lemke_howson,
     lemke_howson_float,
     lemke_howson_profile,
+    path_bound,
     rebuild,
 )
 from negotiate.solvers.nash.solve import nash_equilibria
@@ -104,11 +112,60 @@ if numba_kernel() is not None:
 def test_float_path_rebuilds_the_exact_pivoting_equilibrium(case: tuple, kernel: str) -> None:
     _, a, b = case
     data = integer_game(NormalFormGame.from_arrays(a, b))
-    for label in range(len(data.a) + len(data.b[0])):
+    m, n = len(data.a), len(data.b[0])
+    for label in range(m + n):
         found = lemke_howson_float(data.a, data.b, label, kernel=KERNELS[kernel])
         assert found is not None
-        x, y, _ = lemke_howson_profile(data.a, data.b, label)
+        x, y, steps = lemke_howson_profile(data.a, data.b, label)
         assert rebuild(data.a, data.bt, found[0], found[1]) == (x, y)
+        assert found[2] == steps < path_bound(m, n)
+
+
+def test_float_first_equals_exact_pivoting_on_random_games() -> None:
+    rnd = random.Random(23)
+    for _ in range(25):
+        m, n = rnd.randint(1, 7), rnd.randint(1, 7)
+        a = [[Fraction(rnd.randint(-999, 999), 1000) for _ in range(n)] for _ in range(m)]
+        b = [[Fraction(rnd.randint(-999, 999), 1000) for _ in range(n)] for _ in range(m)]
+        game = NormalFormGame.from_arrays(a, b)
+        data = integer_game(game)
+        for label in range(m + n):
+            result = lemke_howson(game, initial_label=label)
+            assert "float pivoting" in result.notes[-1]
+            assert (
+                result.equilibria[0].probabilities
+                == lemke_howson_profile(data.a, data.b, label)[:2]
+            )
+
+
+# A tie tolerance of 0.3 makes the float ratio test pick rows that the exact rule does not;
+# on this game the float path from label 0 then returns to a state it has visited.
+CYCLING = (
+    [[2, 2, 2, 2], [2, 3, 0, 0], [1, 2, 3, 2]],
+    [[0, 3, 2, 1], [0, 2, 0, 2], [1, 0, 0, 3]],
+)
+
+
+@pytest.mark.parametrize("kernel", list(KERNELS))
+def test_a_cycling_float_path_is_detected(kernel: str) -> None:
+    data = integer_game(NormalFormGame.from_arrays(*CYCLING))
+    tp, tq = tableaux(data.fa / data.fa.max(), data.fb / data.fb.max())
+    bp, bq = np.arange(3, 7), np.arange(3)
+    # -3: a repeated state, long before the pivot cap (-2) is reached
+    assert KERNELS[kernel](tp, tq, bp, bq, 0, 3, 10**6, 0.3, state_keys(7)) == -3
+
+
+def test_a_cycling_float_path_falls_back_to_exact_pivoting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    game = NormalFormGame.from_arrays(*CYCLING)
+    data = integer_game(game)
+    monkeypatch.setattr(lh, "_TIE", 0.3)
+    assert lemke_howson_float(data.a, data.b, 0) is None
+    result = lemke_howson(game, initial_label=0)
+    assert "exact integer pivoting" in result.notes[-1]
+    assert result.equilibria[0].probabilities == lemke_howson_profile(data.a, data.b, 0)[:2]
+    assert result.equilibria[0].max_regret() == 0
 
 
 E = 10**15

@@ -59,13 +59,14 @@ _NUMERATOR: Callable[[Fraction], int] = vars(Fraction)["numerator"].fget
 _DENOMINATOR: Callable[[Fraction], int] = vars(Fraction)["denominator"].fget
 
 
-def _ratios(values: np.ndarray) -> tuple[list[int], list[int]]:
-    """Numerators and denominators of an array of rationals, row-major (one pass each)."""
-    flat = values.ravel().tolist()
-    try:  # Fraction's own accessors: no attribute look-up per entry
-        return list(map(_NUMERATOR, flat)), list(map(_DENOMINATOR, flat))
-    except (AttributeError, TypeError):  # other rationals (int, ...)
-        return [v.numerator for v in flat], [v.denominator for v in flat]
+def _int64_ratios(flat: list[Fraction]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Numerators and denominators as int64 arrays; ``None`` if one does not fit."""
+    try:  # Fraction's own accessors, straight into the arrays
+        nums = np.fromiter(map(_NUMERATOR, flat), np.int64, len(flat))
+        dens = np.fromiter(map(_DENOMINATOR, flat), np.int64, len(flat))
+    except (AttributeError, TypeError, OverflowError):  # other rationals, or big integers
+        return None
+    return nums, dens
 
 
 def _positive_integers(values: np.ndarray) -> tuple[IntMatrix, Affine, np.ndarray]:
@@ -80,24 +81,24 @@ def _positive_integers(values: np.ndarray) -> tuple[IntMatrix, Affine, np.ndarra
     integers as a float array (see :func:`_floats`).
     """
     shape = values.shape
-    nums, dens = _ratios(values)
-    try:
-        num_arr = np.array(nums, dtype=np.int64)
-        den_arr = np.array(dens, dtype=np.int64)
-    except OverflowError:
-        pass
-    else:
-        lcm = math.lcm(*np.unique(den_arr).tolist())
+    flat = values.ravel().tolist()
+    small = _int64_ratios(flat)
+    if small is not None:
+        num_arr, den_arr = small
+        lcm = int(den_arr.max())
+        if (lcm % den_arr).any():  # the largest denominator is not a common multiple
+            lcm = math.lcm(*np.unique(den_arr).tolist())
         top = max(int(num_arr.max()), -int(num_arr.min()))
         if lcm * top < _SMALL:  # exact in int64: numpy does the passes
             arr = num_arr * (lcm // den_arr)
             low = int(arr.min())
             arr -= low
             g = int(np.gcd.reduce(arr)) or 1
-            arr = arr // g + 1
-            arr = arr.reshape(shape)
+            arr = (arr // g + 1).reshape(shape)
             rows = cast(list[list[int]], arr.tolist())
             return tuple(map(tuple, rows)), (g, low, lcm), arr.astype(float)
+    nums = [v.numerator for v in flat]
+    dens = [v.denominator for v in flat]
     lcm = math.lcm(*set(dens))
     scaled = [k * (lcm // d) for k, d in zip(nums, dens, strict=True)]
     low = min(scaled)

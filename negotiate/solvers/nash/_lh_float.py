@@ -9,9 +9,11 @@ differ by at most ``tie`` relative to their size (von Stengel 2002, "Computing e
 two-person games", Handbook of Game Theory 3, ch. 45, section 3.7).
 
 Floats decide near-ties only approximately: the caller rebuilds the equilibrium from the final
-bases exactly and verifies it.  The vectorised numpy kernel runs everywhere; the loop kernel is
-compiled by numba when numba is installed (the optional ``fast`` extra) and the game is large
-enough for the one-off compilation (cached on disk) to pay.
+bases exactly and verifies it.  A wrong tie can also make the float path cycle, which the exact
+path never does; both kernels hash the bases (:func:`state_keys`) and stop at a repeat.  The
+vectorised numpy kernel runs everywhere; the loop kernel is compiled by numba when numba is
+installed (the optional ``fast`` extra) and the game is large enough for the one-off
+compilation (cached on disk) to pay.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["float_path", "numba_kernel"]
+__all__ = ["float_path", "numba_kernel", "state_keys"]
 
 #: Games with at least this many strategies in all use the compiled kernel when available.
 NUMBA_MIN_SIZE = 60
@@ -59,15 +61,25 @@ def numpy_path(
     m: int,
     max_pivots: int,
     tie: float,
+    keys: np.ndarray,
 ) -> int:
-    """Follow the path in place (tableaux and bases); the number of pivots, ``-1`` at a ray
-    and ``-2`` past ``max_pivots``.  Vectorised rank-one updates."""
+    """Follow the path in place (tableaux and bases); the number of pivots, ``-1`` at a ray,
+    ``-2`` past ``max_pivots`` and ``-3`` on a cycle (see :func:`state_keys`).  Vectorised
+    rank-one updates."""
     n = tp.shape[0]
     slacks = (range(m, m + n), range(m))
     tabs = (tp, tq)
     bases = (bp, bq)
     side = 0 if label < m else 1
     entering = label
+    key = keys.tolist()
+    flip = key[0][m + n]
+    state = 0
+    for v in bp.tolist():
+        state ^= key[0][v]
+    for v in bq.tolist():
+        state ^= key[1][v]
+    saved, power, lam = state, 1, 0
     for steps in range(1, max_pivots + 1):
         t = tabs[side]
         row = _numpy_leaving(t, entering, slacks[side], tie)
@@ -82,6 +94,12 @@ def numpy_path(
         bases[side][row] = entering
         if leaving == label:
             return steps
+        state ^= key[side][entering] ^ key[side][leaving] ^ flip
+        lam += 1
+        if state == saved:
+            return -3
+        if lam == power:
+            saved, power, lam = state, 2 * power, 0
         entering = leaving
         side = 1 - side
     return -2
@@ -96,6 +114,7 @@ def loop_path(
     m: int,
     max_pivots: int,
     tie: float,
+    keys: np.ndarray,
 ) -> int:
     """The same path as :func:`numpy_path` in explicit loops, for compilation by numba.
 
@@ -107,6 +126,15 @@ def loop_path(
     buf = np.empty(cols)
     side = 0 if label < m else 1
     entering = label
+    flip = keys[0, m + n]
+    state = keys[0, 0] ^ keys[0, 0]  # zero, of the keys' integer type
+    for r in range(n):
+        state ^= keys[0, bp[r]]
+    for r in range(m):
+        state ^= keys[1, bq[r]]
+    saved = state
+    power = 1
+    lam = 0
     for steps in range(1, max_pivots + 1):
         if side == 0:
             t, basis, s0, s1 = tp, bp, m, m + n
@@ -157,9 +185,33 @@ def loop_path(
         basis[best] = entering
         if leaving == label:
             return steps
+        state ^= keys[side, entering] ^ keys[side, leaving] ^ flip
+        lam += 1
+        if state == saved:
+            return -3
+        if lam == power:
+            saved = state
+            power *= 2
+            lam = 0
         entering = leaving
         side = 1 - side
     return -2
+
+
+def state_keys(labels: int) -> np.ndarray:
+    """Random 64-bit keys of the path's states (Zobrist 1970), fixed by a seed.
+
+    Row ``side`` column ``k`` is the key of label ``k`` basic on that side; ``[0, labels]``
+    marks the side to move.  A state is the XOR of its keys, updated in O(1) per pivot.  The
+    exact perturbed path never revisits a state, so a repeated key in floats is a cycle (or,
+    with probability about ``2**-64`` per comparison, a collision): both end the float path and
+    leave the answer to exact pivoting.  Repeats are found by Brent's method (Brent 1980, "An
+    improved Monte Carlo factorization algorithm", BIT 20): the state is saved at pivots
+    ``1, 2, 4, 8, ...`` after the last save, so a cycle of length ``L`` entered after ``mu``
+    pivots is reported within ``2 max(mu + 1, L) + L`` pivots, in constant memory.
+    """
+    rng = np.random.default_rng(0x4C48)
+    return rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, (2, labels + 1), np.int64)
 
 
 _COMPILED: list[Callable[..., int] | None] = []
@@ -192,7 +244,7 @@ def float_path(
     if kernel is None:
         compiled = numba_kernel() if m + n >= NUMBA_MIN_SIZE else None
         kernel = compiled or numpy_path
-    steps = kernel(tp, tq, bp, bq, label, m, max_pivots, tie)
+    steps = kernel(tp, tq, bp, bq, label, m, max_pivots, tie, state_keys(m + n))
     if steps < 0:
         return None
     return [int(v) for v in bp], [int(v) for v in bq], int(steps)

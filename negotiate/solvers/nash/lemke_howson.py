@@ -17,11 +17,12 @@ the lexicographic minimum-ratio rule (on the right-hand side, then the columns o
 slack basis; ties within a relative ``1e-9``).  Only the final bases matter: they give the
 supports, and the equilibrium is rebuilt from its support systems exactly (FLINT integer
 matrices) and verified exactly (:func:`~negotiate.solvers.nash._bimatrix.verify_pair`).  If the
-check fails (a tie decided wrongly in floats, or a float path that does not end), the path is
-followed again in exact integer pivoting (Edmonds 1967; Bareiss): every tableau entry stays an
-integer and the division by the previous pivot is exact; there the lexicographic rule is a
-symbolic perturbation, so the path never cycles and always terminates, also on degenerate
-games.  Either way the profile returned has been checked exactly.
+check fails (a tie decided wrongly in floats; a float path that meets a ray, revisits a state
+or outgrows :func:`path_bound`), the path is followed again in exact integer pivoting (Edmonds
+1967; Bareiss): every tableau entry stays an integer and the division by the previous pivot is
+exact; there the lexicographic rule is a symbolic perturbation, so the path never cycles and
+always terminates, also on degenerate games.  Either way the profile returned has been
+checked exactly.
 """
 
 from __future__ import annotations
@@ -43,16 +44,28 @@ from negotiate.solvers.nash._bimatrix import (
     over_common_denominator,
     support_point,
     verify_pair,
+    vertex_bound,
 )
 from negotiate.solvers.nash._lh_float import float_path
 from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
 
-__all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile"]
+__all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile", "path_bound"]
 
 Vector = tuple[Fraction, ...]
 
 _TIE = 1e-9  # relative tolerance of a tie in the float ratio test
-_FLOAT_PIVOTS = 1_000_000  # a float path longer than this is abandoned for the exact one
+_FLOAT_PIVOTS = 1_000_000  # a float path is never followed further than this
+
+
+def path_bound(m: int, n: int) -> int:
+    """A bound on the pivots of a Lemke–Howson path of an ``m x n`` game.
+
+    The (lexicographically perturbed) path visits each pair of vertices of the simple
+    polytopes ``P`` (dimension ``m``) and ``Q`` (dimension ``n``), each with ``m + n`` facets,
+    at most once, so it has fewer pivots than ``V(m, m+n) * V(n, m+n)``, ``V`` McMullen's
+    bound on the vertices (:func:`~negotiate.solvers.nash._bimatrix.vertex_bound`).
+    """
+    return vertex_bound(m, m + n) * vertex_bound(n, m + n)
 
 
 class _Tableau:
@@ -126,8 +139,7 @@ def lemke_howson_profile(
     current = tab_p if label < m else tab_q
     other = tab_q if label < m else tab_p
     entering = label
-    # The path visits distinct bases of the perturbed system; this bounds its length.
-    limit = 4 * (m + n) * max(1, 2 ** min(m + n, 40))
+    limit = path_bound(m, n)  # the perturbed path visits distinct bases
     for steps in range(1, limit + 1):
         leaving = current.entering(entering)
         if leaving == label:
@@ -145,7 +157,7 @@ def lemke_howson_float(
     a: IntMatrix,
     b: IntMatrix,
     label: int,
-    max_pivots: int = _FLOAT_PIVOTS,
+    max_pivots: int | None = None,
     kernel: Any = None,
     floats: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[int], list[int], int] | None:
@@ -154,10 +166,14 @@ def lemke_howson_float(
     Same tableaux, labels and lexicographic rule as :func:`lemke_howson_profile`, on the
     payoffs scaled to at most 1 (:mod:`negotiate.solvers.nash._lh_float`).  Returns
     ``(basis_p, basis_q, pivots)`` (the labels of the basic variables of each system) or
-    ``None`` if the path hits a ray or exceeds ``max_pivots``: floats decide ties only
-    approximately, so the caller rebuilds and checks.  ``floats`` are ``(A, B)`` as floats.
+    ``None`` if the path hits a ray, revisits a state (a cycle, which the exact path never
+    has) or exceeds ``max_pivots`` (by default :func:`path_bound`, at most ``10**6``): floats
+    decide ties only approximately, so the caller rebuilds and checks.  ``floats`` are
+    ``(A, B)`` as floats.
     """
     fa, fb = floats if floats is not None else (np.array(a, float), np.array(b, float))
+    if max_pivots is None:
+        max_pivots = min(path_bound(len(a), len(a[0])), _FLOAT_PIVOTS)
     return float_path(fa / fa.max(), fb / fb.max(), label, max_pivots, _TIE, kernel)
 
 
