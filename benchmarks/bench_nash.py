@@ -41,6 +41,7 @@ import numpy as np
 
 from negotiate import NormalFormGame
 from negotiate.solvers.nash._bimatrix import integer_payoffs
+from negotiate.solvers.nash._lh_float import numba_kernel
 from negotiate.solvers.nash.enummixed import extreme_equilibria
 from negotiate.solvers.nash.lemke_howson import lemke_howson
 from negotiate.solvers.nash.solve import nash_equilibria
@@ -207,7 +208,8 @@ def enumeration(args: argparse.Namespace, exe: str | None, gt: Any) -> None:
 def lemke(args: argparse.Namespace, gt: Any) -> None:
     print("\n== Lemke–Howson from label 0 (cold = first call on a new game) ==")
     warm_up = NormalFormGame.from_arrays(*random_game(40, 1))
-    lemke_howson(warm_up)  # compiles the float kernel once (cached on disk by numba)
+    numba_kernel()  # loads the compiled float kernel once (cached on disk by numba)
+    lemke_howson(warm_up)
     if gt is not None:
         gt.lemke_howson(_qe_game(gt, *random_game(40, 1)))
     print(f"{'n':>4} {'seed':>4} {'cold':>9} {'warm':>9} {'pivots':>6} {'qe':>9} {'path':>6}")

@@ -152,7 +152,7 @@ def test_a_cycling_float_path_is_detected(kernel: str) -> None:
     tp, tq = tableaux(data.fa / data.fa.max(), data.fb / data.fb.max())
     bp, bq = np.arange(3, 7), np.arange(3)
     # -3: a repeated state, long before the pivot cap (-2) is reached
-    assert KERNELS[kernel](tp, tq, bp, bq, 0, 3, 10**6, 0.3, state_keys(7)) == -3
+    assert KERNELS[kernel](tp, tq, bp, bq, 0, 3, 10**6, 0.3, state_keys(7), np.array([0, 0])) == -3
 
 
 def test_a_cycling_float_path_falls_back_to_exact_pivoting(
@@ -239,3 +239,26 @@ def test_integer_payoffs_do_not_depend_on_the_scale(scale: Fraction, shift: Frac
     assert data.fa.tolist() == [[float(v) for v in row] for row in base.a]
     assert min(v for row in data.a for v in row) == 1
     assert lemke_howson(NormalFormGame.from_arrays(moved, b)).equilibria[0].max_regret() == 0
+
+
+@pytest.mark.parametrize("numba", [True, False], ids=["numba takes over", "numpy resumes"])
+def test_a_long_float_path_is_handed_over_mid_way(
+    monkeypatch: pytest.MonkeyPatch, numba: bool
+) -> None:
+    from negotiate.solvers.nash import _lh_float
+
+    rnd = random.Random(3)
+    a = [[rnd.randint(-999, 999) for _ in range(12)] for _ in range(12)]
+    b = [[rnd.randint(-999, 999) for _ in range(12)] for _ in range(12)]
+    data = integer_game(NormalFormGame.from_arrays(a, b))
+    fa, fb = data.fa / data.fa.max(), data.fb / data.fb.max()
+    monkeypatch.setattr(_lh_float, "NUMBA_MIN_SIZE", 0)
+    monkeypatch.setattr(_lh_float, "HANDOVER", 2)
+    monkeypatch.setattr(_lh_float, "_COMPILED", [])
+    if not numba:
+        monkeypatch.setattr(_lh_float, "numba_kernel", lambda: None)
+    for label in range(24):
+        whole = _lh_float.float_path(fa, fb, label, 10**6, 1e-9, numpy_path)
+        assert whole is not None
+        monkeypatch.setattr(_lh_float, "_COMPILED", [])
+        assert _lh_float.float_path(fa, fb, label, 10**6, 1e-9) == whole

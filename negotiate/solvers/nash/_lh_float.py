@@ -27,6 +27,8 @@ __all__ = ["float_path", "numba_kernel", "state_keys"]
 
 #: Games with at least this many strategies in all use the compiled kernel when available.
 NUMBA_MIN_SIZE = 60
+#: Pivots taken in numpy before numba is loaded for a longer path (see :func:`float_path`).
+HANDOVER = 3000
 
 
 def tableaux(fa: np.ndarray, fb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,6 +64,7 @@ def numpy_path(
     max_pivots: int,
     tie: float,
     keys: np.ndarray,
+    start: np.ndarray,
 ) -> int:
     """Follow the path in place (tableaux and bases); the number of pivots, ``-1`` at a ray,
     ``-2`` past ``max_pivots`` and ``-3`` on a cycle (see :func:`state_keys`).  Vectorised
@@ -70,8 +73,7 @@ def numpy_path(
     slacks = (range(m, m + n), range(m))
     tabs = (tp, tq)
     bases = (bp, bq)
-    side = 0 if label < m else 1
-    entering = label
+    entering, side = int(start[0]), int(start[1])
     key = keys.tolist()
     flip = key[0][m + n]
     state = 0
@@ -102,6 +104,7 @@ def numpy_path(
             saved, power, lam = state, 2 * power, 0
         entering = leaving
         side = 1 - side
+    start[0], start[1] = entering, side
     return -2
 
 
@@ -115,6 +118,7 @@ def loop_path(
     max_pivots: int,
     tie: float,
     keys: np.ndarray,
+    start: np.ndarray,
 ) -> int:
     """The same path as :func:`numpy_path` in explicit loops, for compilation by numba.
 
@@ -124,8 +128,7 @@ def loop_path(
     n = tp.shape[0]
     cols = tp.shape[1]
     buf = np.empty(cols)
-    side = 0 if label < m else 1
-    entering = label
+    entering, side = int(start[0]), int(start[1])
     flip = keys[0, m + n]
     state = keys[0, 0] ^ keys[0, 0]  # zero, of the keys' integer type
     for r in range(n):
@@ -195,6 +198,8 @@ def loop_path(
             lam = 0
         entering = leaving
         side = 1 - side
+    start[0] = entering
+    start[1] = side
     return -2
 
 
@@ -234,17 +239,31 @@ def float_path(
 ) -> tuple[list[int], list[int], int] | None:
     """The final bases ``(basis_p, basis_q, pivots)`` of the float path, or ``None``.
 
-    ``kernel`` forces :func:`numpy_path` or :func:`loop_path` (or its compiled form); by
-    default the compiled kernel for large games when numba is installed, else numpy.
+    ``kernel`` forces :func:`numpy_path` or :func:`loop_path` (or its compiled form).  By
+    default small games use numpy; large ones the compiled kernel once it is loaded, and
+    before that numpy for the first :data:`HANDOVER` pivots, the compiled kernel (when numba is
+    installed) taking over the same tableaux only if the path is longer: a short path never
+    pays for loading numba.
     """
     m, n = fa.shape
     tp, tq = tableaux(fa, fb)
     bp = np.arange(m, m + n, dtype=np.int64)
     bq = np.arange(m, dtype=np.int64)
-    if kernel is None:
-        compiled = numba_kernel() if m + n >= NUMBA_MIN_SIZE else None
-        kernel = compiled or numpy_path
-    steps = kernel(tp, tq, bp, bq, label, m, max_pivots, tie, state_keys(m + n))
+    keys = state_keys(m + n)
+    start = np.array([label, 0 if label < m else 1], dtype=np.int64)  # entering label, side
+    if kernel is not None:
+        steps = kernel(tp, tq, bp, bq, label, m, max_pivots, tie, keys, start)
+    elif m + n < NUMBA_MIN_SIZE:
+        steps = numpy_path(tp, tq, bp, bq, label, m, max_pivots, tie, keys, start)
+    elif _COMPILED and _COMPILED[0] is not None:
+        steps = _COMPILED[0](tp, tq, bp, bq, label, m, max_pivots, tie, keys, start)
+    else:
+        first = min(HANDOVER, max_pivots)
+        steps = numpy_path(tp, tq, bp, bq, label, m, first, tie, keys, start)
+        if steps == -2 and first < max_pivots:
+            rest = numba_kernel() or numpy_path
+            steps = rest(tp, tq, bp, bq, label, m, max_pivots - first, tie, keys, start)
+            steps = steps + first if steps > 0 else steps
     if steps < 0:
         return None
     return [int(v) for v in bp], [int(v) for v in bq], int(steps)
