@@ -204,7 +204,7 @@ def loop_path(
 
 
 def state_keys(labels: int) -> np.ndarray:
-    """Random 64-bit keys of the path's states (Zobrist 1970), fixed by a seed.
+    """Pseudo-random 64-bit keys of the path's states (Zobrist 1970), the same for every call.
 
     Row ``side`` column ``k`` is the key of label ``k`` basic on that side; ``[0, labels]``
     marks the side to move.  A state is the XOR of its keys, updated in O(1) per pivot.  The
@@ -213,10 +213,15 @@ def state_keys(labels: int) -> np.ndarray:
     leave the answer to exact pivoting.  Repeats are found by Brent's method (Brent 1980, "An
     improved Monte Carlo factorization algorithm", BIT 20): the state is saved at pivots
     ``1, 2, 4, 8, ...`` after the last save, so a cycle of length ``L`` entered after ``mu``
-    pivots is reported within ``2 max(mu + 1, L) + L`` pivots, in constant memory.
+    pivots is reported within ``2 max(mu + 1, L) + L`` pivots, in constant memory.  The keys
+    are SplitMix64 outputs (Steele, Lea and Flood 2014, "Fast splittable pseudorandom number
+    generators", OOPSLA), vectorised: cheaper than seeding a generator per call.
     """
-    rng = np.random.default_rng(0x4C48)
-    return rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, (2, labels + 1), np.int64)
+    z = (np.arange(1, 2 * labels + 3, dtype=np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z ^= z >> np.uint64(31)
+    return z.view(np.int64).reshape(2, labels + 1)
 
 
 _COMPILED: list[Callable[..., int] | None] = []
