@@ -20,6 +20,7 @@ ratios ours / peer.  Garbage is collected before every timed call.
     pip install -e ".[bench]"                      # quantecon and numba
     python benchmarks/bench_nash.py                # n = 6 8 10 12 14; LH n = 50 100 200
     python benchmarks/bench_nash.py --sizes 8 10 --lh-sizes 100 --seeds 3
+    python benchmarks/bench_nash.py --sizes --lh-sizes 100 200   # Lemke–Howson only
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from negotiate import NormalFormGame
+from negotiate.solvers.nash import _lh_float
 from negotiate.solvers.nash._bimatrix import integer_payoffs
 from negotiate.solvers.nash.enummixed import extreme_equilibria
 from negotiate.solvers.nash.lemke_howson import lemke_howson
@@ -206,8 +208,11 @@ def enumeration(args: argparse.Namespace, exe: str | None, gt: Any) -> None:
 
 def lemke(args: argparse.Namespace, gt: Any) -> None:
     print("\n== Lemke–Howson from label 0 (cold = first call on a new game) ==")
+    if args.lh_numpy:  # as without numba: the vectorised numpy kernel only
+        _lh_float._COMPILED[:] = [None]
     warm_up = NormalFormGame.from_arrays(*random_game(40, 1))
-    lemke_howson(warm_up)  # compiles the float kernel once (cached on disk by numba)
+    _lh_float.numba_kernel()  # loads the compiled float kernel once (cached on disk by numba)
+    lemke_howson(warm_up)
     if gt is not None:
         gt.lemke_howson(_qe_game(gt, *random_game(40, 1)))
     print(f"{'n':>4} {'seed':>4} {'cold':>9} {'warm':>9} {'pivots':>6} {'qe':>9} {'path':>6}")
@@ -242,6 +247,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[6, 8, 10, 12, 14])
     parser.add_argument("--lh-sizes", type=int, nargs="*", default=[50, 100, 200])
+    parser.add_argument("--lh-numpy", action="store_true", help="Lemke–Howson without numba")
     parser.add_argument("--seeds", type=int, default=5, help="random games per size")
     parser.add_argument("--repeats", type=int, default=2, help="enumeration runs (best)")
     parser.add_argument("--cdd-max", type=int, default=10, help="largest n for the cdd engine")

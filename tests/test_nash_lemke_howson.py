@@ -11,11 +11,12 @@ import pytest
 from negotiate import ModelError, NormalFormGame
 from negotiate.solvers.nash import lemke_howson as lh
 from negotiate.solvers.nash._bimatrix import integer_game
-from negotiate.solvers.nash._lh_float import loop_path, numba_kernel, numpy_path
+from negotiate.solvers.nash._lh_float import loop_path, numba_kernel, numpy_path, run_kernel
 from negotiate.solvers.nash.lemke_howson import (
     lemke_howson,
     lemke_howson_float,
     lemke_howson_profile,
+    path_bound,
     rebuild,
 )
 from negotiate.solvers.nash.solve import nash_equilibria
@@ -104,11 +105,59 @@ if numba_kernel() is not None:
 def test_float_path_rebuilds_the_exact_pivoting_equilibrium(case: tuple, kernel: str) -> None:
     _, a, b = case
     data = integer_game(NormalFormGame.from_arrays(a, b))
-    for label in range(len(data.a) + len(data.b[0])):
+    m, n = len(data.a), len(data.b[0])
+    for label in range(m + n):
         found = lemke_howson_float(data.a, data.b, label, kernel=KERNELS[kernel])
         assert found is not None
-        x, y, _ = lemke_howson_profile(data.a, data.b, label)
+        x, y, steps = lemke_howson_profile(data.a, data.b, label)
         assert rebuild(data.a, data.bt, found[0], found[1]) == (x, y)
+        assert found[2] == steps < path_bound(m, n)
+
+
+def test_float_first_equals_exact_pivoting_on_random_games() -> None:
+    rnd = random.Random(23)
+    for _ in range(25):
+        m, n = rnd.randint(1, 7), rnd.randint(1, 7)
+        a = [[Fraction(rnd.randint(-999, 999), 1000) for _ in range(n)] for _ in range(m)]
+        b = [[Fraction(rnd.randint(-999, 999), 1000) for _ in range(n)] for _ in range(m)]
+        game = NormalFormGame.from_arrays(a, b)
+        data = integer_game(game)
+        for label in range(m + n):
+            result = lemke_howson(game, initial_label=label)
+            assert "float pivoting" in result.notes[-1]
+            assert (
+                result.equilibria[0].probabilities
+                == lemke_howson_profile(data.a, data.b, label)[:2]
+            )
+
+
+# A tie tolerance of 0.3 makes the float ratio test pick rows that the exact rule does not;
+# on this game the float path from label 0 then returns to a state it has visited.
+CYCLING = (
+    [[2, 2, 2, 2], [2, 3, 0, 0], [1, 2, 3, 2]],
+    [[0, 3, 2, 1], [0, 2, 0, 2], [1, 0, 0, 3]],
+)
+
+
+@pytest.mark.parametrize("kernel", list(KERNELS))
+def test_a_cycling_float_path_is_detected(kernel: str) -> None:
+    data = integer_game(NormalFormGame.from_arrays(*CYCLING))
+    fa, fb = data.fa / data.fa.max(), data.fb / data.fb.max()
+    # -3: a repeated state, long before the pivot cap (-2) is reached
+    assert run_kernel(KERNELS[kernel], fa, fb, 0, 10**6, 0.3) == -3
+
+
+def test_a_cycling_float_path_falls_back_to_exact_pivoting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    game = NormalFormGame.from_arrays(*CYCLING)
+    data = integer_game(game)
+    monkeypatch.setattr(lh, "_TIE", 0.3)
+    assert lemke_howson_float(data.a, data.b, 0) is None
+    result = lemke_howson(game, initial_label=0)
+    assert "exact integer pivoting" in result.notes[-1]
+    assert result.equilibria[0].probabilities == lemke_howson_profile(data.a, data.b, 0)[:2]
+    assert result.equilibria[0].max_regret() == 0
 
 
 E = 10**15
@@ -156,3 +205,52 @@ def test_forced_float_failures_still_return_a_verified_equilibrium(
         assert "exact integer pivoting" in result.notes[-1]
     monkeypatch.setattr(lh, "_float_path_hook", None)
     assert "float pivoting" in lemke_howson(game).notes[-1]
+
+
+# ------------------------------------------------------- integer payoffs
+@pytest.mark.parametrize(
+    ("scale", "shift"),
+    [
+        (Fraction(1), Fraction(0)),
+        (Fraction(10**40), Fraction(3, 7)),
+        (Fraction(1, 10**40), -(10**50)),
+    ],
+    ids=["int64 passes", "huge", "tiny over a huge shift"],
+)
+def test_integer_payoffs_do_not_depend_on_the_scale(scale: Fraction, shift: Fraction) -> None:
+    rnd = random.Random(5)
+    a = [
+        [Fraction(rnd.randint(-999, 999), rnd.choice([1, 8, 1000])) for _ in range(4)]
+        for _ in range(3)
+    ]
+    b = [[Fraction(rnd.randint(-9, 9)) for _ in range(4)] for _ in range(3)]
+    base = integer_game(NormalFormGame.from_arrays(a, b))
+    moved = [[v * scale + shift for v in row] for row in a]
+    data = integer_game(NormalFormGame.from_arrays(moved, b))
+    assert (data.a, data.b) == (base.a, base.b)
+    assert data.fa.tolist() == [[float(v) for v in row] for row in base.a]
+    assert min(v for row in data.a for v in row) == 1
+    assert lemke_howson(NormalFormGame.from_arrays(moved, b)).equilibria[0].max_regret() == 0
+
+
+@pytest.mark.parametrize("numba", [True, False], ids=["numba takes over", "numpy resumes"])
+def test_a_long_float_path_is_handed_over_mid_way(
+    monkeypatch: pytest.MonkeyPatch, numba: bool
+) -> None:
+    from negotiate.solvers.nash import _lh_float
+
+    rnd = random.Random(3)
+    a = [[rnd.randint(-999, 999) for _ in range(12)] for _ in range(12)]
+    b = [[rnd.randint(-999, 999) for _ in range(12)] for _ in range(12)]
+    data = integer_game(NormalFormGame.from_arrays(a, b))
+    fa, fb = data.fa / data.fa.max(), data.fb / data.fb.max()
+    monkeypatch.setattr(_lh_float, "NUMBA_MIN_SIZE", 0)
+    monkeypatch.setattr(_lh_float, "HANDOVER", 2)
+    monkeypatch.setattr(_lh_float, "_COMPILED", [])
+    if not numba:
+        monkeypatch.setattr(_lh_float, "numba_kernel", lambda: None)
+    for label in range(24):
+        whole = _lh_float.float_path(fa, fb, label, 10**6, 1e-9, numpy_path)
+        assert whole is not None
+        monkeypatch.setattr(_lh_float, "_COMPILED", [])
+        assert _lh_float.float_path(fa, fb, label, 10**6, 1e-9) == whole

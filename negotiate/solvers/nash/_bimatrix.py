@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 import numpy as np
 from flint import fmpq_mat, fmpz_mat
@@ -54,37 +55,59 @@ def bimatrix_accepts(game: object) -> str | None:
     return None
 
 
-def _positive_integers(
-    values: Sequence[Sequence[Fraction]],
-) -> tuple[IntMatrix, Affine, list[int]]:
+_NUMERATOR: Callable[[Fraction], int] = vars(Fraction)["numerator"].fget
+_DENOMINATOR: Callable[[Fraction], int] = vars(Fraction)["denominator"].fget
+
+
+def _int64_ratios(flat: list[Fraction]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Numerators and denominators as int64 arrays; ``None`` if one does not fit."""
+    try:  # Fraction's own accessors, straight into the arrays
+        nums = np.fromiter(map(_NUMERATOR, flat), np.int64, len(flat))
+        dens = np.fromiter(map(_DENOMINATOR, flat), np.int64, len(flat))
+    except (AttributeError, TypeError, OverflowError):  # other rationals, or big integers
+        return None
+    return nums, dens
+
+
+def _positive_integers(values: np.ndarray) -> tuple[IntMatrix, Affine, np.ndarray]:
     """The exact positive affine image of ``values`` with integer entries and minimum 1.
 
     ``u -> (u - min) * L / g + 1`` where ``L`` clears the denominators and ``g`` is the gcd of
     the resulting integers: the primitive integer vector on the ray of ``u - min``, so a game
     scaled by ``1e9`` maps to the same integers as the unscaled one.  A constant matrix maps
-    to all ones.  Integer arithmetic throughout (no Fraction operations on the entries).
+    to all ones.  Integer arithmetic throughout (no Fraction operations on the entries; int64
+    numpy passes when every scaled value is below ``2**61``, Python integers otherwise).
     Also returns the inverse map ``(g, low, L)``: ``u = ((k - 1) * g + low) / L``, and the
-    integers as one row-major list.
+    integers as a float array (see :func:`_floats`).
     """
-    cols = len(values[0]) if len(values) else 0
-    flat = [v.as_integer_ratio() for row in values for v in row]
-    nums, dens = zip(*flat, strict=True)
+    shape = values.shape
+    flat = values.ravel().tolist()
+    small = _int64_ratios(flat)
+    if small is not None:
+        num_arr, den_arr = small
+        lcm = int(den_arr.max())
+        if (lcm % den_arr).any():  # the largest denominator is not a common multiple
+            lcm = math.lcm(*np.unique(den_arr).tolist())
+        top = max(int(num_arr.max()), -int(num_arr.min()))
+        if lcm * top < _SMALL:  # exact in int64: numpy does the passes
+            arr = num_arr * (lcm // den_arr)
+            low = int(arr.min())
+            arr -= low
+            g = int(np.gcd.reduce(arr)) or 1
+            arr = (arr // g + 1).reshape(shape)
+            rows = cast(list[list[int]], arr.tolist())
+            return tuple(map(tuple, rows)), (g, low, lcm), arr.astype(float)
+    nums = [v.numerator for v in flat]
+    dens = [v.denominator for v in flat]
     lcm = math.lcm(*set(dens))
-    ints: list[int]
-    if lcm * max(map(abs, nums)) < _SMALL:  # exact in int64: numpy does the passes
-        arr = np.array(nums, dtype=np.int64) * (lcm // np.array(dens, dtype=np.int64))
-        low = int(arr.min())
-        arr -= low
-        g = int(np.gcd.reduce(arr)) or 1
-        ints = (arr // g + 1).tolist()
-    else:
-        scaled = [k * (lcm // d) for k, d in flat]
-        low = min(scaled)
-        shifted = [k - low for k in scaled]
-        g = math.gcd(*shifted) or 1
-        ints = [k // g + 1 for k in shifted]
+    scaled = [k * (lcm // d) for k, d in zip(nums, dens, strict=True)]
+    low = min(scaled)
+    shifted = [k - low for k in scaled]
+    g = math.gcd(*shifted) or 1
+    ints = [k // g + 1 for k in shifted]
+    cols = shape[1]
     matrix = tuple(tuple(ints[r : r + cols]) for r in range(0, len(ints), cols))
-    return matrix, (g, low, lcm), ints
+    return matrix, (g, low, lcm), _floats(ints).reshape(shape)
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,11 +145,8 @@ def integer_game(game: NormalFormGame) -> IntegerGame:
     """The :class:`IntegerGame` of a two-player game (cached per game object)."""
     cached = _INTEGER_GAMES.get(game)
     if cached is None:
-        shape = (game.shape[0], game.shape[1])
-        a, amap, aflat = _positive_integers(game.payoff_array(0).tolist())
-        b, bmap, bflat = _positive_integers(game.payoff_array(1).tolist())
-        fa = _floats(aflat).reshape(shape)
-        fb = _floats(bflat).reshape(shape)
+        a, amap, fa = _positive_integers(game.payoff_array(0))
+        b, bmap, fb = _positive_integers(game.payoff_array(1))
         bt = tuple(zip(*b, strict=True))
         fbt = np.ascontiguousarray(fb.T)
         cached = _INTEGER_GAMES[game] = IntegerGame(a, b, bt, (amap, bmap), fa, fb, fbt)
@@ -140,7 +160,7 @@ def _floats(values: Sequence[int]) -> np.ndarray:
     by the largest one first: a positive scale changes no best reply, and every decision is
     taken again exactly on the integers.
     """
-    top = max((abs(v) for v in values), default=0)
+    top = max(values, default=0)  # the integers are positive
     if top.bit_length() < 1000:
         return np.array(values, dtype=float)
     return np.array([float(Fraction(v, top)) for v in values], dtype=float)

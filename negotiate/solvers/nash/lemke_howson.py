@@ -17,11 +17,12 @@ the lexicographic minimum-ratio rule (on the right-hand side, then the columns o
 slack basis; ties within a relative ``1e-9``).  Only the final bases matter: they give the
 supports, and the equilibrium is rebuilt from its support systems exactly (FLINT integer
 matrices) and verified exactly (:func:`~negotiate.solvers.nash._bimatrix.verify_pair`).  If the
-check fails (a tie decided wrongly in floats, or a float path that does not end), the path is
-followed again in exact integer pivoting (Edmonds 1967; Bareiss): every tableau entry stays an
-integer and the division by the previous pivot is exact; there the lexicographic rule is a
-symbolic perturbation, so the path never cycles and always terminates, also on degenerate
-games.  Either way the profile returned has been checked exactly.
+check fails (a tie decided wrongly in floats; a float path that meets a ray, revisits a state
+or outgrows :func:`path_bound`), the path is followed again in exact integer pivoting (Edmonds
+1967; Bareiss): every tableau entry stays an integer and the division by the previous pivot is
+exact; there the lexicographic rule is a symbolic perturbation, so the path never cycles and
+always terminates, also on degenerate games.  Either way the profile returned has been
+checked exactly.
 """
 
 from __future__ import annotations
@@ -43,49 +44,88 @@ from negotiate.solvers.nash._bimatrix import (
     over_common_denominator,
     support_point,
     verify_pair,
+    vertex_bound,
 )
 from negotiate.solvers.nash._lh_float import float_path
 from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
 
-__all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile"]
+__all__ = ["lemke_howson", "lemke_howson_float", "lemke_howson_profile", "path_bound"]
 
 Vector = tuple[Fraction, ...]
 
 _TIE = 1e-9  # relative tolerance of a tie in the float ratio test
-_FLOAT_PIVOTS = 1_000_000  # a float path longer than this is abandoned for the exact one
+_FLOAT_PIVOTS = 1_000_000  # a float path is never followed further than this
+
+
+def path_bound(m: int, n: int) -> int:
+    """A bound on the pivots of a Lemke–Howson path of an ``m x n`` game.
+
+    The (lexicographically perturbed) path visits each pair of vertices of the simple
+    polytopes ``P`` (dimension ``m``) and ``Q`` (dimension ``n``), each with ``m + n`` facets,
+    at most once, so it has fewer pivots than ``V(m, m+n) * V(n, m+n)``, ``V`` McMullen's
+    bound on the vertices (:func:`~negotiate.solvers.nash._bimatrix.vertex_bound`).
+    """
+    return vertex_bound(m, m + n) * vertex_bound(n, m + n)
 
 
 class _Tableau:
-    """``M z + w = 1`` with integer pivoting; columns are indexed by label (0 .. m+n-1)."""
+    """Condensed ``M z + w = 1`` with integer pivoting (fraction-free, Edmonds 1967).
 
-    def __init__(self, rows: list[list[int]], slack: Sequence[int]) -> None:
-        self.t = rows  # each row: one entry per label, then the right-hand side
+    Rows belong to the basic labels, columns to the non-basic ones, then the right-hand side;
+    the stored integers are ``det`` times the rational tableau.  A pivot on ``(r, c)`` keeps
+    row ``r``, negates column ``c``, puts the old ``det`` at ``(r, c)`` and replaces every
+    other entry by ``(t[i][j] * p - t[i][c] * t[r][j]) / det`` (an exact division, Bareiss
+    1968); ``p`` becomes the new ``det``.
+    """
+
+    def __init__(self, rows: list[list[int]], basis: Sequence[int], cols: Sequence[int]) -> None:
+        self.t = rows
         self.det = 1
-        self.slack = list(slack)  # the columns of the initial basis, in row order
-        self.basis = list(slack)
+        self.slack = list(basis)  # the initial basis: the lexicographic keys, in row order
+        self.basis = list(basis)  # row -> label
+        self.cols = list(cols)  # column -> label
+        labels = len(self.basis) + len(self.cols)
+        self.row_of = [-1] * labels
+        self.col_of = [-1] * labels
+        for r, k in enumerate(self.basis):
+            self.row_of[k] = r
+        for c, k in enumerate(self.cols):
+            self.col_of[k] = c
 
-    def entering(self, col: int) -> int:
-        """Pivot ``col`` into the basis (lexicographic ratio test); return the leaving label."""
-        candidates = [r for r, row in enumerate(self.t) if row[col] > 0]
+    def _key(self, r: int, k: int) -> int:
+        """Entry of row ``r`` in the (full) column of label ``k``, scaled by ``det``."""
+        c = self.col_of[k]
+        if c >= 0:
+            return self.t[r][c]
+        return self.det if self.row_of[k] == r else 0
+
+    def entering(self, label: int) -> int:
+        """Pivot ``label`` into the basis (lexicographic ratio test); return the leaving label."""
+        t, col = self.t, self.col_of[label]
+        candidates = [r for r, row in enumerate(t) if row[col] > 0]
         if not candidates:
             raise SolverError(
                 "Lemke–Howson found an unbounded ray (payoffs not positive)",
                 solver="lemke_howson",
                 status="ray",
             )
-        keys = [-1, *self.slack]  # right-hand side first, then the initial basis columns
         best = candidates[0]
         for r in candidates[1:]:
-            for k in keys:
-                # compare t[r][k] / t[r][col] with t[best][k] / t[best][col] (denominators > 0)
-                lhs = self.t[r][k] * self.t[best][col]
-                rhs = self.t[best][k] * self.t[r][col]
+            # compare t[r][k] / t[r][col] with t[best][k] / t[best][col] (denominators > 0):
+            # the right-hand side first, then the initial basis columns
+            lhs, rhs = t[r][-1] * t[best][col], t[best][-1] * t[r][col]
+            for k in self.slack:
                 if lhs != rhs:
-                    if lhs < rhs:
-                        best = r
                     break
+                lhs = self._key(r, k) * t[best][col]
+                rhs = self._key(best, k) * t[r][col]
+            if lhs < rhs:
+                best = r
         leaving = self.basis[best]
         self._pivot(best, col)
+        self.basis[best], self.cols[col] = label, leaving
+        self.row_of[label], self.col_of[label] = best, -1
+        self.row_of[leaving], self.col_of[leaving] = -1, col
         return leaving
 
     def _pivot(self, row: int, col: int) -> None:
@@ -100,15 +140,16 @@ class _Tableau:
                 t[r] = [v * piv // det for v in cur]
             else:
                 t[r] = [(v * piv - f * p) // det for v, p in zip(cur, prow, strict=True)]
+                t[r][col] = -f
+        prow[col] = det
         self.det = piv
-        self.basis[row] = col
 
-    def values(self, columns: range) -> list[Fraction]:
-        """Values of the variables in ``columns`` at the current basis."""
-        out = [Fraction(0)] * len(columns)
-        for r, col in enumerate(self.basis):
-            if col in columns:
-                out[col - columns.start] = Fraction(self.t[r][-1], self.det)
+    def values(self, labels: range) -> list[Fraction]:
+        """Values of the variables with ``labels`` at the current basis."""
+        out = [Fraction(0)] * len(labels)
+        for r, k in enumerate(self.basis):
+            if k in labels:
+                out[k - labels.start] = Fraction(self.t[r][-1], self.det)
         return out
 
 
@@ -117,17 +158,16 @@ def lemke_howson_profile(
 ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], int]:
     """Kernel: the equilibrium reached by dropping ``label``, and the number of pivots."""
     m, n = len(a), len(a[0])
-    # P side: rows j, columns x_0..x_{m-1} then s_0..s_{n-1}
-    p_rows = [[b[i][j] for i in range(m)] + [int(k == j) for k in range(n)] + [1] for j in range(n)]
-    # Q side: rows i, columns r_0..r_{m-1} then y_0..y_{n-1}
-    q_rows = [[int(k == i) for k in range(m)] + list(a[i]) + [1] for i in range(m)]
-    tab_p = _Tableau(p_rows, range(m, m + n))
-    tab_q = _Tableau(q_rows, range(m))
+    # P side: rows s_0..s_{n-1} (labels m..m+n-1), columns x_0..x_{m-1} (labels 0..m-1)
+    p_rows = [[b[i][j] for i in range(m)] + [1] for j in range(n)]
+    # Q side: rows r_0..r_{m-1} (labels 0..m-1), columns y_0..y_{n-1} (labels m..m+n-1)
+    q_rows = [[*a[i], 1] for i in range(m)]
+    tab_p = _Tableau(p_rows, range(m, m + n), range(m))
+    tab_q = _Tableau(q_rows, range(m), range(m, m + n))
     current = tab_p if label < m else tab_q
     other = tab_q if label < m else tab_p
     entering = label
-    # The path visits distinct bases of the perturbed system; this bounds its length.
-    limit = 4 * (m + n) * max(1, 2 ** min(m + n, 40))
+    limit = path_bound(m, n)  # the perturbed path visits distinct bases
     for steps in range(1, limit + 1):
         leaving = current.entering(entering)
         if leaving == label:
@@ -145,7 +185,7 @@ def lemke_howson_float(
     a: IntMatrix,
     b: IntMatrix,
     label: int,
-    max_pivots: int = _FLOAT_PIVOTS,
+    max_pivots: int | None = None,
     kernel: Any = None,
     floats: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[int], list[int], int] | None:
@@ -154,10 +194,14 @@ def lemke_howson_float(
     Same tableaux, labels and lexicographic rule as :func:`lemke_howson_profile`, on the
     payoffs scaled to at most 1 (:mod:`negotiate.solvers.nash._lh_float`).  Returns
     ``(basis_p, basis_q, pivots)`` (the labels of the basic variables of each system) or
-    ``None`` if the path hits a ray or exceeds ``max_pivots``: floats decide ties only
-    approximately, so the caller rebuilds and checks.  ``floats`` are ``(A, B)`` as floats.
+    ``None`` if the path hits a ray, revisits a state (a cycle, which the exact path never
+    has) or exceeds ``max_pivots`` (by default :func:`path_bound`, at most ``10**6``): floats
+    decide ties only approximately, so the caller rebuilds and checks.  ``floats`` are
+    ``(A, B)`` as floats.
     """
     fa, fb = floats if floats is not None else (np.array(a, float), np.array(b, float))
+    if max_pivots is None:
+        max_pivots = min(path_bound(len(a), len(a[0])), _FLOAT_PIVOTS)
     return float_path(fa / fa.max(), fb / fb.max(), label, max_pivots, _TIE, kernel)
 
 
