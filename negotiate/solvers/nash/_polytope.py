@@ -1,0 +1,161 @@
+"""Exact vertex enumeration of a best-response polytope ``{z >= 0, M z <= 1}``, labelled.
+
+Two enumerators give the same vertices with the same tight constraints: pycddlib's double
+description (exact, GMP; a dependency) and lrslib's ``lrs`` program (lexicographic reverse
+search, exact with overflow-checked hybrid arithmetic; Avis 2000, "lrs: a revised
+implementation of the reverse search vertex enumeration algorithm"), optional and used when
+installed.  Reverse search keeps one dictionary instead of the intermediate cones of the
+double description, which grow fast on these polytopes.
+
+Constraint ``r`` is ``z_r >= 0`` for ``r < dim`` and ``(M z)_{r-dim} <= 1`` otherwise; the
+result is the boolean incidence matrix of the non-zero vertices (``tight[k, r]`` when
+constraint ``r`` is tight at vertex ``k``).  Coordinates are computed only for the vertices
+asked for (:meth:`Vertices.point`), exactly from their tight constraints: the enumerator's own
+numbers are never read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from fractions import Fraction
+
+import cdd
+import cdd.gmp
+import numpy as np
+
+from negotiate.errors import SolverError
+from negotiate.solvers.nash._bimatrix import IntMatrix, normalise
+
+__all__ = ["Vertices", "cdd_vertices", "lrs_vertices"]
+
+
+def _rows(constraints: IntMatrix, dim: int) -> list[list[int]]:
+    """The constraints as rows ``[b, -a...]`` meaning ``b - a.z >= 0`` (cdd's and lrs's form)."""
+    rows: list[list[int]] = [[0] * (dim + 1) for _ in range(dim)]
+    for i in range(dim):
+        rows[i][i + 1] = 1
+    return rows + [[1, *(-v for v in row)] for row in constraints]
+
+
+class Vertices:
+    """The non-zero vertices of ``{z >= 0, M z <= 1}`` by their tight constraints.
+
+    ``tight`` is the ``(vertices, dim + len(M))`` incidence matrix; ``simple[k]`` is True when
+    vertex ``k`` has exactly ``dim`` tight constraints (a simple vertex).
+    """
+
+    def __init__(self, rows: list[list[int]], dim: int, tight: np.ndarray, engine: str) -> None:
+        self.rows = rows
+        self.dim = dim
+        self.engine = engine
+        nonzero = tight[:, dim:].any(axis=1)  # the origin has no tight row of M
+        self.tight = tight[nonzero]
+        self.simple = self.tight.sum(axis=1) == dim
+
+    def point(self, k: int) -> tuple[Fraction, ...]:
+        """Vertex ``k`` as a mixed strategy: its tight constraints solved exactly, normalised.
+
+        Fraction-free Gauss–Jordan elimination (integer pivoting, exact divisions by the
+        previous pivot) on the equations ``a.z = b`` of the tight rows.
+        """
+        eqs = [
+            [-v for v in self.rows[r][1:]] + [self.rows[r][0]]
+            for r in np.flatnonzero(self.tight[k]).tolist()
+        ]
+        det = 1
+        for col in range(self.dim):
+            piv = next((r for r in range(col, len(eqs)) if eqs[r][col] != 0), None)
+            if piv is None:
+                raise SolverError(
+                    "a vertex is not determined by its tight constraints",
+                    solver=self.engine,
+                    status="rank_deficient",
+                )
+            eqs[col], eqs[piv] = eqs[piv], eqs[col]
+            prow = eqs[col]
+            p = prow[col]
+            for r, cur in enumerate(eqs):
+                if r != col:
+                    f = cur[col]
+                    eqs[r] = [(v * p - f * w) // det for v, w in zip(cur, prow, strict=True)]
+            det = p
+        if any(row[-1] for row in eqs[self.dim :]):
+            raise SolverError(
+                "the tight constraints of a vertex are inconsistent",
+                solver=self.engine,
+                status="inconsistent",
+            )
+        return normalise([Fraction(eqs[i][-1], eqs[i][i]) for i in range(self.dim)])
+
+
+def cdd_vertices(constraints: IntMatrix, dim: int) -> Vertices:
+    """The vertices by cdd's exact double description (the polytope is bounded: ``M > 0``)."""
+    rows = _rows(constraints, dim)
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
+    incidence = cdd.gmp.copy_incidence(cdd.gmp.polyhedron_from_matrix(mat))
+    tight = np.zeros((len(incidence), len(rows)), dtype=bool)
+    for k, inc in enumerate(incidence):
+        tight[k, sorted(inc)] = True
+    return Vertices(rows, dim, tight, "cdd.gmp")
+
+
+_VERTEX = re.compile(r"^V#\d+ R#0 B#\d+ h=\d+ facets ([0-9 ]*?)(?: : ([0-9 ]*?))? I#(\d+) ", re.M)
+_TOTALS = re.compile(r"^\*Totals: vertices=(\d+) rays=(\d+) ", re.M)
+
+
+def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
+    """The vertices by lrslib's ``lrs`` program (reverse search), read from its incidence lines.
+
+    The input is ``M z <= 1`` with lrs's ``nonnegative`` option (``z >= 0`` implicit, the
+    slack basis at the origin starts the search; lrs numbers those constraints after ``M``).
+    With ``incidence`` lrs prints, per vertex, its lexicographic cobasis (``dim`` tight
+    constraints) and after a colon the other tight ones (``I#`` in all).  Only the last run
+    counts (lrs restarts with wider arithmetic when an overflow is possible); its vertices are
+    cross-checked against lrs's totals, and any mismatch raises :class:`SolverError`.
+    """
+    rows = _rows(constraints, dim)
+    k = len(constraints)
+    text = f"P\nH-representation\nnonnegative\nbegin\n{k} {dim + 1} integer\n"
+    text += "\n".join(" ".join(map(str, r)) for r in rows[dim:]) + "\nend\nincidence\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "p.ine")
+        with open(path, "w", encoding="ascii") as fh:
+            fh.write(text)
+        run = subprocess.run([exe, path], capture_output=True, text=True, check=False)
+    out = run.stdout[run.stdout.rfind("\nbegin\n") + 1 :]
+    totals = _TOTALS.search(out)
+    if run.returncode != 0 or totals is None or int(totals[2]) != 0:
+        raise SolverError(
+            f"lrs failed: {(run.stderr or run.stdout).strip()[-200:]}",
+            solver="lrs",
+            status=f"exit {run.returncode}",
+        )
+    found = _VERTEX.findall(out)
+    if len(found) != int(totals[1]):
+        raise SolverError(
+            f"lrs listed {len(found)} vertices but counted {totals[1]}",
+            solver="lrs",
+            status="parse",
+        )
+    # lrs's constraint r (1-based): row r - 1 of M for r <= k, else z_{r-k-1} >= 0
+    where = np.array([0, *range(dim, dim + k), *range(dim)], dtype=np.int64)
+    tight = np.zeros((len(found), len(rows)), dtype=bool)
+    plain = [v for v, f in enumerate(found) if not f[1]]
+    if plain:
+        cobases = np.array(" ".join(found[v][0] for v in plain).split(), dtype=np.int64)
+        if cobases.size != len(plain) * dim or cobases.min() < 1 or cobases.max() > k + dim:
+            raise SolverError("lrs printed a malformed cobasis", solver="lrs", status="parse")
+        tight[np.repeat(plain, dim), where[cobases]] = True
+    size = str(dim)
+    if any(found[v][2] != size for v in plain):
+        raise SolverError("lrs's incidence does not match its count", solver="lrs")
+    for v, (cobasis, extra, count) in enumerate(found):
+        if extra:
+            idx = [int(w) for w in (cobasis + " " + extra).split()]
+            if len(idx) != int(count) or not all(1 <= r <= k + dim for r in idx):
+                raise SolverError("lrs's incidence does not match its count", solver="lrs")
+            tight[v, where[idx]] = True
+    return Vertices(rows, dim, tight, "lrs")
