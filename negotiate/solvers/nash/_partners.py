@@ -36,51 +36,78 @@ _CHUNK = 4096  # systems per float batch (bounds the memory of the gathered subm
 _MIN_SCALE = 2**24  # below this integer resolution the certificates are not tried
 
 
-def refuted(
-    ai: np.ndarray, af: np.ndarray, supp: np.ndarray, best: np.ndarray, top: int
-) -> np.ndarray:
+def refuted(ai: np.ndarray, supp: np.ndarray, best: np.ndarray, top: int) -> np.ndarray:
     """Which systems ``A[S, T] y = 1, y >= 0, A y <= 1`` are proven infeasible (exactly).
 
-    ``ai``/``af``: ``A`` as int64 and float arrays, entries in ``[1, top]``; ``supp`` and
-    ``best``: ``(g, k)`` row and column indices per system.  True only where an integer Farkas
-    certificate checks exactly; False means "not refuted" (solve it exactly).
+    ``ai``: ``A`` as an int64 array, entries in ``[1, top]``; row ``g`` of the boolean arrays
+    ``supp`` (rows of ``A``) and ``best`` (columns) marks ``S`` and ``T`` of system ``g``
+    (``|S| = |T|``).  Systems are padded to one size ``K`` with an identity block (``y = 0``
+    on the padding, right-hand side 0 there), which changes no solution and lets one float
+    batch serve every size.  True only where an integer Farkas certificate checks exactly;
+    False means "not refuted" (solve it exactly).
     """
-    g, k = supp.shape
+    g = len(supp)
     out = np.zeros(g, dtype=bool)
-    bound = 2**62 // ((k + 1) * top)  # |U|, V <= bound keeps every exact sum below 2**62
-    if bound < _MIN_SCALE:
+    sizes = supp.sum(axis=1)
+    if not g or not np.array_equal(sizes, best.sum(axis=1)):
         return out
+    m, n = ai.shape
+    big = int(sizes.max())
+    bound = 2**62 // ((big + 1) * top)  # |U|, V <= bound keeps every exact sum below 2**62
+    if bound < _MIN_SCALE or big == 0:
+        return out
+    ext = np.zeros((m + big, n + big), dtype=np.int64)  # [[A, 0], [0, I]]
+    ext[:m, :n] = ai
+    ext[np.arange(m, m + big), np.arange(n, n + big)] = 1
+    real = np.arange(big)[None, :] < sizes[:, None]
+    # the marked indices in increasing order, then padding slot p as index m + p (n + p)
+    pad_s = np.where(real, np.argsort(~supp, axis=1, kind="stable")[:, :big], m + np.arange(big))
+    pad_t = np.where(real, np.argsort(~best, axis=1, kind="stable")[:, :big], n + np.arange(big))
+    extf = ext.astype(float)
     for lo in range(0, g, _CHUNK):
-        s, t = supp[lo : lo + _CHUNK], best[lo : lo + _CHUNK]
-        out[lo : lo + _CHUNK] = _refute_chunk(ai, af, s, t, bound)
+        part = slice(lo, lo + _CHUNK)
+        out[part] = _refute_chunk(ext, extf, m, pad_s[part], pad_t[part], real[part], bound)
     return out
 
 
 def _refute_chunk(
-    ai: np.ndarray, af: np.ndarray, s: np.ndarray, t: np.ndarray, bound: int
+    ai: np.ndarray,
+    af: np.ndarray,
+    m: int,
+    s: np.ndarray,
+    t: np.ndarray,
+    real: np.ndarray,
+    bound: int,
 ) -> np.ndarray:
+    """:func:`refuted` on one batch of padded systems (``real`` marks the unpadded slots)."""
     g = len(s)
     mf = af[s[:, :, None], t[:, None, :]]
-    det = np.linalg.det(mf)
-    ok = np.isfinite(det) & (det != 0)
-    inv = np.zeros_like(mf)
+    ok = np.ones(g, dtype=bool)
     try:
-        inv[ok] = np.linalg.inv(mf[ok])
-    except np.linalg.LinAlgError:
-        return np.zeros(g, dtype=bool)
-    y = inv.sum(axis=2)  # A[S, T]^-1 1
-    z = inv.sum(axis=1)  # 1^T A[S, T]^-1
+        inv = np.linalg.inv(mf)
+    except np.linalg.LinAlgError:  # some system is singular in floats: leave those out
+        det = np.linalg.det(mf)
+        ok = np.isfinite(det) & (det != 0)
+        inv = np.zeros_like(mf)
+        try:
+            inv[ok] = np.linalg.inv(mf[ok])
+        except np.linalg.LinAlgError:
+            return np.zeros(g, dtype=bool)
+    rhs = real.astype(float)
+    y = np.einsum("grc,gc->gr", inv, rhs)  # A[S, T]^-1 1 (0 on the padding)
+    z = np.einsum("gr,grc->gc", rhs, inv)  # 1^T A[S, T]^-1
     rows = np.arange(g)
-    cols = af[:, t].transpose(1, 0, 2)  # (g, m, k): A[:, T]
+    cols = af[:m, t].transpose(1, 0, 2)  # (g, m, K): A[:, T] (0 on the padding)
     vals = np.einsum("gmk,gk->gm", cols, y)
-    vals[rows[:, None], s] = -np.inf  # the support rows equal 1 by construction
-    j = y.argmin(axis=1)
+    sm = np.where(real, s, 0)
+    vals[rows[:, None], sm] = np.where(real, -np.inf, vals[rows[:, None], sm])
+    j = np.where(real, y, np.inf).argmin(axis=1)
     neg = -y[rows, j]
     i = vals.argmax(axis=1)
     over = vals[rows, i] - 1.0
     first = neg > 0
     second = ~first & (over > 0)
-    row_i = cols[rows, i]  # (g, k): A[i, T]
+    row_i = cols[rows, i]  # (g, K): A[i, T]
     u = np.where(first[:, None], inv[rows, j], -np.einsum("gk,gkc->gc", row_i, inv))
     v = np.where(second, 1.0, 0.0)
     viol = np.where(first, neg, over)
@@ -98,7 +125,8 @@ def _refute_chunk(
     mi = ai[s[:, :, None], t[:, None, :]]
     ri = ai[i[:, None], t]
     lhs = np.einsum("gr,grc->gc", big_u, mi) + big_v[:, None] * ri
-    return fine & (lhs >= 0).all(axis=1) & (big_u.sum(axis=1) + big_v < 0) & (big_v >= 0)
+    total = (big_u * real).sum(axis=1) + big_v  # u.rhs + v: the padding's right side is 0
+    return fine & (lhs >= 0).all(axis=1) & (total < 0) & (big_v >= 0)
 
 
 def face_points(a: IntMatrix, need: int, m: int) -> list[Vector]:
@@ -123,10 +151,11 @@ def face_points(a: IntMatrix, need: int, m: int) -> list[Vector]:
             for row in a:
                 if sum(row[c] * v for c, v in zip(cols, num, strict=True)) > den:
                     return []
+            total = sum(num)
             y = [Fraction(0)] * n
             for c, v in zip(cols, num, strict=True):
-                y[c] = Fraction(v, den)
-            return [normalise(y)]
+                y[c] = Fraction(v, total)
+            return [tuple(y)]
     ineq = [[0] * (n + 1) for _ in range(n)]
     for j in range(n):
         ineq[j][j + 1] = 1
@@ -152,16 +181,10 @@ def vertex_equilibria(a: IntMatrix, p: Vertices) -> list[tuple[Vector, Vector]]:
     tight = p.tight
     dropped = np.zeros(len(tight), dtype=bool)
     top = max(max(row) for row in a)
-    if len(tight) and top < 2**40:
-        ai = np.array(a, dtype=np.int64)
-        af = ai.astype(float)
-        supp_all, best_all = ~tight[:, :m], tight[:, m:]
-        sizes = supp_all.sum(axis=1)
-        for k in np.unique(sizes[p.simple]).tolist():
-            sel = np.flatnonzero(p.simple & (sizes == k))
-            supp = np.nonzero(supp_all[sel])[1].reshape(-1, k)
-            best = np.nonzero(best_all[sel])[1].reshape(-1, k)
-            dropped[sel] = refuted(ai, af, supp, best, top)
+    if p.simple.any() and top < 2**40:
+        simple = np.flatnonzero(p.simple)
+        sub = tight[simple]
+        dropped[simple] = refuted(np.array(a, dtype=np.int64), ~sub[:, :m], sub[:, m:], top)
     full = (1 << (m + n)) - 1
     faces: dict[int, list[Vector]] = {}
     out: list[tuple[Vector, Vector]] = []

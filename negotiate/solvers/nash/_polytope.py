@@ -16,10 +16,8 @@ numbers are never read.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import tempfile
 from fractions import Fraction
 
 import cdd
@@ -27,7 +25,7 @@ import cdd.gmp
 import numpy as np
 
 from negotiate.errors import SolverError
-from negotiate.solvers.nash._bimatrix import IntMatrix, normalise
+from negotiate.solvers.nash._bimatrix import IntMatrix, normalise, support_point
 
 __all__ = ["Vertices", "cdd_vertices", "lrs_vertices"]
 
@@ -47,8 +45,9 @@ class Vertices:
     vertex ``k`` has exactly ``dim`` tight constraints (a simple vertex).
     """
 
-    def __init__(self, rows: list[list[int]], dim: int, tight: np.ndarray, engine: str) -> None:
-        self.rows = rows
+    def __init__(self, constraints: IntMatrix, dim: int, tight: np.ndarray, engine: str) -> None:
+        self.matrix = constraints
+        self.rows = _rows(constraints, dim)
         self.dim = dim
         self.engine = engine
         nonzero = tight[:, dim:].any(axis=1)  # the origin has no tight row of M
@@ -58,9 +57,21 @@ class Vertices:
     def point(self, k: int) -> tuple[Fraction, ...]:
         """Vertex ``k`` as a mixed strategy: its tight constraints solved exactly, normalised.
 
-        Fraction-free Gauss–Jordan elimination (integer pivoting, exact divisions by the
-        previous pivot) on the equations ``a.z = b`` of the tight rows.
+        A simple vertex solves ``M[T, S] z_S = 1`` (``T`` its tight rows of ``M``, ``S`` its
+        support) by FLINT; otherwise fraction-free Gauss–Jordan elimination (integer pivoting,
+        exact divisions by the previous pivot) on the equations ``a.z = b`` of the tight rows.
         """
+        dim = self.dim
+        if self.simple[k]:
+            tight = np.flatnonzero(self.tight[k]).tolist()
+            supp = sorted(set(range(dim)).difference(tight))
+            solved = support_point(self.matrix, [r - dim for r in tight if r >= dim], supp)
+            if solved is not None and all(v > 0 for v in solved[0]):
+                total = sum(solved[0])
+                z = [Fraction(0)] * dim
+                for c, v in zip(supp, solved[0], strict=True):
+                    z[c] = Fraction(v, total)
+                return tuple(z)
         eqs = [
             [-v for v in self.rows[r][1:]] + [self.rows[r][0]]
             for r in np.flatnonzero(self.tight[k]).tolist()
@@ -99,11 +110,11 @@ def cdd_vertices(constraints: IntMatrix, dim: int) -> Vertices:
     tight = np.zeros((len(incidence), len(rows)), dtype=bool)
     for k, inc in enumerate(incidence):
         tight[k, sorted(inc)] = True
-    return Vertices(rows, dim, tight, "cdd.gmp")
+    return Vertices(constraints, dim, tight, "cdd.gmp")
 
 
-_VERTEX = re.compile(r"^V#\d+ R#0 B#\d+ h=\d+ facets ([0-9 ]*?)(?: : ([0-9 ]*?))? I#(\d+) ", re.M)
-_TOTALS = re.compile(r"^\*Totals: vertices=(\d+) rays=(\d+) ", re.M)
+_VERTEX = re.compile(rb"\nV#\d+ R#0 B#\d+ h=\d+ facets ([0-9 ]*?)(?: : ([0-9 ]*?))? I#(\d+) ")
+_TOTALS = re.compile(rb"\n\*Totals: vertices=(\d+) rays=(\d+) ")
 
 
 def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
@@ -120,23 +131,19 @@ def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
     k = len(constraints)
     text = f"P\nH-representation\nnonnegative\nbegin\n{k} {dim + 1} integer\n"
     text += "\n".join(" ".join(map(str, r)) for r in rows[dim:]) + "\nend\nincidence\n"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "p.ine")
-        with open(path, "w", encoding="ascii") as fh:
-            fh.write(text)
-        run = subprocess.run([exe, path], capture_output=True, text=True, check=False)
-    out = run.stdout[run.stdout.rfind("\nbegin\n") + 1 :]
+    run = subprocess.run([exe], input=text.encode("ascii"), capture_output=True, check=False)
+    out = run.stdout[run.stdout.rfind(b"\nbegin\n") + 1 :]
     totals = _TOTALS.search(out)
     if run.returncode != 0 or totals is None or int(totals[2]) != 0:
         raise SolverError(
-            f"lrs failed: {(run.stderr or run.stdout).strip()[-200:]}",
+            f"lrs failed: {(run.stderr or run.stdout).decode(errors='replace').strip()[-200:]}",
             solver="lrs",
             status=f"exit {run.returncode}",
         )
     found = _VERTEX.findall(out)
     if len(found) != int(totals[1]):
         raise SolverError(
-            f"lrs listed {len(found)} vertices but counted {totals[1]}",
+            f"lrs listed {len(found)} vertices but counted {int(totals[1])}",
             solver="lrs",
             status="parse",
         )
@@ -145,17 +152,17 @@ def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
     tight = np.zeros((len(found), len(rows)), dtype=bool)
     plain = [v for v, f in enumerate(found) if not f[1]]
     if plain:
-        cobases = np.array(" ".join(found[v][0] for v in plain).split(), dtype=np.int64)
+        cobases = np.array(b" ".join(found[v][0] for v in plain).split(), dtype=np.int64)
         if cobases.size != len(plain) * dim or cobases.min() < 1 or cobases.max() > k + dim:
             raise SolverError("lrs printed a malformed cobasis", solver="lrs", status="parse")
         tight[np.repeat(plain, dim), where[cobases]] = True
-    size = str(dim)
+    size = str(dim).encode()
     if any(found[v][2] != size for v in plain):
         raise SolverError("lrs's incidence does not match its count", solver="lrs")
     for v, (cobasis, extra, count) in enumerate(found):
         if extra:
-            idx = [int(w) for w in (cobasis + " " + extra).split()]
+            idx = [int(w) for w in (cobasis + b" " + extra).split()]
             if len(idx) != int(count) or not all(1 <= r <= k + dim for r in idx):
                 raise SolverError("lrs's incidence does not match its count", solver="lrs")
             tight[v, where[idx]] = True
-    return Vertices(rows, dim, tight, "lrs")
+    return Vertices(constraints, dim, tight, "lrs")

@@ -15,12 +15,19 @@ games", Econ. Theory 42; the lrsnash and Gambit ``enummixed`` algorithm).
 Only one polytope is enumerated in full: the one with fewer vertices by McMullen's bound (the
 game is transposed when that is ``Q``).  For each vertex ``x`` of ``P`` with label set ``L``,
 the partners are the vertices of the face of ``Q`` on which every label outside ``L`` is tight:
-one square system, solved exactly, when ``x`` has no extra label, and otherwise the face's own
-vertices.  Faces are looked up by their label set, so vertices with extra labels cost no
-all-pairs search.  The enumeration of ``P`` is pycddlib's exact (GMP) double description,
-with FLINT for the square systems; with ``engine='lrsnash'`` it is lrslib's ``lrsnash``
-(reverse search, exact), an optional program used only when asked for and installed.
-Every pair is verified exactly before it is returned.
+one square system when ``x`` is a simple vertex, and otherwise the face's own vertices.  The
+square systems of all simple vertices are first screened in one float batch whose Farkas
+certificates of infeasibility are checked exactly in integers (:mod:`._partners`); the rest
+are solved exactly (FLINT) or their faces enumerated exactly (cdd), looked up by label set.
+
+Engines for the vertices of ``P`` (:func:`resolve_engine`; the result's notes name the one
+that ran): ``"lrs"``, lrslib's ``lrs`` program (lexicographic reverse search, exact; Avis
+2000), ``"cdd"``, pycddlib's exact (GMP) double description (a dependency), and
+``"lrsnash"``, lrslib's whole ``lrsnash`` program.  ``"auto"``, the default, is deterministic:
+cdd on small games (:data:`AUTO_CDD_MAX_COST`, where starting a program costs more than the
+enumeration) or when lrs is not installed, lrs otherwise.  lrslib is optional (Debian's
+``lrslib``); every engine gives the same exact set, and every pair is verified exactly before
+it is returned.
 """
 
 from __future__ import annotations
@@ -104,12 +111,21 @@ _ENGINE_NAMES = {
 }
 
 
-def resolve_engine(engine: str | None) -> str:
-    """The engine that runs: ``"auto"`` (or ``None``) is ``"lrs"`` when lrslib's ``lrs``
-    program is on the PATH and ``"cdd"`` otherwise; an explicit engine must be available.
+#: ``"auto"`` keeps cdd up to this :func:`enummixed_cost` (6 x 6 costs 112, 7 x 7 costs 240):
+#: below it starting a program costs more than cdd's whole enumeration.
+AUTO_CDD_MAX_COST = 150
+
+
+def resolve_engine(engine: str | None, shape: tuple[int, int]) -> str:
+    """The engine that runs on a game of ``shape``; an explicit engine must be available.
+
+    ``"auto"`` (or ``None``) is deterministic: ``"cdd"`` when :func:`enummixed_cost` is at
+    most :data:`AUTO_CDD_MAX_COST` or lrslib's ``lrs`` program is not on the PATH, else
+    ``"lrs"``.
     """
     if engine is None or engine == "auto":
-        return "lrs" if shutil.which("lrs") else "cdd"
+        small = enummixed_cost(shape) <= AUTO_CDD_MAX_COST
+        return "cdd" if small or shutil.which("lrs") is None else "lrs"
     if engine not in ENGINES:
         raise ModelError("engine", engine, f"expected one of {', '.join(map(repr, ENGINES))}")
     if engine in ("lrs", "lrsnash") and shutil.which(engine) is None:
@@ -175,10 +191,10 @@ def extreme_equilibria(
 ) -> tuple[list[tuple[Vector, Vector]], bool]:
     """Kernel: the extreme equilibria of the positive integer game ``(a, b)`` and degeneracy.
 
-    ``engine`` (see :func:`resolve_engine`): ``"auto"``/``None`` (lrs when installed, else
-    cdd), ``"lrs"`` (lrslib's reverse search for the vertices of ``P``), ``"cdd"`` (cdd's
-    double description, a dependency) or ``"lrsnash"`` (lrslib's whole program).  lrslib is
-    optional: it is used only when installed, and never changes the result.
+    ``engine`` (see :func:`resolve_engine`): ``"auto"``/``None`` (lrs when installed and the
+    game is not small, else cdd), ``"lrs"`` (lrslib's reverse search for the vertices of
+    ``P``), ``"cdd"`` (cdd's double description, a dependency) or ``"lrsnash"`` (lrslib's
+    whole program).  lrslib is optional: used only when installed, it never changes the result.
     The polytope enumerated is the one with fewer vertices by McMullen's bound (the game is
     transposed when the column player has fewer strategies).  Every pair is
     verified exactly (each player best-replies; integer arithmetic).  The second value is
@@ -191,7 +207,7 @@ def extreme_equilibria(
         bt_ = tuple(zip(*a, strict=True))
         swapped, degenerate = extreme_equilibria(at, bt_, engine)
         return [(x, y) for y, x in swapped], degenerate
-    used = resolve_engine(engine)
+    used = resolve_engine(engine, (m, n))
     if used == "lrsnash":
         pairs = _lrsnash_equilibria(a, b, shutil.which("lrsnash") or "lrsnash")
     else:
@@ -231,15 +247,15 @@ def enummixed(
 
     ``engine`` chooses the vertex enumeration (:func:`resolve_engine`): by default lrslib's
     ``lrs`` when it is installed (optional; reverse search, several times faster than cdd
-    from about 8 x 8), else cdd.  Every engine gives the same exact set; the result's notes
-    name the engine that ran.
+    from about 8 x 8) and the game is not small, else cdd.  Every engine gives the same exact
+    set; the result's notes name the engine that ran.
 
     Raises :class:`TooLargeError` when :func:`enummixed_cost` exceeds ``max_cost`` (default
     :data:`DEFAULT_BUDGET`) and :class:`SolverError` if no equilibrium results (impossible by
     Nash's theorem, so it signals a fault).
     """
     check_budget(game, max_cost, "enummixed")
-    used = resolve_engine(engine)
+    used = resolve_engine(engine, (game.shape[0], game.shape[1]))
     a, b = integer_payoffs(game)
     pairs, degenerate = extreme_equilibria(a, b, used)
     profiles = [Equilibrium(game, (x, y), expected_payoffs(game, x, y)) for x, y in pairs]
