@@ -221,3 +221,32 @@ def test_lrsnash_engine_still_matches() -> None:
     game = _random_game(6, 11)
     a, b = integer_payoffs(game)
     assert set(extreme_equilibria(a, b, "lrsnash")[0]) == set(extreme_equilibria(a, b, "cdd")[0])
+
+
+@needs_lrs
+@pytest.mark.parametrize("swap", [True, False])
+def test_lrs_enumerates_the_polytope_estimated_smaller(
+    monkeypatch: pytest.MonkeyPatch, swap: bool
+) -> None:
+    """Whichever polytope the estimate picks, the set is the same (the game is transposed)."""
+    monkeypatch.setattr(em, "ESTIMATE_MIN_COST", 0)
+    monkeypatch.setattr(em, "lrs_estimate", lambda m, dim, exe: -dim if swap else dim)
+    for seed in range(4):
+        rnd = random.Random(seed)
+        low, high = (0, 2) if seed % 2 else (-1000, 1000)
+        a = [[rnd.randint(low, high) for _ in range(7)] for _ in range(5)]
+        b = [[rnd.randint(low, high) for _ in range(7)] for _ in range(5)]
+        ia, ib = integer_payoffs(NormalFormGame.from_arrays(a, b))
+        by_lrs, flag_lrs = extreme_equilibria(ia, ib, "lrs")
+        by_cdd, flag_cdd = extreme_equilibria(ia, ib, "cdd")
+        assert set(by_lrs) == set(by_cdd) and len(by_lrs) == len(by_cdd), seed
+        assert flag_lrs == flag_cdd, seed
+
+
+@needs_lrs
+def test_lrs_estimate_is_deterministic() -> None:
+    _, b = integer_payoffs(_random_game(9, 5))
+    bt = tuple(zip(*b, strict=True))
+    first = _polytope.lrs_estimate(bt, 9, LRS or "lrs")
+    assert isinstance(first, int) and first > 0
+    assert _polytope.lrs_estimate(bt, 9, LRS or "lrs") == first

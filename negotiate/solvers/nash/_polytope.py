@@ -27,7 +27,7 @@ import numpy as np
 from negotiate.errors import SolverError
 from negotiate.solvers.nash._bimatrix import IntMatrix, normalise, support_point
 
-__all__ = ["Vertices", "cdd_vertices", "lrs_vertices"]
+__all__ = ["Vertices", "cdd_vertices", "lrs_estimate", "lrs_vertices"]
 
 
 def _rows(constraints: IntMatrix, dim: int) -> list[list[int]]:
@@ -113,6 +113,31 @@ def cdd_vertices(constraints: IntMatrix, dim: int) -> Vertices:
     return Vertices(constraints, dim, tight, "cdd.gmp")
 
 
+def _lrs_input(constraints: IntMatrix, dim: int, options: str) -> bytes:
+    """lrs's H-representation of ``M z <= 1`` with ``z >= 0`` implicit (``nonnegative``)."""
+    text = f"P\nH-representation\nnonnegative\nbegin\n{len(constraints)} {dim + 1} integer\n"
+    text += "\n".join(" ".join(["1", *(str(-v) for v in row)]) for row in constraints)
+    return f"{text}\nend\n{options}\n".encode("ascii")
+
+
+_ESTIMATE = re.compile(rb"\n\*Estimates: vertices=(\d+) ")
+
+
+def lrs_estimate(constraints: IntMatrix, dim: int, exe: str, probes: int = 20) -> int | None:
+    """lrs's estimate of the number of vertices: ``probes`` random root-to-leaf probes of the
+    reverse search tree (Hall and Knuth's estimator; Avis and Devroye 2000, "Estimating the
+    number of vertices of a polyhedron", Inf. Process. Lett. 73), with a fixed seed so that
+    the estimate is deterministic.  None when lrs gives none.  Used only to choose which
+    polytope to enumerate: it never changes a result.
+    """
+    options = f"estimates {probes}\nseed 1\nmaxdepth 0"
+    run = subprocess.run(
+        [exe], input=_lrs_input(constraints, dim, options), capture_output=True, check=False
+    )
+    found = _ESTIMATE.search(run.stdout)
+    return int(found[1]) if run.returncode == 0 and found else None
+
+
 _VERTEX = re.compile(rb"\nV#\d+ R#0 B#\d+ h=\d+ facets ([0-9 ]*?)(?: : ([0-9 ]*?))? I#(\d+) ")
 _TOTALS = re.compile(rb"\n\*Totals: vertices=(\d+) rays=(\d+) ")
 
@@ -127,11 +152,10 @@ def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
     counts (lrs restarts with wider arithmetic when an overflow is possible); its vertices are
     cross-checked against lrs's totals, and any mismatch raises :class:`SolverError`.
     """
-    rows = _rows(constraints, dim)
     k = len(constraints)
-    text = f"P\nH-representation\nnonnegative\nbegin\n{k} {dim + 1} integer\n"
-    text += "\n".join(" ".join(map(str, r)) for r in rows[dim:]) + "\nend\nincidence\n"
-    run = subprocess.run([exe], input=text.encode("ascii"), capture_output=True, check=False)
+    run = subprocess.run(
+        [exe], input=_lrs_input(constraints, dim, "incidence"), capture_output=True, check=False
+    )
     out = run.stdout[run.stdout.rfind(b"\nbegin\n") + 1 :]
     totals = _TOTALS.search(out)
     if run.returncode != 0 or totals is None or int(totals[2]) != 0:
@@ -149,7 +173,7 @@ def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
         )
     # lrs's constraint r (1-based): row r - 1 of M for r <= k, else z_{r-k-1} >= 0
     where = np.array([0, *range(dim, dim + k), *range(dim)], dtype=np.int64)
-    tight = np.zeros((len(found), len(rows)), dtype=bool)
+    tight = np.zeros((len(found), dim + k), dtype=bool)
     plain = [v for v, f in enumerate(found) if not f[1]]
     if plain:
         cobases = np.array(b" ".join(found[v][0] for v in plain).split(), dtype=np.int64)

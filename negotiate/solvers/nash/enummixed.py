@@ -51,7 +51,7 @@ from negotiate.solvers.nash._bimatrix import (
     vertex_bound,
 )
 from negotiate.solvers.nash._partners import vertex_equilibria
-from negotiate.solvers.nash._polytope import cdd_vertices, lrs_vertices
+from negotiate.solvers.nash._polytope import cdd_vertices, lrs_estimate, lrs_vertices
 from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
 
 __all__ = ["DEFAULT_BUDGET", "ENGINES", "enummixed", "enummixed_cost", "resolve_engine"]
@@ -133,13 +133,29 @@ def resolve_engine(engine: str | None, shape: tuple[int, int]) -> str:
     return engine
 
 
+#: From this :func:`enummixed_cost` (11 x 11 costs 8,736) the lrs engine first estimates the
+#: vertices of both polytopes (:func:`lrs_estimate`, a few ms) and enumerates the smaller.
+ESTIMATE_MIN_COST = 8_000
+
+
 def _vertex_equilibria(a: IntMatrix, b: IntMatrix, engine: str) -> list[tuple[Vector, Vector]]:
-    """Vertices of ``P`` (by ``engine``); for each, the face of ``Q`` its labels leave open."""
+    """Vertices of ``P`` (by ``engine``); for each, the face of ``Q`` its labels leave open.
+
+    With lrs on a large game, ``P`` and ``Q`` are swapped (the game transposed) when lrs's
+    estimate gives ``Q`` fewer vertices: random games of one size differ several-fold.
+    """
     m, n = len(a), len(a[0])
     bt = tuple(tuple(b[i][j] for i in range(m)) for j in range(n))
-    exe = shutil.which("lrs") if engine == "lrs" else None
-    p = lrs_vertices(bt, m, exe) if exe else cdd_vertices(bt, m)
-    return vertex_equilibria(a, p)
+    if engine != "lrs":
+        return vertex_equilibria(a, cdd_vertices(bt, m))
+    exe = shutil.which("lrs") or "lrs"
+    if enummixed_cost((m, n)) >= ESTIMATE_MIN_COST:
+        size_p, size_q = lrs_estimate(bt, m, exe), lrs_estimate(a, n, exe)
+        if size_p is not None and size_q is not None and size_q < size_p:
+            at = tuple(tuple(row) for row in bt)  # the transposed game (B^T, A^T): P is Q
+            swapped = vertex_equilibria(at, lrs_vertices(a, n, exe))
+            return [(x, y) for y, x in swapped]
+    return vertex_equilibria(a, lrs_vertices(bt, m, exe))
 
 
 def _lrsnash_equilibria(a: IntMatrix, b: IntMatrix, exe: str) -> list[tuple[Vector, Vector]]:
