@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,7 +57,7 @@ def test_lrs_and_cdd_give_the_same_vertices_with_the_same_tight_constraints(
     _, b = integer_payoffs(game)
     m, n = game.shape
     bt = tuple(tuple(b[i][j] for i in range(m)) for j in range(n))
-    by_lrs, by_cdd = lrs_vertices(bt, m, LRS or "lrs"), cdd_vertices(bt, m)
+    (by_lrs, _), by_cdd = lrs_vertices(bt, m, LRS or "lrs"), cdd_vertices(bt, m)
     assert _incidence(by_lrs) == _incidence(by_cdd)
     assert {by_lrs.point(k) for k in range(len(by_lrs.tight))} == {
         by_cdd.point(k) for k in range(len(by_cdd.tight))
@@ -186,34 +187,55 @@ def test_the_result_names_the_engine_that_ran() -> None:
 
 
 # ------------------------------------------------------------------ lrs failures are typed
-@needs_lrs
-def test_lrs_failures_raise_solver_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_lrs(tmp_path: Path, name: str, output: bytes, code: int = 0) -> str:
+    """A stand-in program that swallows its input, prints ``output`` and exits with ``code``."""
+    data = tmp_path / f"{name}.out"
+    data.write_bytes(output)
+    exe = tmp_path / name
+    exe.write_text(f"#!/bin/sh\ncat > /dev/null\ncat '{data}'\necho oops >&2\nexit {code}\n")
+    exe.chmod(0o755)
+    return str(exe)
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
+def test_lrs_failures_raise_solver_errors(tmp_path: Path) -> None:
     bt = ((2, 1), (1, 2))
+    cases = [
+        (b"garbage", 1, "lrs failed: oops"),
+        (b"\nbegin\n***** 3 rational\n\n*Totals: vertices=4 rays=0 bases=4 \n", 0, "counted 4"),
+        (
+            b"\nbegin\n***** 3 rational\nV#1 R#0 B#1 h=0 facets  1 2 3 I#2 det= 1 \n 1 0 0 \n"
+            b"\n*Totals: vertices=1 rays=0 bases=1 \n",
+            0,
+            "malformed cobasis",
+        ),
+        (
+            b"\nbegin\n***** 3 rational\nV#1 R#0 B#1 h=0 facets  1 2 I#3 det= 1 \n 1 0 0 \n"
+            b"\n*Totals: vertices=1 rays=0 bases=1 \n",
+            0,
+            "does not match its count",
+        ),
+        (b"\nbegin\n\n*Totals: vertices=1 rays=2 bases=1 \n", 0, "lrs failed"),
+    ]
+    for k, (output, code, message) in enumerate(cases):
+        with pytest.raises(SolverError, match=message):
+            lrs_vertices(bt, 2, _fake_lrs(tmp_path, f"lrs{k}", output, code))
 
-    def fake(output: bytes, code: int = 0):
-        def run(*args: object, **kwargs: object) -> subprocess.CompletedProcess:
-            return subprocess.CompletedProcess(args, code, output, b"")
 
-        return run
-
-    monkeypatch.setattr(_polytope.subprocess, "run", fake(b"garbage", 1))
-    with pytest.raises(SolverError, match="lrs failed"):
-        lrs_vertices(bt, 2, "lrs")
-    counted = b"\nbegin\n***** 3 rational\n\n*Totals: vertices=4 rays=0 bases=4 \n"
-    monkeypatch.setattr(_polytope.subprocess, "run", fake(counted))
-    with pytest.raises(SolverError, match="listed 0 vertices but counted 4"):
-        lrs_vertices(bt, 2, "lrs")
-    wrong = (
-        b"\nbegin\n***** 3 rational\nV#1 R#0 B#1 h=0 facets  1 2 3 I#3 det= 1 \n 1 0 0 \n"
-        b"\n*Totals: vertices=1 rays=0 bases=1 \n"
+@needs_lrs
+def test_a_restart_voids_the_vertices_printed_before_it(tmp_path: Path) -> None:
+    """lrs restarts with wider arithmetic after printing some vertices: only the last run
+    counts (its totals match its own lines)."""
+    bt = ((2, 1), (1, 2))
+    good = subprocess.run(
+        [LRS or "lrs"], input=_polytope._lrs_input(bt, 2, "incidence"), capture_output=True
+    ).stdout
+    first_run = good[: good.index(b"\nend\n")]  # the vertices, without the totals
+    (twice, _), (once, _) = (
+        lrs_vertices(bt, 2, _fake_lrs(tmp_path, "restarting", first_run + good)),
+        lrs_vertices(bt, 2, LRS or "lrs"),
     )
-    monkeypatch.setattr(_polytope.subprocess, "run", fake(wrong))
-    with pytest.raises(SolverError, match="malformed cobasis"):
-        lrs_vertices(bt, 2, "lrs")
-    rays = b"\nbegin\n\n*Totals: vertices=1 rays=2 bases=1 \n"
-    monkeypatch.setattr(_polytope.subprocess, "run", fake(rays))
-    with pytest.raises(SolverError, match="lrs failed"):
-        lrs_vertices(bt, 2, "lrs")
+    assert _incidence(twice) == _incidence(once) and len(twice.tight) == len(once.tight)
 
 
 @needs_lrsnash

@@ -19,6 +19,7 @@ as before (Avis, Rosenberg, Savani and von Stengel 2010, the lrsnash algorithm).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import cdd
@@ -28,7 +29,7 @@ import numpy as np
 from negotiate.solvers.nash._bimatrix import IntMatrix, normalise, support_point
 from negotiate.solvers.nash._polytope import Vertices
 
-__all__ = ["face_points", "refuted", "vertex_equilibria"]
+__all__ = ["face_points", "refuted", "screen_for", "vertex_equilibria"]
 
 Vector = tuple[Fraction, ...]
 
@@ -66,12 +67,11 @@ def refuted(ai: np.ndarray, supp: np.ndarray, best: np.ndarray, top: int) -> np.
     extf = ext.astype(float)
     for lo in range(0, g, _CHUNK):
         part = slice(lo, lo + _CHUNK)
-        out[part] = _refute_chunk(ext, extf, m, pad_s[part], pad_t[part], real[part], bound)
+        out[part] = _refute_chunk(extf, m, pad_s[part], pad_t[part], real[part], bound)
     return out
 
 
 def _refute_chunk(
-    ai: np.ndarray,
     af: np.ndarray,
     m: int,
     s: np.ndarray,
@@ -122,8 +122,8 @@ def _refute_chunk(
         vv = np.where(fine, v * scale, 0.0)
     big_u = np.rint(uu).astype(np.int64)
     big_v = np.rint(vv).astype(np.int64)
-    mi = ai[s[:, :, None], t[:, None, :]]
-    ri = ai[i[:, None], t]
+    mi = mf.astype(np.int64)  # exact: entries are at most top < 2**38 (else bound < _MIN_SCALE)
+    ri = row_i.astype(np.int64)
     lhs = np.einsum("gr,grc->gc", big_u, mi) + big_v[:, None] * ri
     total = (big_u * real).sum(axis=1) + big_v  # u.rhs + v: the padding's right side is 0
     return fine & (lhs >= 0).all(axis=1) & (total < 0) & (big_v >= 0)
@@ -171,20 +171,39 @@ def face_points(a: IntMatrix, need: int, m: int) -> list[Vector]:
     return out
 
 
-def vertex_equilibria(a: IntMatrix, p: Vertices) -> list[tuple[Vector, Vector]]:
+def screen_for(a: IntMatrix, dim: int) -> Callable[[np.ndarray], np.ndarray]:
+    """The screen of vertices of ``P`` (incidence rows) by :func:`refuted` against ``A``.
+
+    Simple rows are screened; others (and every row when ``A``'s entries are too wide for
+    the int64 check) are never dropped.
+    """
+    top = max(max(row) for row in a)
+    ai = np.array(a, dtype=np.int64) if top < 2**40 else None
+
+    def screen(tight: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(tight), dtype=bool)
+        simple = tight.sum(axis=1) == dim
+        if ai is not None and simple.any():
+            sub = tight[simple]
+            out[simple] = refuted(ai, ~sub[:, :dim], sub[:, dim:], top)
+        return out
+
+    return screen
+
+
+def vertex_equilibria(
+    a: IntMatrix, p: Vertices, dropped: np.ndarray | None = None
+) -> list[tuple[Vector, Vector]]:
     """Every pair ``(x, y)`` of a vertex of ``P`` and a vertex of its open face of ``Q``.
 
-    Simple vertices are first screened by :func:`refuted` (exact certificates); the rest are
-    looked up by their label set, so vertices sharing a face share one computation.
+    Vertices are first screened (:func:`screen_for`, unless ``dropped`` gives its result);
+    the rest are looked up by their label set, so vertices sharing a face share one
+    computation.
     """
     m, n = p.dim, len(a[0])
     tight = p.tight
-    dropped = np.zeros(len(tight), dtype=bool)
-    top = max(max(row) for row in a)
-    if p.simple.any() and top < 2**40:
-        simple = np.flatnonzero(p.simple)
-        sub = tight[simple]
-        dropped[simple] = refuted(np.array(a, dtype=np.int64), ~sub[:, :m], sub[:, m:], top)
+    if dropped is None:
+        dropped = screen_for(a, m)(tight)
     full = (1 << (m + n)) - 1
     faces: dict[int, list[Vector]] = {}
     out: list[tuple[Vector, Vector]] = []

@@ -16,8 +16,11 @@ numbers are never read.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import tempfile
+from collections.abc import Callable
 from fractions import Fraction
 
 import cdd
@@ -138,11 +141,17 @@ def lrs_estimate(constraints: IntMatrix, dim: int, exe: str, probes: int = 20) -
     return int(found[1]) if run.returncode == 0 and found else None
 
 
-_VERTEX = re.compile(rb"\nV#\d+ R#0 B#\d+ h=\d+ facets ([0-9 ]*?)(?: : ([0-9 ]*?))? I#(\d+) ")
+_BATCH = 512  # vertices per batch handed to the screen while lrs runs
+_VERTEX = re.compile(rb"facets ([0-9 :]*) I#(\d+) ")
 _TOTALS = re.compile(rb"\n\*Totals: vertices=(\d+) rays=(\d+) ")
 
 
-def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
+def lrs_vertices(
+    constraints: IntMatrix,
+    dim: int,
+    exe: str,
+    screen: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[Vertices, np.ndarray]:
     """The vertices by lrslib's ``lrs`` program (reverse search), read from its incidence lines.
 
     The input is ``M z <= 1`` with lrs's ``nonnegative`` option (``z >= 0`` implicit, the
@@ -151,42 +160,96 @@ def lrs_vertices(constraints: IntMatrix, dim: int, exe: str) -> Vertices:
     constraints) and after a colon the other tight ones (``I#`` in all).  Only the last run
     counts (lrs restarts with wider arithmetic when an overflow is possible); its vertices are
     cross-checked against lrs's totals, and any mismatch raises :class:`SolverError`.
+
+    The output is read while lrs runs: every batch of non-zero vertices goes to ``screen``
+    (incidence rows in, a boolean per row out) at once, so that work overlaps the search.
+    Returns the vertices and the concatenated results of ``screen`` (all False without it).
     """
     k = len(constraints)
-    run = subprocess.run(
-        [exe], input=_lrs_input(constraints, dim, "incidence"), capture_output=True, check=False
-    )
-    out = run.stdout[run.stdout.rfind(b"\nbegin\n") + 1 :]
-    totals = _TOTALS.search(out)
-    if run.returncode != 0 or totals is None or int(totals[2]) != 0:
+    where = np.array([0, *range(dim, dim + k), *range(dim)], dtype=np.int64)
+    parts: list[np.ndarray] = []
+    marks: list[np.ndarray] = []
+    pending: list[tuple[bytes, bytes]] = []
+    listed = 0
+    totals = None
+
+    def flush() -> None:
+        if pending:
+            tight = _incidence(pending, dim, k, where)
+            tight = tight[tight[:, dim:].any(axis=1)]  # the origin carries no label of M
+            parts.append(tight)
+            marks.append(screen(tight) if screen else np.zeros(len(tight), dtype=bool))
+            pending.clear()
+
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+        try:
+            stdin, stdout = proc.stdin, proc.stdout
+            if stdin is None or stdout is None:  # pragma: no cover - PIPE always gives both
+                raise SolverError("lrs could not be started with pipes", solver="lrs")
+            stdin.write(_lrs_input(constraints, dim, "incidence"))
+            stdin.close()
+            rest = b""
+            while True:
+                chunk = os.read(stdout.fileno(), 1 << 16)
+                cut = chunk.rfind(b"\n") + 1 if chunk else len(rest) + 1
+                if not cut:
+                    rest += chunk
+                    continue
+                text = b"\n" + rest + chunk[:cut] + (b"" if chunk else b"\n")
+                rest = chunk[cut:]
+                begin = text.rfind(b"\nbegin\n")
+                if begin >= 0:  # a (re)start: what came before is void
+                    parts.clear()
+                    marks.clear()
+                    pending.clear()
+                    listed, totals = 0, None
+                    text = text[begin + 6 :]
+                found = _VERTEX.findall(text)
+                listed += len(found)
+                pending.extend(found)
+                totals = _TOTALS.search(text) or totals
+                if len(pending) >= _BATCH:
+                    flush()
+                if not chunk:
+                    break
+            flush()
+            code = proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err.seek(0)
+        message = err.read().decode(errors="replace").strip()[-200:] or "no message"
+    if code != 0 or totals is None or int(totals[2]) != 0:
+        raise SolverError(f"lrs failed: {message}", solver="lrs", status=f"exit {code}")
+    if listed != int(totals[1]):
         raise SolverError(
-            f"lrs failed: {(run.stderr or run.stdout).decode(errors='replace').strip()[-200:]}",
-            solver="lrs",
-            status=f"exit {run.returncode}",
-        )
-    found = _VERTEX.findall(out)
-    if len(found) != int(totals[1]):
-        raise SolverError(
-            f"lrs listed {len(found)} vertices but counted {int(totals[1])}",
+            f"lrs listed {listed} vertices but counted {int(totals[1])}",
             solver="lrs",
             status="parse",
         )
-    # lrs's constraint r (1-based): row r - 1 of M for r <= k, else z_{r-k-1} >= 0
-    where = np.array([0, *range(dim, dim + k), *range(dim)], dtype=np.int64)
+    tight = np.concatenate(parts) if parts else np.zeros((0, dim + k), dtype=bool)
+    mark = np.concatenate(marks) if marks else np.zeros(0, dtype=bool)
+    return Vertices(constraints, dim, tight, "lrs"), mark
+
+
+def _incidence(found: list[tuple[bytes, bytes]], dim: int, k: int, where: np.ndarray) -> np.ndarray:
+    """The incidence rows of lrs's ``facets ... I#count`` fields (see :func:`lrs_vertices`)."""
     tight = np.zeros((len(found), dim + k), dtype=bool)
-    plain = [v for v, f in enumerate(found) if not f[1]]
-    if plain:
-        cobases = np.array(b" ".join(found[v][0] for v in plain).split(), dtype=np.int64)
-        if cobases.size != len(plain) * dim or cobases.min() < 1 or cobases.max() > k + dim:
-            raise SolverError("lrs printed a malformed cobasis", solver="lrs", status="parse")
-        tight[np.repeat(plain, dim), where[cobases]] = True
     size = str(dim).encode()
-    if any(found[v][2] != size for v in plain):
-        raise SolverError("lrs's incidence does not match its count", solver="lrs")
-    for v, (cobasis, extra, count) in enumerate(found):
-        if extra:
-            idx = [int(w) for w in (cobasis + b" " + extra).split()]
-            if len(idx) != int(count) or not all(1 <= r <= k + dim for r in idx):
-                raise SolverError("lrs's incidence does not match its count", solver="lrs")
-            tight[v, where[idx]] = True
-    return Vertices(constraints, dim, tight, "lrs")
+    facets = b" ".join(f for f, _ in found)
+    if b":" not in facets:  # every vertex simple: one cobasis of dim constraints each
+        if b" ".join(c for _, c in found) != b" ".join([size] * len(found)):
+            raise SolverError("lrs's incidence does not match its count", solver="lrs")
+        idx = np.fromstring(facets, dtype=np.int64, sep=" ")
+        if idx.size != len(found) * dim or idx.min() < 1 or idx.max() > k + dim:
+            raise SolverError("lrs printed a malformed cobasis", solver="lrs", status="parse")
+        tight[np.repeat(np.arange(len(found)), dim), where[idx]] = True
+        return tight
+    for v, (line, count) in enumerate(found):
+        rows = [int(w) for w in line.replace(b":", b" ").split()]
+        if len(rows) != int(count) or not all(1 <= r <= k + dim for r in rows):
+            raise SolverError("lrs's incidence does not match its count", solver="lrs")
+        tight[v, where[rows]] = True
+    return tight

@@ -50,7 +50,7 @@ from negotiate.solvers.nash._bimatrix import (
     values,
     vertex_bound,
 )
-from negotiate.solvers.nash._partners import vertex_equilibria
+from negotiate.solvers.nash._partners import screen_for, vertex_equilibria
 from negotiate.solvers.nash._polytope import cdd_vertices, lrs_estimate, lrs_vertices
 from negotiate.solvers.nash.equilibria import Equilibrium, EquilibriumSet
 
@@ -153,9 +153,9 @@ def _vertex_equilibria(a: IntMatrix, b: IntMatrix, engine: str) -> list[tuple[Ve
         size_p, size_q = lrs_estimate(bt, m, exe), lrs_estimate(a, n, exe)
         if size_p is not None and size_q is not None and size_q < size_p:
             at = tuple(tuple(row) for row in bt)  # the transposed game (B^T, A^T): P is Q
-            swapped = vertex_equilibria(at, lrs_vertices(a, n, exe))
+            swapped = vertex_equilibria(at, *lrs_vertices(a, n, exe, screen_for(at, n)))
             return [(x, y) for y, x in swapped]
-    return vertex_equilibria(a, lrs_vertices(bt, m, exe))
+    return vertex_equilibria(a, *lrs_vertices(bt, m, exe, screen_for(a, m)))
 
 
 def _lrsnash_equilibria(a: IntMatrix, b: IntMatrix, exe: str) -> list[tuple[Vector, Vector]]:
@@ -229,11 +229,11 @@ def extreme_equilibria(
     else:
         pairs = _vertex_equilibria(a, b, used)
     bt = tuple(zip(*b, strict=True))
-    seen: dict[tuple[int, Vector], tuple[set[int], set[int]]] = {}
+    seen: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
 
     def best_replies(point: Vector, matrix: IntMatrix) -> tuple[set[int], set[int]]:
         """The support of ``point`` and the rows of ``matrix`` that best-reply to it."""
-        key = (id(matrix), point)
+        key = (id(matrix), id(point))  # ``pairs`` keeps every point alive: ids are stable
         got = seen.get(key)
         if got is None:
             support, num, _ = over_common_denominator(point)
