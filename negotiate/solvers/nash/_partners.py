@@ -5,9 +5,9 @@ face of ``Q = {y >= 0, A y <= 1}`` on which every label outside ``L`` is tight h
 vertex.  At a simple vertex with support ``S`` and best replies ``T`` (``|S| = |T| = k``) that
 face is the solution of ``A[S, T] y_T = 1``, ``y = 0`` off ``T``, if it lies in ``Q``.
 
-Most simple vertices have no partner, and :func:`refuted` proves so in bulk: a float solve of
-every system of one size at once proposes a Farkas certificate, made integral and checked in
-exact integer arithmetic (int64, with a proven bound against overflow).  A certificate
+Most simple vertices have no partner, and :func:`refuted` proves so in bulk: a batched float
+solve of the systems (padded to one size) proposes a Farkas certificate for each, made
+integral and checked in exact integer arithmetic (int64, with a proven bound on every sum).  A certificate
 ``(u, v)``, ``v >= 0``, with ``u^T A[S, T] + v A[i, T] >= 0`` and ``u.1 + v < 0`` shows that no
 ``y_T >= 0`` has ``A[S, T] y_T = 1`` and ``A[i, T] y_T <= 1`` (multiply by ``y_T``); it is
 the row ``j`` of ``A[S, T]^-1`` when ``y_j < 0`` (``v = 0``), or ``-A[i, T] A[S, T]^-1`` when
