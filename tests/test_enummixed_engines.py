@@ -272,3 +272,19 @@ def test_lrs_estimate_is_deterministic() -> None:
     first = _polytope.lrs_estimate(bt, 9, LRS or "lrs")
     assert isinstance(first, int) and first > 0
     assert _polytope.lrs_estimate(bt, 9, LRS or "lrs") == first
+
+
+@needs_lrs
+def test_auto_falls_back_to_cdd_when_lrs_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise SolverError("lrs printed a malformed cobasis", solver="lrs", status="parse")
+
+    monkeypatch.setattr(em, "lrs_vertices", broken)
+    game = _random_game(8, 3)
+    result = nash_equilibria(game)
+    assert any(note.startswith("lrs failed") for note in result.notes)
+    assert "vertex enumeration by cddlib (double description)" in result.notes
+    expected = nash_equilibria(game, engine="cdd")
+    assert {eq.probabilities for eq in result} == {eq.probabilities for eq in expected}
+    with pytest.raises(SolverError, match="malformed cobasis"):
+        nash_equilibria(game, engine="lrs")

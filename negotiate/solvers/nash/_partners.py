@@ -7,14 +7,15 @@ face is the solution of ``A[S, T] y_T = 1``, ``y = 0`` off ``T``, if it lies in 
 
 Most simple vertices have no partner, and :func:`refuted` proves so in bulk: a batched float
 solve of the systems (padded to one size) proposes a Farkas certificate for each, made
-integral and checked in exact integer arithmetic (int64, with a proven bound on every sum).  A certificate
-``(u, v)``, ``v >= 0``, with ``u^T A[S, T] + v A[i, T] >= 0`` and ``u.1 + v < 0`` shows that no
-``y_T >= 0`` has ``A[S, T] y_T = 1`` and ``A[i, T] y_T <= 1`` (multiply by ``y_T``); it is
-the row ``j`` of ``A[S, T]^-1`` when ``y_j < 0`` (``v = 0``), or ``-A[i, T] A[S, T]^-1`` when
-row ``i`` beats the support (``v = 1``), nudged by ``eps 1^T A[S, T]^-1`` so that rounding
-keeps the signs.  Floats only propose: a vertex is dropped only on an exact proof, and every
-other vertex is solved exactly (FLINT) or, when degenerate, its face enumerated exactly (cdd),
-as before (Avis, Rosenberg, Savani and von Stengel 2010, the lrsnash algorithm).
+integral and checked in exact integer arithmetic (int64, with a proven bound on every sum).
+A certificate ``(u, v)``, ``v >= 0``, with ``u^T A[S, T] + v A[i, T] >= 0`` and
+``u.1 + v < 0`` shows that no ``y_T >= 0`` has ``A[S, T] y_T = 1`` and ``A[i, T] y_T <= 1``
+(multiply by ``y_T``).  It is the row ``j`` of ``A[S, T]^-1`` when ``y_j < 0`` (``v = 0``),
+or ``-A[i, T] A[S, T]^-1`` when row ``i`` beats the support (``v = 1``), nudged by
+``eps 1^T A[S, T]^-1`` so that rounding keeps the signs.  Floats only propose: a vertex is
+dropped only on an exact proof, and every other vertex is solved exactly (FLINT) or, when
+degenerate, its face enumerated exactly (cdd), as before (Avis, Rosenberg, Savani and von
+Stengel 2010, the lrsnash algorithm).
 """
 
 from __future__ import annotations

@@ -264,7 +264,8 @@ def enummixed(
     ``engine`` chooses the vertex enumeration (:func:`resolve_engine`): by default lrslib's
     ``lrs`` when it is installed (optional; reverse search, several times faster than cdd
     from about 8 x 8) and the game is not small, else cdd.  Every engine gives the same exact
-    set; the result's notes name the engine that ran.
+    set; the result's notes name the engine that ran.  Should lrs fail under ``"auto"`` (a
+    different program of that name, another output format), cdd runs and a note says so.
 
     Raises :class:`TooLargeError` when :func:`enummixed_cost` exceeds ``max_cost`` (default
     :data:`DEFAULT_BUDGET`) and :class:`SolverError` if no equilibrium results (impossible by
@@ -273,7 +274,15 @@ def enummixed(
     check_budget(game, max_cost, "enummixed")
     used = resolve_engine(engine, (game.shape[0], game.shape[1]))
     a, b = integer_payoffs(game)
-    pairs, degenerate = extreme_equilibria(a, b, used)
+    notes: list[str] = []
+    try:
+        pairs, degenerate = extreme_equilibria(a, b, used)
+    except SolverError as err:  # "auto" does not depend on an optional program's output
+        if used != "lrs" or engine not in (None, "auto"):
+            raise
+        notes.append(f"lrs failed ({err}); the cdd engine ran instead")
+        used = "cdd"
+        pairs, degenerate = extreme_equilibria(a, b, used)
     profiles = [Equilibrium(game, (x, y), expected_payoffs(game, x, y)) for x, y in pairs]
     if not profiles:
         raise SolverError(
@@ -289,5 +298,5 @@ def enummixed(
         options=options,
         complete=True,
         degenerate=degenerate,
-        notes=(f"vertex enumeration by {_ENGINE_NAMES[used]}",),
+        notes=(*notes, f"vertex enumeration by {_ENGINE_NAMES[used]}"),
     )
