@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from negotiate import NormalFormGame
 from negotiate.errors import ModelError, SolverError
-from negotiate.solvers.nash import _polytope
+from negotiate.solvers.nash import _partners, _polytope
 from negotiate.solvers.nash import enummixed as em
 from negotiate.solvers.nash._bimatrix import integer_payoffs, solve_exact
 from negotiate.solvers.nash._partners import refuted
@@ -105,6 +105,18 @@ def test_degenerate_games_agree_across_engines() -> None:
 
 
 # ------------------------------------------------------------------ exact screening
+@settings(max_examples=150, deadline=None)
+@given(games(max_size=4))
+def test_screened_enumeration_complete_against_brute_force(game: NormalFormGame) -> None:
+    """Small degenerate games with the screen forced on (it skips batches under 48 rows)."""
+    a, b = integer_payoffs(game)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_partners, "_MIN_BATCH", 0)
+        found, _ = extreme_equilibria(a, b, "cdd")
+    assert len(found) == len(set(found))
+    assert set(found) == brute_force_extremes(game)
+
+
 def _feasible(a: list[list[int]], s: list[int], t: list[int]) -> bool | None:
     """Exact: does ``A[S, T] y = 1`` have a solution ``y >= 0`` with ``A y <= 1``?  None if
     the system is singular."""

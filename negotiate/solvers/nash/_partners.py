@@ -36,6 +36,7 @@ Vector = tuple[Fraction, ...]
 
 _CHUNK = 4096  # systems per float batch (bounds the memory of the gathered submatrices)
 _MIN_SCALE = 2**24  # below this integer resolution the certificates are not tried
+_MIN_BATCH = 48  # fewer simple vertices than this are solved exactly without screening
 
 
 def refuted(ai: np.ndarray, supp: np.ndarray, best: np.ndarray, top: int) -> np.ndarray:
@@ -176,7 +177,8 @@ def screen_for(a: IntMatrix, dim: int) -> Callable[[np.ndarray], np.ndarray]:
     """The screen of vertices of ``P`` (incidence rows) by :func:`refuted` against ``A``.
 
     Simple rows are screened; others (and every row when ``A``'s entries are too wide for
-    the int64 check) are never dropped.
+    the int64 check, or when fewer than ``_MIN_BATCH`` rows would be: exact solves are then
+    cheaper than the batch) are never dropped.
     """
     top = max(max(row) for row in a)
     ai = np.array(a, dtype=np.int64) if top < 2**40 else None
@@ -184,7 +186,7 @@ def screen_for(a: IntMatrix, dim: int) -> Callable[[np.ndarray], np.ndarray]:
     def screen(tight: np.ndarray) -> np.ndarray:
         out = np.zeros(len(tight), dtype=bool)
         simple = tight.sum(axis=1) == dim
-        if ai is not None and simple.any():
+        if ai is not None and simple.sum() >= _MIN_BATCH:
             sub = tight[simple]
             out[simple] = refuted(ai, ~sub[:, :dim], sub[:, dim:], top)
         return out
