@@ -1,10 +1,11 @@
 """Benchmark: exact bimatrix equilibria against lrsnash, QuantEcon and nashpy in the same run.
 
 Part 1, all extreme equilibria of random n x n games: ``nash_equilibria(game)`` (exact and
-complete) against lrslib's ``lrsnash`` (exact; skipped with a message when the program is not
+complete; the default engine, named per size: lrslib's ``lrs`` when installed, cdd on small
+games) against lrslib's ``lrsnash`` (exact; skipped with a message when the program is not
 installed), QuantEcon's ``vertex_enumeration`` (floats) and, for small n, nashpy's
 ``support_enumeration`` (floats, in a child process with a time limit).  The cdd engine (what
-runs where lrsnash is not installed) is timed up to ``--cdd-max``; its exact set is compared
+runs where lrslib is not installed) is timed up to ``--cdd-max``; its exact set is compared
 with lrsnash's.
 
 Part 2, one equilibrium by Lemke–Howson: ``lemke_howson(game)`` (float pivoting, rebuilt and
@@ -43,7 +44,7 @@ import numpy as np
 from negotiate import NormalFormGame
 from negotiate.solvers.nash import _lh_float
 from negotiate.solvers.nash._bimatrix import integer_payoffs
-from negotiate.solvers.nash.enummixed import extreme_equilibria
+from negotiate.solvers.nash.enummixed import extreme_equilibria, resolve_engine
 from negotiate.solvers.nash.lemke_howson import lemke_howson
 from negotiate.solvers.nash.solve import nash_equilibria
 
@@ -197,7 +198,8 @@ def enumeration(args: argparse.Namespace, exe: str | None, gt: Any) -> None:
                 line += f"{shown:>9}"
             print(line, flush=True)
         print(
-            f"    n={n}: ours {med(cols['ours'])} | lrsnash {med(cols['lrsnash'])} "
+            f"    n={n} (engine {resolve_engine(None, (n, n))}): ours {med(cols['ours'])} | "
+            f"lrsnash {med(cols['lrsnash'])} "
             f"ours/lrsnash {ratio(cols['ours'], cols['lrsnash'])} | cdd engine {med(cols['cdd'])} "
             f"cdd/lrsnash {ratio(cols['cdd'], cols['lrsnash'])} | QuantEcon {med(cols['qe'])} "
             f"ours/qe {ratio(cols['ours'], cols['qe'])}"
@@ -259,6 +261,7 @@ def main() -> None:
     exe = shutil.which("lrsnash")
     gt = _quantecon()
     print(f"lrsnash: {exe or 'not installed (skipped; apt-get install lrslib)'}")
+    print(f"lrs (default engine when installed): {shutil.which('lrs') or 'not installed'}")
     print(f"quantecon: {'present' if gt else 'not installed (skipped; pip install quantecon)'}")
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
     enumeration(args, exe, gt)

@@ -62,6 +62,12 @@ def test_degenerate_corpus_games_are_flagged() -> None:
 ENGINES = [
     "cdd",
     pytest.param(
+        "lrs",
+        marks=pytest.mark.skipif(
+            shutil.which("lrs") is None, reason="lrslib's lrs is not installed"
+        ),
+    ),
+    pytest.param(
         "lrsnash",
         marks=pytest.mark.skipif(
             shutil.which("lrsnash") is None, reason="lrslib's lrsnash is not installed"

@@ -211,9 +211,11 @@ def nash_equilibria(
         :class:`TooLargeError` says which method to use instead.
     initial_label : int or (player, strategy), optional
         The label Lemke–Howson drops first (default 0).
-    engine : {"cdd", "lrsnash"}, optional
-        The vertex enumeration of ``enummixed``: cdd (default) or lrslib's ``lrsnash``
-        program, used only when asked for and installed (it is not a dependency).
+    engine : {"auto", "lrs", "cdd", "lrsnash"}, optional
+        The vertex enumeration of ``enummixed`` (same exact set whichever runs; the result's
+        notes name it).  ``"auto"`` (default): lrslib's ``lrs`` program when installed (it is
+        not a dependency) and the game is larger than 6 x 6, else cdd; ``"lrsnash"`` hands
+        the whole enumeration to lrslib's ``lrsnash``.
     n_covering : int, optional
         How many covering vectors the sequence-form LCP tries (more equilibria of a tree).
     refine : {"quasi_perfect", "sequential"}, optional
