@@ -359,6 +359,22 @@ def _scenario_result() -> tuple[Any, list[tuple[str, Any]]]:
     ]
 
 
+@case("scenario.influence.InfluenceCheck")
+def _influence() -> tuple[Any, list[tuple[str, Any]]]:
+    from negotiate.scenario.influence import Influence, InfluenceCheck
+
+    moves = Influence("threat", "the outcome: stalemate -> war when threat = 1", None)
+    inert = Influence("noise", None, "no decision depends on it")
+    good = InfluenceCheck("toy", (moves, inert))
+    return good, [
+        (
+            "listed as inert but it moves the outcome",
+            replace(good, items=(replace(moves, inert_reason="x"), inert)),
+        ),
+        ("inert but not listed", replace(good, items=(moves, replace(inert, inert_reason=None)))),
+    ]
+
+
 @case("scenario.counterfactual.Counterfactuals")
 def _counterfactuals() -> tuple[Any, list[tuple[str, Any]]]:
     from negotiate.scenario.counterfactual import counterfactuals
