@@ -135,8 +135,8 @@ def test_flagship_story(flagship: Report) -> None:
     assert f["why.change.credibility"].value == "agreement"
     assert f["why.change.floors"].value == "stalemate"
     assert "guarantee" in f["why.restoring"].value
-    assert f["fail.path"].value["path"] == ["hold_threshold", "contain"]
-    hormuz = f["fail.threat.hold_threshold_strike_joint_set_back.hormuz"]
+    assert f["fail.path"].value["path"] == ["restrain", "hold_threshold"]
+    hormuz = f["fail.threat.strike_stay_out_set_back.hormuz"]
     assert hormuz.value == Fraction(-27, 50)
     assert "hormuz_self_cost" in hormuz.fields["condition"].text
     assert f["claims.hormuz_not_credible"].value is True

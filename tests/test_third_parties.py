@@ -117,7 +117,7 @@ def test_bad_parties_name_the_field(old: str, new: str, field: str) -> None:
 
 def test_a_third_party_cannot_hold_issue_weights() -> None:
     text = THREE.replace('weights = { A = "1", B = "1" }', 'weights = { A = "1", C = "1" }')
-    with pytest.raises(ModelError, match="issues.relief.weights"):
+    with pytest.raises(ModelError, match=r"issues\.relief\.weights"):
         loads_scenario(text)
 
 
@@ -146,10 +146,10 @@ def test_influence_of_a_small_tree() -> None:
 
 def test_inert_names_are_checked() -> None:
     text = THREE.replace('levers = ["threat"]', 'levers = ["threat"]\ninert = { nope = "x" }')
-    with pytest.raises(ModelError, match="analysis.inert.nope"):
+    with pytest.raises(ModelError, match=r"analysis\.inert\.nope"):
         loads_scenario(text)
     text = THREE.replace('levers = ["threat"]', 'levers = ["threat"]\ninert = { noise = " " }')
-    with pytest.raises(ModelError, match="analysis.inert.noise"):
+    with pytest.raises(ModelError, match=r"analysis\.inert\.noise"):
         loads_scenario(text)
 
 

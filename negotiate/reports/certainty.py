@@ -134,7 +134,8 @@ def how_sure(b: Builder, unc: Any = None, cal: Any = None, conflict: Any = None)
                 b.add(
                     f"sure.episode.{slug(ep.name)}",
                     cal.episode_shares.get(ep.name),
-                    "{name} ({date}): observed {observed}; {share} of prior draws reproduce it.",
+                    "{name} ({date}): observed {observed}; the share of prior draws that "
+                    "reproduce it is {share}.",
                     cal.verify(),
                     f"CalibrationResult.episode_shares[{ep.name}]",
                     name=Code(ep.name),
