@@ -359,9 +359,9 @@ def _scenario_result() -> tuple[Any, list[tuple[str, Any]]]:
     ]
 
 
-@case("scenario.influence.InfluenceCheck")
+@case("sweeps.influence.InfluenceCheck")
 def _influence() -> tuple[Any, list[tuple[str, Any]]]:
-    from negotiate.scenario.influence import Influence, InfluenceCheck
+    from negotiate.sweeps.influence import Influence, InfluenceCheck
 
     moves = Influence("threat", "the outcome: stalemate -> war when threat = 1", None)
     inert = Influence("noise", None, "no decision depends on it")

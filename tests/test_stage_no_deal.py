@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from negotiate.pipeline import Spec
 from negotiate.scenario import load_scenario
 from negotiate.scenario.evaluate import derived_values, pipeline_spec
-from negotiate.scenario.influence import tree_parameters
+from negotiate.sweeps.influence import tree_parameters
 from tests.stages import close, first, run_both
 
 MODELS = Path(__file__).resolve().parent.parent / "models"

@@ -12,7 +12,7 @@ import pytest
 
 from negotiate.errors import ModelError
 from negotiate.scenario import load_scenario, loads_scenario
-from negotiate.scenario.influence import InfluenceCheck, check_influence, tree_parameters
+from negotiate.sweeps.influence import InfluenceCheck, check_influence, tree_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "models" / "us_iran_2025.toml"

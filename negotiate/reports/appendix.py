@@ -109,7 +109,7 @@ def appendix(b: Builder) -> None:
 def _inert(b: Builder) -> list[Block]:
     """The no-deal-game parameters the file lists as inert, each checked at this report's
     point: moved over its domain, alone or along any lever, it changes no outcome."""
-    from negotiate.scenario.influence import witnesses
+    from negotiate.sweeps.influence import witnesses
 
     r, sc = b.result, b.scenario
     if not sc.inert:

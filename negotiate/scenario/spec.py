@@ -15,7 +15,7 @@ A :class:`Scenario` is immutable.  Its layers:
 * ``[conditions.NAME]``: further conditions a deal needs (self-enforcement, phasing);
 * ``[analysis]``: the levers whose tipping points are reported, (``policy``) those a
   government can choose, and (``inert``) the no-deal-game parameters that move neither the
-  outcome nor a tipping point, each with its reason (:mod:`negotiate.scenario.influence`);
+  outcome nor a tipping point, each with its reason (:mod:`negotiate.sweeps.influence`);
 * ``[scenarios.NAME]``: named variants that override parameter values;
 * ``prior = {...}`` in a parameter and ``[episodes.NAME]``: priors and dated observations
   (:mod:`negotiate.scenario.priors`).
