@@ -1,6 +1,7 @@
 """Reproduce the flagship US-Iran 2025 model: the worked composite of its bargaining layer
-(credibility discount as the expectation over the US type) and the guarantee x
-reneging-hazard regime map of models/us_iran_2025.toml.
+(credibility discount as the expectation over the US type), its three-player no-deal game
+(Israel's preventive strike, the US choice to join, Iran's retaliation) at the baseline and the
+dated variants, and the guarantee x reneging-hazard regime map of models/us_iran_2025.toml.
 
 This is the project's own model, not a paper: every number in it is an assumption or a
 calibration (see the scenario file's ``source`` fields).
@@ -20,6 +21,8 @@ import negotiate as ng
 from negotiate import sweeps, theory
 from negotiate.figures.sweeps import regime_map, tipping_curve_figure
 from negotiate.papers import Check, check_close, check_equal, check_true
+from negotiate.scenario.influence import check_influence
+from negotiate.scenario.threats import threat_checks
 
 KEY = "us_iran_2025"
 CITATION = (
@@ -185,6 +188,89 @@ def _scenario_checks(s: Any, e: Mapping[str, Any]) -> tuple[list[Check], Any]:
     return checks, base
 
 
+def _margin(result: Any, node: tuple[str, ...], action: str) -> Fraction:
+    """How much less ``action`` gives the mover at ``node`` than the action played there."""
+    for c in threat_checks(result):
+        if c.node == node and c.action == action:
+            return -c.margin
+    raise ng.ModelError("no_deal", "/".join((*node, action)), "no such decision in the tree")
+
+
+def _no_deal_checks(s: Any, e: Mapping[str, Any]) -> list[Check]:
+    """The three-player no-deal game: who plays, what happens at the baseline and in the dated
+    variants, the detection tipping point, and the parameters the file lists as inert."""
+    base = s.solve()
+    d = base.to_dict(certificates=False)
+    june = s.solve(variant=e["june_variant"], tipping_points=False)
+    strategy = june.state.no_deal.strategy if june.state.no_deal else {}
+    retaliation = {strategy.get((*e["june_path"], c)) for c in ("set_back", "survives")}
+    jcpoa = s.solve(variant=e["jcpoa_variant"], tipping_points=False)
+    tip = base.tipping_points.get("detection")
+    influence = check_influence(s)
+    return [
+        check_equal("every player of the scenario", tuple(e["players"]), s.all_players),
+        check_equal(
+            "the two who bargain (the others are third parties)", tuple(e["parties"]), s.players
+        ),
+        check_equal("baseline no-deal path", e["baseline_path"], d["no_deal_path"]),
+        check_equal(
+            "baseline no-deal values of every player (exact)",
+            {k: F(v) for k, v in e["baseline_values"].items()},
+            {k: F(v) for k, v in d["no_deal_values"].items()},
+        ),
+        check_equal(
+            "Israel's strike falls short of restraint by (exact)",
+            F(e["strike_shortfall"]),
+            _margin(base, (), "strike"),
+        ),
+        check_equal(
+            "after an Israeli strike, joining is worth less to the US than staying out by",
+            F(e["join_shortfall"]),
+            _margin(base, ("strike",), "join"),
+        ),
+        check_true(
+            "baseline detection tipping point (exact), war below it",
+            tip is not None
+            and tip.threshold == F(e["detection_threshold"])
+            and tip.outcome_after == e["detection_outcome_after"],
+            None if tip is None else (tip.threshold, tip.outcome_after),
+        ),
+        check_equal(f"{e['june_variant']} outcome", e["june_outcome"], june.outcome),
+        check_equal(
+            f"{e['june_variant']} war probability",
+            F(e["june_war_probability"]),
+            (june.probabilities or {}).get("war"),
+        ),
+        check_equal(
+            f"{e['june_variant']}: Israel strikes and the US joins",
+            e["june_path"],
+            list(june.state.no_deal.path) if june.state.no_deal else None,
+        ),
+        check_equal(
+            f"{e['june_variant']}: Iran's retaliation, whether the programme survives or not",
+            {e["june_retaliation"]},
+            retaliation,
+        ),
+        check_true("the june_2025 result verifies", june.verify().ok),
+        check_equal(f"{e['jcpoa_variant']} outcome", e["jcpoa_outcome"], jcpoa.outcome),
+        check_equal(
+            f"{e['jcpoa_variant']} enrichment",
+            e["jcpoa_enrichment"],
+            (jcpoa.deal or {}).get("enrichment"),
+        ),
+        check_true(
+            "[analysis] inert is complete and true (negotiate.scenario.influence)",
+            influence.verify().ok,
+            influence.verify().quantities,
+        ),
+        check_equal(
+            "the inert parameters",
+            sorted(e["inert"]),
+            sorted(i.parameter for i in influence.inert),
+        ),
+    ]
+
+
 def _map_checks(out: Path, s: Any, base: Any, e: Mapping[str, Any]) -> list[Check]:
     x, y = e["x"], e["y"]
     ds = ng.sweep(s, dict(e["grid"]), overrides=dict(e["relaxed"]), engine="vectorized").data
@@ -256,6 +342,7 @@ def reproduce(out: Path, expected: Mapping[str, Any]) -> list[Check]:
     scenario = ng.load_scenario(path)
     found, base = _scenario_checks(scenario, expected["scenario"])
     checks += found
+    checks += _no_deal_checks(scenario, expected["no_deal"])
     regime = {**expected["regime_map"], "relaxed": expected["scenario"]["relaxed"]}
     checks += _map_checks(out, scenario, base, regime)
     return checks

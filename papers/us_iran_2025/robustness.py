@@ -4,8 +4,9 @@ Every parameter whose ``source`` is an assumption or a calibration (not a dated 
 the red lines on enrichment) is moved by -20% and +20% of its value, one at a time, and then
 all of them jointly by independent factors drawn uniformly from [0.8, 1.2] (seeded), each value
 clipped to its declared domain.  Each point is solved exactly (``Scenario.solve``); the script
-prints the outcome at every one-at-a-time move that changes it and the outcome shares of the
-joint draws, at the 2025 baseline and at the relaxed US position (a 3.67% cap acceptable).
+prints the outcome at every one-at-a-time move that changes it, the outcome shares of the
+joint draws and, for the draws that end in war, the no-deal path (who strikes, whether the US
+joins), at the 2025 baseline and at the relaxed US position (a 3.67% cap acceptable).
 
 Run: ``python papers/us_iran_2025/robustness.py [--draws N] [--seed S]``.
 """
@@ -62,19 +63,26 @@ def one_at_a_time(scenario: Any, base: Mapping[str, Any]) -> list[tuple[str, str
     return rows
 
 
-def joint(scenario: Any, base: Mapping[str, Any], draws: int, seed: int) -> Counter[str]:
-    """Outcome counts over ``draws`` joint moves of every assumption by U[0.8, 1.2]."""
+def joint(
+    scenario: Any, base: Mapping[str, Any], draws: int, seed: int
+) -> tuple[Counter[str], Counter[str]]:
+    """Outcome counts over ``draws`` joint moves of every assumption by U[0.8, 1.2], and the
+    counts of the no-deal paths of the draws that end in war."""
     rng = random.Random(seed)
     values = scenario.values(base)
     names = assumptions(scenario)
     counts: Counter[str] = Counter()
+    war_paths: Counter[str] = Counter()
     for _ in range(draws):
         point = dict(base)
         for name in names:
             factor = 1 + STEP * Fraction(rng.randint(-1000, 1000), 1000)
             point[name] = _clip(scenario, name, values[name] * factor)
-        counts[_outcome(scenario, point)] += 1
-    return counts
+        result = scenario.solve(point, tipping_points=False)
+        counts[str(result.outcome)] += 1
+        if result.outcome == "war" and result.state.no_deal is not None:
+            war_paths[" -> ".join(result.state.no_deal.path)] += 1
+    return counts, war_paths
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -88,9 +96,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for label, base in BASELINES.items():
         rows = one_at_a_time(scenario, base)
         changed = [r for r in rows if r[1] != r[2] or r[3] != r[2]]
-        counts = joint(scenario, base, args.draws, args.seed)
+        counts, war_paths = joint(scenario, base, args.draws, args.seed)
         shares = {o: counts[o] / args.draws for o in ("agreement", "stalemate", "war")}
-        report[label] = {"assumptions": len(rows), "changed": changed, "joint": shares}
+        report[label] = {
+            "assumptions": len(rows),
+            "changed": changed,
+            "joint": shares,
+            "war_paths": dict(war_paths),
+        }
         print(f"== {label}: outcome {rows[0][2] if rows else '?'}; {len(rows)} assumptions")
         print("   one at a time (-20% / +20%), moves that change the outcome:")
         for name, lo, _, hi in changed:
@@ -99,6 +112,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print("     none")
         joint_text = ", ".join(f"{o} {s:.1%}" for o, s in shares.items())
         print(f"   jointly ({args.draws} draws, seed {args.seed}): {joint_text}")
+        for path, n in war_paths.most_common():
+            print(f"     war by {path}: {n} draws")
     return report
 
 
