@@ -21,7 +21,7 @@ import negotiate as ng
 from negotiate import sweeps, theory
 from negotiate.figures.sweeps import regime_map, tipping_curve_figure
 from negotiate.papers import Check, check_close, check_equal, check_true
-from negotiate.scenario.influence import check_influence
+from negotiate.sweeps.influence import check_influence
 from negotiate.scenario.threats import threat_checks
 
 KEY = "us_iran_2025"
@@ -259,7 +259,7 @@ def _no_deal_checks(s: Any, e: Mapping[str, Any]) -> list[Check]:
             (jcpoa.deal or {}).get("enrichment"),
         ),
         check_true(
-            "[analysis] inert is complete and true (negotiate.scenario.influence)",
+            "[analysis] inert is complete and true (negotiate.sweeps.influence)",
             influence.verify().ok,
             influence.verify().quantities,
         ),
