@@ -168,12 +168,24 @@ def _meaning(b: Builder, name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _who_bargains(p1: str, p2: str, third: tuple[str, ...]) -> str:
+    if not third:
+        return (
+            f"Only two sides bargain ({p1} and {p2}); other actors appear only through parameters."
+        )
+    return (
+        f"Only two sides bargain ({p1} and {p2}); {' and '.join(third)} "
+        f"{'moves' if len(third) == 1 else 'move'} only in the no-deal game, and other actors "
+        "appear only through parameters."
+    )
+
+
 def left_out(b: Builder) -> None:
     """What the model does not represent, from the structure of the scenario."""
     sc = b.scenario
     p1, p2 = b.players
     lines = [
-        f"Only two sides bargain ({p1} and {p2}); other actors appear only through parameters.",
+        _who_bargains(p1, p2, tuple(getattr(sc, "third_parties", ()))),
         "Each side's value of a deal is a weighted sum of the issues, on one common scale; "
         "interactions between issues and domestic politics beyond the ratification floors are "
         "left out.",

@@ -351,8 +351,13 @@ def _two_step_changes(b: Builder) -> str | None:
     return b.add(
         "summary.changes",
         [lever for lever, *_ in found],
-        "No single lever changes the outcome within its range; two policy choices together "
-        "would: {parts}.",
+        (
+            "No single lever brings an agreement within its range; two policy choices "
+            "together would: {parts}."
+            if r.outcome != "agreement"
+            else "No single lever changes the outcome within its range; two policy choices "
+            "together would: {parts}."
+        ),
         all_ok(*(moved.verify() for _, _, moved, _ in found)),
         "Scenario.solve at the other end of each policy lever",
         parts=tuple(parts),
