@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -177,3 +178,25 @@ def test_flagship_every_tree_parameter_moves_something_or_is_listed_inert() -> N
         ),
     )
     assert not bad.verify().ok
+
+
+@pytest.mark.parametrize(
+    "model", ["chicken_crisis", "deterrence_game", "fearon_crisis", "powell_shifting_power"]
+)
+def test_bundled_models_list_their_inert_parameters(model: str) -> None:
+    check = check_influence(load_scenario(ROOT / "models" / f"{model}.toml"))
+    assert check.verify().ok, check.verify().quantities
+
+
+def test_influence_command(cli, tmp_path: Path) -> None:
+    path = tmp_path / "three.toml"
+    path.write_text(THREE, encoding="utf-8")
+    code, out, _ = cli("influence", str(path))
+    assert code == 1 and "unlisted inert: noise" in out and "WRONG" in out
+    listed = THREE.replace('levers = ["threat"]', 'levers = ["threat"]\ninert = { noise = "x" }')
+    path.write_text(listed, encoding="utf-8")
+    code, out, _ = cli("influence", str(path), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["certificate"]["ok"] is True
+    assert [i["parameter"] for i in data["items"] if i["witness"] is None] == ["noise"]

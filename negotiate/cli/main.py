@@ -16,6 +16,7 @@ import sys
 import typer
 
 from negotiate._version import __version__
+from negotiate.cli import influence as cli_influence
 from negotiate.cli import nash as cli_nash
 from negotiate.cli import papers as cli_papers
 from negotiate.cli import report as cli_report
@@ -60,6 +61,7 @@ cli_report.register(app)
 cli_sweep.register(app)
 cli_uncertainty.register(app)
 cli_papers.register(app)
+cli_influence.register(app)
 
 
 def main() -> None:
