@@ -2,18 +2,19 @@
 
 A parameter of the no-deal tree (used by it directly or through a derived quantity) is
 *influential* when, moved alone over the tipping-point scan grid of its domain (21 equally
-spaced points and its baseline value, every other parameter held), it
+spaced points and its value), it changes the outcome at the baseline or at one of the file's
+variants, either
 
-1. changes the outcome at the baseline or at one of the file's variants, or
-2. set to either end of its domain, moves the tipping point of one of the file's levers
-   (``[analysis] levers``) at the baseline: the nearest threshold, its direction or its
-   existence changes.
+1. with every other parameter held, or
+2. with one lever of ``[analysis] levers`` held at a point of that lever's own scan grid:
+   a parameter that moves the lever's tipping point changes the outcome at the lever values
+   between the old and the new threshold.
 
 Otherwise it is *inert* on that grid, and the file must say so and why, in
 ``[analysis] inert = { NAME = "reason" }``; the report lists those parameters with their
 reasons.  :meth:`InfluenceCheck.verify` fails when a tree parameter is neither influential
 nor listed, or when a listed one is influential after all (a wrong claim in the file).
-The scan is finite: "inert" means that no grid point moved anything, checked exactly.
+The scan is finite: "inert" means that no grid point moved anything.
 """
 
 from __future__ import annotations
