@@ -21,8 +21,8 @@ import negotiate as ng
 from negotiate import sweeps, theory
 from negotiate.figures.sweeps import regime_map, tipping_curve_figure
 from negotiate.papers import Check, check_close, check_equal, check_true
-from negotiate.sweeps.influence import check_influence
 from negotiate.scenario.threats import threat_checks
+from negotiate.sweeps.influence import check_influence
 
 KEY = "us_iran_2025"
 CITATION = (
