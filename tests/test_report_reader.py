@@ -153,6 +153,10 @@ def test_flagship_summary_names_the_first_link_of_the_chain(flagship: Report) ->
     # no lever alone breaks the 2025 stalemate: the summary names two policy choices together
     assert "No single lever" in changes and "us_accepts_capped" in changes
     assert "a policy choice" in changes
+    # ... toward an agreement: a second step that brings war (low detection) is not named
+    assert "brings an agreement" in changes and "detection" not in changes
+    sc = flagship.result.scenario
+    assert sc.solve({"us_accepts_capped": 1, "relief_escrow": "0.33"}).outcome == "agreement"
 
 
 def test_trade_report_reads_in_its_own_words(trade: Report) -> None:

@@ -316,12 +316,14 @@ def _two_step_changes(b: Builder) -> str | None:
             continue
         other_end = domain[1] if base == domain[0] else domain[0]
         moved = sc.solve({**r.overrides, lever: other_end}, variant=r.variant)
-        if moved.outcome != r.outcome:
+        # toward an agreement when there is none (a lever that brings war does not count)
+        wanted = (lambda o: o == "agreement") if r.outcome != "agreement" else (lambda o: True)
+        tips = [t for t in moved.tipping_points.values() if wanted(t.outcome_after)]
+        if moved.outcome != r.outcome and wanted(moved.outcome):
             found.append((lever, other_end, moved, None))
-        elif moved.tipping_points:
+        elif moved.outcome == r.outcome and tips:
             tp = min(
-                moved.tipping_points.values(),
-                key=lambda t: (not is_policy(b, t.parameter), abs(t.threshold - t.baseline)),
+                tips, key=lambda t: (not is_policy(b, t.parameter), abs(t.threshold - t.baseline))
             )
             found.append((lever, other_end, moved, tp))
         if len(found) == 2:
