@@ -116,6 +116,12 @@ def test_bad_parties_name_the_field(old: str, new: str, field: str) -> None:
         loads_scenario(THREE.replace(old, new))
 
 
+def test_a_third_party_needs_a_tree() -> None:
+    text = THREE[: THREE.index("[deterrence]")] + '[bargaining.disagreement]\nA = "0"\nB = "0"\n'
+    with pytest.raises(ModelError, match="C would not move"):
+        loads_scenario(text)
+
+
 def test_a_third_party_cannot_hold_issue_weights() -> None:
     text = THREE.replace('weights = { A = "1", B = "1" }', 'weights = { A = "1", C = "1" }')
     with pytest.raises(ModelError, match=r"issues\.relief\.weights"):

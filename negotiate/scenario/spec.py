@@ -191,6 +191,13 @@ def build_scenario(data: Mapping[str, Any], name: str) -> Scenario:
     deterrence, war_actions, agreement_actions = _deterrence(
         data.get("deterrence"), everyone, parameters, names
     )
+    if third_parties and deterrence is None:
+        raise ModelError(
+            "scenario.players",
+            list(everyone),
+            f"{', '.join(third_parties)} would not move: players beyond the bargaining "
+            "parties move only in the no-deal game, so the file needs a [deterrence] tree",
+        )
     points = _points(bargaining.get("points"), players, names)
     issues = _issues(data.get("issues", {}), players, names)
     if issues and points is not None:
