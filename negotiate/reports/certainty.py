@@ -185,7 +185,7 @@ def left_out(b: Builder) -> None:
     sc = b.scenario
     p1, p2 = b.players
     lines = [
-        _who_bargains(p1, p2, tuple(getattr(sc, "third_parties", ()))),
+        _who_bargains(p1, p2, sc.third_parties),
         "Each side's value of a deal is a weighted sum of the issues, on one common scale; "
         "interactions between issues and domestic politics beyond the ratification floors are "
         "left out.",

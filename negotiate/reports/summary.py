@@ -308,6 +308,12 @@ def _two_step_changes(b: Builder) -> str | None:
     """When no lever alone changes the outcome: each policy lever set at the other end of its
     domain, and the nearest lever that then tips the outcome (re-solved exactly)."""
     r, sc = b.result, b.scenario
+    # toward an agreement when there is none (a step that brings war does not count)
+    goal = "agreement" if r.outcome != "agreement" else None
+
+    def wanted(outcome: str) -> bool:
+        return goal is None or outcome == goal
+
     found: list[tuple[str, Fraction, Any, Any]] = []
     for lever in getattr(sc, "policy_levers", ()):
         domain = sc.parameters[lever].domain
@@ -316,8 +322,6 @@ def _two_step_changes(b: Builder) -> str | None:
             continue
         other_end = domain[1] if base == domain[0] else domain[0]
         moved = sc.solve({**r.overrides, lever: other_end}, variant=r.variant)
-        # toward an agreement when there is none (a lever that brings war does not count)
-        wanted = (lambda o: o == "agreement") if r.outcome != "agreement" else (lambda o: True)
         tips = [t for t in moved.tipping_points.values() if wanted(t.outcome_after)]
         if moved.outcome != r.outcome and wanted(moved.outcome):
             found.append((lever, other_end, moved, None))
@@ -353,13 +357,8 @@ def _two_step_changes(b: Builder) -> str | None:
     return b.add(
         "summary.changes",
         [lever for lever, *_ in found],
-        (
-            "No single lever brings an agreement within its range; two policy choices "
-            "together would: {parts}."
-            if r.outcome != "agreement"
-            else "No single lever changes the outcome within its range; two policy choices "
-            "together would: {parts}."
-        ),
+        f"No single lever {'brings an agreement' if goal else 'changes the outcome'} within "
+        "its range; two policy choices together would: {parts}.",
         all_ok(*(moved.verify() for _, _, moved, _ in found)),
         "Scenario.solve at the other end of each policy lever",
         parts=tuple(parts),
